@@ -1,0 +1,3 @@
+"""Conformance and security test harness for Trino clusters."""
+
+__version__ = "0.1.0"

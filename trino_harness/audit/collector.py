@@ -1,0 +1,159 @@
+"""Audit collector: Trino's HTTP event listener posts query events here; each is stored in PostgreSQL.
+
+Runs inside the collector container on Debian's python3 and python3-psycopg only. Each event
+keeps its raw JSON next to extracted columns. A database error answers 500 so the listener's
+retry policy applies instead of the event being silently dropped.
+
+Configuration: /harness/audit/collector.json (host, port, dbname, user, password, sslrootcert).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import psycopg
+from psycopg.conninfo import make_conninfo
+
+CONFIG_PATH = "/harness/audit/collector.json"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS trino_query_events (
+    id                    bigserial PRIMARY KEY,
+    received_at           timestamptz NOT NULL DEFAULT clock_timestamp(),
+    event_type            text NOT NULL CHECK (event_type IN ('created', 'completed')),
+    query_id              text NOT NULL,
+    query_user            text,
+    principal             text,
+    original_user         text,
+    source                text,
+    client_info           text,
+    user_agent            text,
+    remote_client_address text,
+    query                 text,
+    query_state           text,
+    error_code            text,
+    error_type            text,
+    failure_message       text,
+    create_time           timestamptz,
+    execution_start_time  timestamptz,
+    end_time              timestamptz,
+    server_version        text,
+    payload               jsonb NOT NULL
+);
+CREATE INDEX IF NOT EXISTS trino_query_events_query_id ON trino_query_events (query_id);
+"""
+
+INSERT = """
+INSERT INTO trino_query_events (
+    event_type, query_id, query_user, principal, original_user, source, client_info, user_agent,
+    remote_client_address, query, query_state, error_code, error_type, failure_message,
+    create_time, execution_start_time, end_time, server_version, payload)
+VALUES (%(event_type)s, %(query_id)s, %(query_user)s, %(principal)s, %(original_user)s, %(source)s,
+    %(client_info)s, %(user_agent)s, %(remote_client_address)s, %(query)s, %(query_state)s,
+    %(error_code)s, %(error_type)s, %(failure_message)s, %(create_time)s, %(execution_start_time)s,
+    %(end_time)s, %(server_version)s, %(payload)s)
+"""
+
+
+def _instant(value: Any) -> datetime | str | None:
+    """Jackson writes ``Instant`` as ISO text or as epoch seconds; accept both."""
+    if value is None:
+        return None
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value, tz=UTC)
+    return str(value)
+
+
+def extract(event: dict[str, Any]) -> dict[str, Any]:
+    """Map one QueryCreatedEvent or QueryCompletedEvent payload onto the table's columns."""
+    context = event.get("context") or {}
+    metadata = event.get("metadata") or {}
+    failure = event.get("failureInfo") or {}
+    error = failure.get("errorCode") or {}
+    completed = "endTime" in event or "statistics" in event
+    return {
+        "event_type": "completed" if completed else "created",
+        "query_id": metadata.get("queryId"),
+        "query_user": context.get("user"),
+        "principal": context.get("principal"),
+        "original_user": context.get("originalUser"),
+        "source": context.get("source"),
+        "client_info": context.get("clientInfo"),
+        "user_agent": context.get("userAgent"),
+        "remote_client_address": context.get("remoteClientAddress"),
+        "query": metadata.get("query"),
+        "query_state": metadata.get("queryState"),
+        "error_code": error.get("name"),
+        "error_type": error.get("type"),
+        "failure_message": failure.get("failureMessage"),
+        "create_time": _instant(event.get("createTime")),
+        "execution_start_time": _instant(event.get("executionStartTime")),
+        "end_time": _instant(event.get("endTime")),
+        "server_version": context.get("serverVersion"),
+        "payload": json.dumps(event),
+    }
+
+
+class Collector:
+    def __init__(self, config: dict[str, Any]) -> None:
+        self._conninfo = make_conninfo(
+            host=config["host"], port=config["port"], dbname=config["dbname"], user=config["user"],
+            password=config["password"], sslmode="verify-full", sslrootcert=config["sslrootcert"],
+            connect_timeout=10,
+        )
+        with psycopg.connect(self._conninfo, autocommit=True) as conn:
+            conn.execute(SCHEMA)
+
+    def store(self, event: dict[str, Any]) -> dict[str, Any]:
+        row = extract(event)
+        if not row["query_id"]:
+            raise ValueError("event without metadata.queryId")
+        with psycopg.connect(self._conninfo, autocommit=True) as conn:
+            conn.execute(INSERT, row)
+        return row
+
+
+def make_handler(collector: Collector) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200 if self.path == "/health" else 404)
+            self.end_headers()
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            try:
+                event = json.loads(self.rfile.read(length))
+                row = collector.store(event)
+            except (ValueError, json.JSONDecodeError) as exc:
+                print(f"rejected event: {exc}", flush=True)
+                self.send_response(400)
+            except psycopg.Error as exc:
+                print(f"database error, asking for a retry: {type(exc).__name__}", flush=True)
+                self.send_response(500)
+            else:
+                print(f"stored {row['event_type']} event {row['query_id']}", flush=True)
+                self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:  # request lines are noise here
+            pass
+
+    return Handler
+
+
+def main() -> int:
+    with open(CONFIG_PATH) as fh:
+        config = json.load(fh)
+    collector = Collector(config)
+    server = ThreadingHTTPServer(("0.0.0.0", 8080), make_handler(collector))
+    print("audit collector listening on :8080", flush=True)
+    server.serve_forever()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

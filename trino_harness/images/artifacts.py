@@ -1,0 +1,135 @@
+"""Trino server and plugin artifacts from Maven Central, through Maven itself.
+
+The minimal ``trino-server-core`` tarball plus one zip per needed plugin is preferred.
+Where a version lacks the core tarball or a plugin zip on the reachable repository, the
+plugin directory is taken from the full ``trino-server`` tarball of the same version, so the
+image still holds only what the harness needs.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+from trino_harness.cache import cache_dir
+from trino_harness.progress import say
+
+GROUP = "io.trino"
+# Plugins the reference stack uses: authenticators and group providers, the HTTP event
+# listener (audit path) and the connectors the suites query.
+REQUIRED_PLUGINS: tuple[str, ...] = (
+    "password-authenticators",
+    "http-event-listener",
+    "tpch",
+    "memory",
+    "postgresql",
+)
+
+
+class ArtifactMissing(RuntimeError):
+    """Maven could not resolve an artifact."""
+
+
+def _mvn_copy(artifact: str, dest: Path) -> Path:
+    """Resolve ``artifact`` (g:a:v:type) into ``dest`` with ``mvn dependency:copy``; return the file."""
+    if shutil.which("mvn") is None:
+        raise ArtifactMissing("Maven (`mvn`) is needed to fetch Trino artifacts from Maven Central")
+    dest.mkdir(parents=True, exist_ok=True)
+    _, artifact_id, version, kind = artifact.split(":")
+    target = dest / f"{artifact_id}-{version}.{kind}"
+    if target.exists():
+        return target
+    proc = subprocess.Popen(
+        ["mvn", "-B", "dependency:copy", f"-Dartifact={artifact}", f"-DoutputDirectory={dest}",
+         "-Dmdep.useBaseVersion=true"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert proc.stdout is not None
+    tail: list[str] = []
+    for line in proc.stdout:
+        tail = [*tail[-20:], line.rstrip()]
+        if "Downloaded from" in line or "Downloading from" in line:
+            say(f"  maven: {line.split(']', 1)[-1].strip()}")
+    if proc.wait() != 0 or not target.exists():
+        raise ArtifactMissing(f"{artifact} could not be resolved:\n" + "\n".join(tail[-5:]))
+    return target
+
+
+def _strip_first(name: str) -> str:
+    return name.split("/", 1)[1] if "/" in name else ""
+
+
+def _unpacked(tarball: Path) -> Path:
+    """Unpack ``tarball`` once beside itself with the system ``tar`` and return its top directory.
+
+    A whole unpack is needed: plugin directories hard-link jars that live in other plugins.
+    """
+    top = tarball.parent / tarball.name.removesuffix(".tar.gz")
+    marker = top / ".unpacked"
+    if not marker.exists():
+        shutil.rmtree(top, ignore_errors=True)
+        say(f"unpacking {tarball.name}")
+        subprocess.run(["tar", "-xzf", str(tarball), "-C", str(tarball.parent)], check=True)
+        marker.touch()
+    return top
+
+
+def _copy_parts(tarball: Path, dest: Path, wanted: tuple[str, ...]) -> set[str]:
+    """Copy the ``wanted`` relative paths that exist in the unpacked ``tarball`` into ``dest``."""
+    top = _unpacked(tarball)
+    found: set[str] = set()
+    for rel in wanted:
+        source = top / rel
+        if source.is_dir():
+            shutil.copytree(source, dest / rel, symlinks=True)
+            found.add(rel)
+    return found
+
+
+def _extract_plugin_zip(archive: Path, dest: Path) -> None:
+    dest.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(archive) as zf:
+        for info in zf.infolist():
+            rel = _strip_first(info.filename)
+            if not rel or info.is_dir():
+                continue
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            with zf.open(info) as src, open(dest / rel, "wb") as out:
+                shutil.copyfileobj(src, out)
+
+
+def assemble_server(version: str, dest: Path, plugins: tuple[str, ...] = REQUIRED_PLUGINS) -> None:
+    """Lay out ``dest`` as ``/usr/lib/trino``: ``bin/``, ``lib/`` and ``plugin/<name>`` for ``plugins``."""
+    repo = cache_dir() / "maven" / version
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    plugin_paths = tuple(f"plugin/{p}" for p in plugins)
+    full: Path | None = None
+    try:
+        core = _mvn_copy(f"{GROUP}:trino-server-core:{version}:tar.gz", repo)
+        found = _copy_parts(core, dest, ("bin", "lib", *plugin_paths))
+    except ArtifactMissing:
+        say(f"trino-server-core {version} is not available; using the full trino-server tarball")
+        full = _mvn_copy(f"{GROUP}:trino-server:{version}:tar.gz", repo)
+        found = _copy_parts(full, dest, ("bin", "lib", *plugin_paths))
+    from_full: list[str] = []
+    for plugin in plugins:
+        if f"plugin/{plugin}" in found:
+            continue
+        try:
+            archive = _mvn_copy(f"{GROUP}:trino-{plugin}:{version}:zip", repo)
+            _extract_plugin_zip(archive, dest / "plugin" / plugin)
+        except ArtifactMissing:
+            from_full.append(plugin)
+    if from_full:
+        say(f"plugin zips not available for {', '.join(from_full)}; taking them from the full tarball")
+        full = full or _mvn_copy(f"{GROUP}:trino-server:{version}:tar.gz", repo)
+        got = _copy_parts(full, dest, tuple(f"plugin/{p}" for p in from_full))
+        lacking = [p for p in from_full if f"plugin/{p}" not in got]
+        if lacking:
+            raise ArtifactMissing(f"Trino {version} has no plugin(s) {', '.join(lacking)}")

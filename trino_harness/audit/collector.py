@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -105,8 +106,17 @@ class Collector:
             password=config["password"], sslmode="verify-full", sslrootcert=config["sslrootcert"],
             connect_timeout=10,
         )
-        with psycopg.connect(self._conninfo, autocommit=True) as conn:
-            conn.execute(SCHEMA)
+        # PostgreSQL may still be starting: retry the first connection for a bounded time.
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with psycopg.connect(self._conninfo, autocommit=True) as conn:
+                    conn.execute(SCHEMA)
+                return
+            except psycopg.OperationalError as exc:
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"audit collector: PostgreSQL unreachable: {exc}") from exc
+                time.sleep(0.5)
 
     def store(self, event: dict[str, Any]) -> dict[str, Any]:
         row = extract(event)

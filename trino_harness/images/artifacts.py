@@ -25,6 +25,7 @@ REQUIRED_PLUGINS: tuple[str, ...] = (
     "tpch",
     "memory",
     "postgresql",
+    "geospatial",  # the postgresql connector needs its Geometry type
 )
 
 

@@ -11,7 +11,6 @@ import hashlib
 import shutil
 import tempfile
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import docker
@@ -21,8 +20,8 @@ from trino_harness.images.artifacts import REQUIRED_PLUGINS, assemble_server
 from trino_harness.images.base import ensure_base_image
 from trino_harness.progress import say, step
 
-DOCKER_DIR = Path(str(resources.files("trino_harness") / "images" / "docker"))
-COLLECTOR_SOURCE = Path(str(resources.files("trino_harness") / "audit" / "collector.py"))
+DOCKER_DIR = Path(__file__).resolve().parent / "docker"
+COLLECTOR_SOURCE = Path(__file__).resolve().parents[1] / "audit" / "collector.py"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,62 @@
+"""A rendered configuration: relative path → content and file mode."""
+
+from __future__ import annotations
+
+import io
+import tarfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SECRET_MODE = 0o600
+PUBLIC_MODE = 0o644
+
+
+@dataclass
+class FileSet:
+    """Files destined for one directory inside one container."""
+
+    files: dict[str, tuple[bytes, int]] = field(default_factory=dict)
+
+    def add(self, path: str, content: str | bytes, mode: int = PUBLIC_MODE) -> None:
+        data = content.encode() if isinstance(content, str) else content
+        self.files[path] = (data, mode)
+
+    def text(self, path: str) -> str:
+        return self.files[path][0].decode()
+
+    def write_to(self, root: Path) -> None:
+        """Write under ``root`` (created 0700) keeping each file's mode; for inspection and compose."""
+        root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for rel, (data, mode) in sorted(self.files.items()):
+            target = root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            target.chmod(mode)
+
+    def tar(self, destination: str, uid: int = 0, gid: int = 0) -> bytes:
+        """A tar archive placing the files under absolute ``destination`` owned by ``uid``:``gid``."""
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w") as tar:
+            dirs: set[str] = set()
+            for rel, (data, mode) in sorted(self.files.items()):
+                parts = f"{destination.strip('/')}/{rel}".split("/")
+                for depth in range(1, len(parts)):
+                    d = "/".join(parts[:depth])
+                    if d not in dirs:
+                        dirs.add(d)
+                        info = tarfile.TarInfo(d)
+                        info.type, info.mode, info.uid, info.gid = tarfile.DIRTYPE, 0o755, uid, gid
+                        tar.addfile(info)
+                info = tarfile.TarInfo("/".join(parts))
+                info.size, info.mode, info.uid, info.gid = len(data), mode, uid, gid
+                tar.addfile(info, io.BytesIO(data))
+        return buf.getvalue()
+
+
+def properties(values: dict[str, str | int | bool]) -> str:
+    """Java properties text; booleans lower-case."""
+    lines = []
+    for key, value in values.items():
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        lines.append(f"{key}={text}")
+    return "\n".join(lines) + "\n"

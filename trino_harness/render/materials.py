@@ -1,0 +1,67 @@
+"""Per-run secret material: CA and certificates, passwords, shared secret, JWT keys.
+
+Generated fresh for every run and never written outside the run's 0700 directory. Every
+secret value is also registered for redaction so no report or log line can carry it.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+
+from trino_harness.pki import CertificateAuthority, Issued, rsa_key_pair
+from trino_harness.redaction import register_secret
+from trino_harness.scenario.model import Scenario
+
+LDAP_ALIAS = "ldap"
+POSTGRES_ALIAS = "postgres"
+AUDIT_ALIAS = "audit"
+LOCAL_HOSTS = ["localhost", "127.0.0.1"]
+
+
+def _password() -> str:
+    return register_secret(secrets.token_urlsafe(18))
+
+
+@dataclass(frozen=True)
+class DatabasePasswords:
+    superuser: str
+    audit_writer: str
+    audit_reader: str
+    catalog: str
+
+
+@dataclass(frozen=True)
+class RunMaterials:
+    ca: CertificateAuthority
+    trino_tls: Issued
+    ldap_tls: Issued
+    postgres_tls: Issued
+    client_certs: dict[str, Issued]
+    user_passwords: dict[str, str]
+    shared_secret: str
+    ldap_admin_password: str
+    db: DatabasePasswords
+    jwt_private_pem: bytes
+    jwt_public_pem: bytes
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def generate(cls, scenario: Scenario) -> RunMaterials:
+        ca = CertificateAuthority.create()
+        alias = scenario.trino.coordinator_alias
+        jwt_private, jwt_public = rsa_key_pair()
+        register_secret(jwt_private.decode())
+        return cls(
+            ca=ca,
+            trino_tls=ca.issue_server(alias, [alias, *LOCAL_HOSTS], also_client=True),
+            ldap_tls=ca.issue_server(LDAP_ALIAS, [LDAP_ALIAS, *LOCAL_HOSTS]),
+            postgres_tls=ca.issue_server(POSTGRES_ALIAS, [POSTGRES_ALIAS, *LOCAL_HOSTS]),
+            client_certs={subject: ca.issue_client(subject) for subject in scenario.certificates},
+            user_passwords={u.name: _password() for u in scenario.users if u.credential != "none"},
+            shared_secret=register_secret(secrets.token_urlsafe(48)),
+            ldap_admin_password=_password(),
+            db=DatabasePasswords(_password(), _password(), _password(), _password()),
+            jwt_private_pem=jwt_private,
+            jwt_public_pem=jwt_public,
+        )

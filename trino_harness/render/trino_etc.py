@@ -1,0 +1,157 @@
+"""Render the coordinator's ``/etc/trino`` from the scenario and the run's materials."""
+
+from __future__ import annotations
+
+import json
+
+import bcrypt
+
+from trino_harness.render.files import SECRET_MODE, FileSet, properties
+from trino_harness.render.materials import AUDIT_ALIAS, LDAP_ALIAS, POSTGRES_ALIAS, RunMaterials
+from trino_harness.scenario.model import Scenario, UserMapping
+
+ETC = "/etc/trino"
+HTTPS_PORT = 8443
+SHARED_SECRET_ENV = "TRINO_SHARED_SECRET"
+CATALOG_PASSWORD_ENV = "POSTGRES_CATALOG_PASSWORD"
+CATALOG_DATABASE = "warehouse"
+CATALOG_USER = "trino_catalog"
+AUDIT_INGEST_URI = f"http://{AUDIT_ALIAS}:8080/events"
+
+
+def bcrypt_line(user: str, password: str, cost: int = 10) -> str:
+    """A password-file line; Trino documents the ``$2y$`` prefix (jBCrypt reads it as ``$2b$``)."""
+    hashed = bcrypt.hashpw(password.encode(), bcrypt.gensalt(cost)).decode()
+    return f"{user}:$2y${hashed[4:]}"
+
+
+def _mapping_properties(kind: str, mapping: UserMapping | None, files: FileSet) -> dict[str, str]:
+    if mapping is None:
+        return {}
+    key = f"http-server.authentication.{kind}.user-mapping"
+    if mapping.pattern is not None:
+        return {f"{key}.pattern": mapping.pattern}
+    name = f"user-mapping-{kind}.json"
+    rules = [r.model_dump(exclude_none=True) for r in mapping.rules or ()]
+    files.add(name, json.dumps({"rules": rules}, indent=2) + "\n")
+    return {f"{key}.file": f"{ETC}/{name}"}
+
+
+def _group_file(scenario: Scenario) -> str:
+    groups: dict[str, list[str]] = {}
+    for user in scenario.users:
+        for group in user.groups:
+            groups.setdefault(group, []).append(user.name)
+    return "".join(f"{g}:{','.join(members)}\n" for g, members in sorted(groups.items()))
+
+
+def render_trino_etc(scenario: Scenario, materials: RunMaterials) -> FileSet:
+    files = FileSet()
+    alias = scenario.trino.coordinator_alias
+    base_dn = scenario.directory.base_dn
+
+    files.add("node.properties", properties({
+        "node.environment": scenario.trino.environment,
+        "node.id": "coordinator",
+        "node.data-dir": "/data/trino",
+        # Internal URIs use the alias the server certificate names, not the container IP.
+        "node.internal-address": alias,
+    }))
+    files.add("jvm.config", "\n".join([
+        "-server", "-Xmx1G", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError",
+        "-Djdk.attach.allowAttachSelf=true", "-XX:+EnableDynamicAgentLoading",
+        "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+    ]) + "\n")
+    files.add("log.properties", "io.trino=INFO\n")
+
+    # TLS: one PEM keystore (key + chain); the CA doubles as truststore for client certificates.
+    files.add("tls/server.pem", materials.trino_tls.key_pem + materials.trino_tls.cert_pem + materials.ca.cert_pem,
+              SECRET_MODE)
+    files.add("tls/ca.pem", materials.ca.cert_pem)
+    files.add("jwt/public.pem", materials.jwt_public_pem)
+
+    passwords = materials.user_passwords
+    files.add("password.db", "".join(
+        bcrypt_line(u.login_name, passwords[u.name]) + "\n" for u in scenario.users if u.credential == "file"
+    ), SECRET_MODE)
+    files.add("password-file.properties", properties({
+        "password-authenticator.name": "file",
+        "file.password-file": f"{ETC}/password.db",
+    }))
+    files.add("password-ldap.properties", properties({
+        "password-authenticator.name": "ldap",
+        "ldap.url": f"ldaps://{LDAP_ALIAS}:636",
+        "ldap.ssl.truststore.path": f"{ETC}/tls/ca.pem",
+        "ldap.user-bind-pattern": f"uid=${{USER}},ou=people,{base_dn}",
+        "ldap.user-base-dn": f"ou=groups,{base_dn}",
+        "ldap.group-auth-pattern": (
+            f"(&(objectClass=groupOfNames)(cn={scenario.directory.allowed_group})"
+            f"(member=uid=${{USER}},ou=people,{base_dn}))"
+        ),
+        "ldap.cache-ttl": "10s",
+    }))
+
+    config: dict[str, str | int | bool] = {
+        "coordinator": True,
+        "node-scheduler.include-coordinator": True,
+        "http-server.http.enabled": False,
+        "http-server.https.enabled": True,
+        "http-server.https.port": HTTPS_PORT,
+        "http-server.https.keystore.path": f"{ETC}/tls/server.pem",
+        "http-server.https.truststore.path": f"{ETC}/tls/ca.pem",
+        "discovery.uri": f"https://{alias}:{HTTPS_PORT}",
+        "internal-communication.shared-secret": f"${{ENV:{SHARED_SECRET_ENV}}}",
+        "internal-communication.https.required": True,
+        "internal-communication.https.keystore.path": f"{ETC}/tls/server.pem",
+        "internal-communication.https.truststore.path": f"{ETC}/tls/ca.pem",
+        "http-server.authentication.type": "CERTIFICATE,JWT,PASSWORD",
+        "password-authenticator.config-files": f"{ETC}/password-file.properties,{ETC}/password-ldap.properties",
+        "http-server.authentication.jwt.key-file": f"{ETC}/jwt/public.pem",
+        "http-server.authentication.jwt.required-issuer": scenario.jwt.issuer,
+        "http-server.authentication.jwt.required-audience": scenario.jwt.audience,
+        "http-server.authentication.jwt.principal-field": scenario.jwt.principal_field,
+        "access-control.config-files": f"{ETC}/access-control.properties",
+        "event-listener.config-files": f"{ETC}/http-event-listener.properties",
+        "catalog.management": "static",
+    }
+    mappings = scenario.user_mapping
+    config |= _mapping_properties("password", mappings.password, files)
+    config |= _mapping_properties("jwt", mappings.jwt, files)
+    config |= _mapping_properties("certificate", mappings.certificate, files)
+    files.add("config.properties", properties(config))
+
+    files.add("access-control.properties", properties({
+        "access-control.name": "file",
+        "security.config-file": f"{ETC}/rules.json",
+    }))
+    files.add("rules.json", json.dumps(scenario.access_rules.as_json(), indent=2) + "\n")
+    files.add("group-provider.properties", properties({
+        "group-provider.name": "file",
+        "file.group-file": f"{ETC}/group.txt",
+    }))
+    files.add("group.txt", _group_file(scenario))
+    files.add("http-event-listener.properties", properties({
+        "event-listener.name": "http",
+        "http-event-listener.log-created": True,
+        "http-event-listener.log-completed": True,
+        "http-event-listener.connect-ingest-uri": AUDIT_INGEST_URI,
+        "http-event-listener.connect-retry-count": 5,
+        "http-event-listener.connect-retry-delay": "500ms",
+    }))
+    files.add("catalog/tpch.properties", properties({"connector.name": "tpch"}))
+    files.add("catalog/memory.properties", properties({"connector.name": "memory"}))
+    files.add("catalog/postgresql.properties", properties({
+        "connector.name": "postgresql",
+        "connection-url": (
+            f"jdbc:postgresql://{POSTGRES_ALIAS}:5432/{CATALOG_DATABASE}"
+            f"?ssl=true&sslmode=verify-full&sslrootcert={ETC}/tls/ca.pem"
+        ),
+        "connection-user": CATALOG_USER,
+        "connection-password": f"${{ENV:{CATALOG_PASSWORD_ENV}}}",
+    }))
+    return files
+
+
+def trino_environment(materials: RunMaterials) -> dict[str, str]:
+    """Environment variables the rendered config references through ``${ENV:...}``."""
+    return {SHARED_SECRET_ENV: materials.shared_secret, CATALOG_PASSWORD_ENV: materials.db.catalog}

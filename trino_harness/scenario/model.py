@@ -1,0 +1,200 @@
+"""The typed scenario: identities, rules and the expectation tables the suites iterate.
+
+A scenario file describes a cluster's intended security. Everything the harness renders and
+every parameterized check comes from here, so a user edits a table, not code.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+Provider = Literal["file", "ldap", "jwt", "certificate"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_regex(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression: {exc}") from exc
+    return value
+
+
+class User(Strict):
+    """A Trino user (end user or service account) and where its credential lives."""
+
+    name: Name
+    login: str | None = Field(None, description="Login name when it differs from the Trino user name")
+    credential: Literal["file", "ldap", "none"]
+    groups: tuple[Name, ...] = ()
+
+    @property
+    def login_name(self) -> str:
+        return self.login or self.name
+
+
+class Directory(Strict):
+    """The LDAP directory the harness seeds."""
+
+    base_dn: str = "dc=harness,dc=test"
+    allowed_group: Name = Field(description="Only members of this LDAP group may log in (group-auth-pattern)")
+
+
+class Jwt(Strict):
+    issuer: str
+    audience: str
+    principal_field: str = "sub"
+
+
+class MappingRule(Strict):
+    pattern: str
+    user: str | None = None
+    allow: bool = True
+    case: Literal["keep", "lower", "upper"] = "keep"
+
+    _pattern = field_validator("pattern")(_check_regex)
+
+
+class UserMapping(Strict):
+    """One authentication type's user mapping: a single pattern or an ordered rule file."""
+
+    pattern: str | None = None
+    rules: tuple[MappingRule, ...] | None = None
+
+    _pattern = field_validator("pattern")(lambda v: v if v is None else _check_regex(v))
+
+    @model_validator(mode="after")
+    def _one_of(self) -> UserMapping:
+        if (self.pattern is None) == (self.rules is None):
+            raise ValueError("set exactly one of 'pattern' or 'rules' (Trino refuses both)")
+        return self
+
+
+class UserMappings(Strict):
+    password: UserMapping | None = None
+    jwt: UserMapping | None = None
+    certificate: UserMapping | None = None
+
+
+RULE_SECTIONS = (
+    "catalogs", "schemas", "tables", "functions", "procedures", "queries", "impersonation",
+    "system_information", "system_session_properties", "catalog_session_properties", "authorization",
+)
+
+
+class AccessRules(Strict):
+    """Trino's file-based system access control rules, in Trino's own JSON structure."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    catalogs: tuple[dict[str, Any], ...] | None = None
+    schemas: tuple[dict[str, Any], ...] | None = None
+    tables: tuple[dict[str, Any], ...] | None = None
+    functions: tuple[dict[str, Any], ...] | None = None
+    procedures: tuple[dict[str, Any], ...] | None = None
+    queries: tuple[dict[str, Any], ...] | None = None
+    impersonation: tuple[dict[str, Any], ...] | None = None
+    system_information: tuple[dict[str, Any], ...] | None = None
+    system_session_properties: tuple[dict[str, Any], ...] | None = None
+    catalog_session_properties: tuple[dict[str, Any], ...] | None = None
+    authorization: tuple[dict[str, Any], ...] | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {k: [dict(r) for r in v] for k, v in self.model_dump().items() if v is not None}
+
+
+class Principal(Strict):
+    """How a check authenticates: which provider, and the name it presents."""
+
+    provider: Provider
+    principal: str
+
+    def label(self) -> str:
+        short = self.principal.split(",")[0].removeprefix("CN=") if self.provider == "certificate" else (
+            self.principal
+        )
+        return f"{self.provider}-{short}"
+
+
+class SmokeRow(Principal):
+    user: str = Field(description="Trino user the server must report for this principal")
+
+
+class MappingRow(Principal):
+    user: str | None = Field(description="Expected Trino user, or null when the principal must be refused")
+
+
+class ImpersonationRow(Strict):
+    principal: Principal
+    as_user: str = Field(alias="as")
+    allowed: bool
+
+
+class TableAccessRow(Strict):
+    user: str
+    table: str = Field(pattern=r"^[^.]+\.[^.]+\.[^.]+$")
+    allowed: bool
+
+
+class Expectations(Strict):
+    smoke: tuple[SmokeRow, ...] = ()
+    user_mapping: tuple[MappingRow, ...] = ()
+    impersonation: tuple[ImpersonationRow, ...] = ()
+    table_access: tuple[TableAccessRow, ...] = ()
+
+
+class Trino(Strict):
+    version: str = Field("476", pattern=r"^[0-9]{3}$")
+    environment: str = Field("harness", pattern=r"^[a-z0-9_]+$")
+    coordinator_alias: str = "trino"
+
+
+class Scenario(Strict):
+    """A whole scenario file."""
+
+    name: str
+    description: str = ""
+    trino: Trino = Trino()
+    directory: Directory
+    users: tuple[User, ...]
+    jwt: Jwt
+    certificates: tuple[str, ...] = Field((), description="Client certificate subjects (RFC 4514) to issue")
+    user_mapping: UserMappings = UserMappings()
+    access_rules: AccessRules
+    expectations: Expectations = Expectations()
+
+    def user(self, name: str) -> User:
+        return next(u for u in self.users if u.name == name)
+
+    def login(self, provider: Literal["file", "ldap"], login: str) -> User | None:
+        return next((u for u in self.users if u.credential == provider and u.login_name == login), None)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        names = [u.name for u in self.users]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"users: duplicate user name(s) {duplicates}")
+        for section, rows in (("smoke", self.expectations.smoke), ("user_mapping", self.expectations.user_mapping)):
+            for i, row in enumerate(rows):
+                self._check_principal(f"expectations.{section}.{i}", row)
+        for i, imp in enumerate(self.expectations.impersonation):
+            self._check_principal(f"expectations.impersonation.{i}.principal", imp.principal)
+        return self
+
+    def _check_principal(self, where: str, row: Principal) -> None:
+        if row.provider in ("file", "ldap") and self.login(row.provider, row.principal) is None:
+            # A refused-login row may name an unknown principal on purpose; others may not.
+            if not (isinstance(row, MappingRow) and row.user is None):
+                raise ValueError(
+                    f"{where}.principal: no user with credential '{row.provider}' logs in as "
+                    f"'{row.principal}' (add it under users with that login)"
+                )
+        if row.provider == "certificate" and row.principal not in self.certificates:
+            raise ValueError(f"{where}.principal: '{row.principal}' is not listed under certificates")

@@ -1,0 +1,57 @@
+"""Remove harness containers and networks by label: this run's, or those of runs that died."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+import docker
+from docker.errors import APIError, NotFound
+
+from trino_harness.stack.containers import LABEL_HOST, LABEL_PID, LABEL_RUN
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_run(client: docker.DockerClient, run_id: str | None = None) -> int:
+    """Remove the containers and networks of ``run_id`` (all harness runs when None); return the count."""
+    selector = f"{LABEL_RUN}={run_id}" if run_id else LABEL_RUN
+    removed = 0
+    for container in client.containers.list(all=True, filters={"label": selector}):
+        try:
+            container.remove(force=True, v=True)
+            removed += 1
+        except NotFound:
+            pass
+    for network in client.networks.list(filters={"label": selector}):
+        try:
+            network.remove()
+            removed += 1
+        except (NotFound, APIError):
+            pass
+    return removed
+
+
+def reap_orphans(client: docker.DockerClient) -> list[str]:
+    """Remove leftovers of runs on this host whose owning process is gone (e.g. killed with -9)."""
+    host = socket.gethostname()
+    orphan_runs: set[str] = set()
+    for container in client.containers.list(all=True, filters={"label": LABEL_RUN}):
+        labels = container.labels
+        if labels.get(LABEL_HOST) == host and not _alive(int(labels.get(LABEL_PID, "0") or 0)):
+            orphan_runs.add(labels[LABEL_RUN])
+    for network in client.networks.list(filters={"label": LABEL_RUN}):
+        labels = network.attrs.get("Labels") or {}
+        if labels.get(LABEL_HOST) == host and not _alive(int(labels.get(LABEL_PID, "0") or 0)):
+            orphan_runs.add(labels[LABEL_RUN])
+    for run_id in orphan_runs:
+        remove_run(client, run_id)
+    return sorted(orphan_runs)

@@ -1,0 +1,245 @@
+"""The ephemeral reference stack: Trino, OpenLDAP, PostgreSQL and the audit collector.
+
+Configuration flows one way: scenario file → typed model → rendered files → containers →
+a :class:`~trino_harness.target.Target` the suites use. Every container is labelled with the
+run id and removed by label, whatever way the run ends.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import docker
+import httpx
+import psycopg
+
+from trino_harness import docker_engine
+from trino_harness.images.build import StackImages, ensure_images
+from trino_harness.progress import say, step
+from trino_harness.redaction import redact
+from trino_harness.render.files import SECRET_MODE, FileSet
+from trino_harness.render.ldap import render_ldap_seed
+from trino_harness.render.materials import AUDIT_ALIAS, LDAP_ALIAS, POSTGRES_ALIAS, RunMaterials
+from trino_harness.render.overlay import apply_overlay
+from trino_harness.render.postgres import AUDIT_DATABASE, AUDIT_READER, render_audit_seed, render_postgres_seed
+from trino_harness.render.trino_etc import HTTPS_PORT, render_trino_etc, trino_environment
+from trino_harness.scenario.loader import load_scenario
+from trino_harness.scenario.model import Scenario
+from trino_harness.stack.cleanup import reap_orphans, remove_run
+from trino_harness.stack.containers import HarnessNetwork, SeededContainer
+from trino_harness.stack.waiting import wait_for_log, wait_until
+from trino_harness.target import AuditDatabase, ClientCert, Target
+
+TRINO_UID = 1000  # the official image's trino user; our image keeps it
+LOG_TAIL_LINES = 40
+
+
+class StackStartError(RuntimeError):
+    """The stack did not come up; the message carries each container's log tail."""
+
+
+@dataclass(frozen=True)
+class StackOptions:
+    run_id: str
+    run_dir: Path
+    scenario_path: Path
+    trino_version: str | None = None
+    trino_image: str | None = None
+    overlay: Path | None = None
+
+
+def _tail(text: str, lines: int = LOG_TAIL_LINES) -> str:
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def _log_time(line: str) -> dt.datetime | None:
+    match = re.match(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z)", line)
+    return dt.datetime.fromisoformat(match.group(1).replace("Z", "+00:00")) if match else None
+
+
+def trino_startup_seconds(container: SeededContainer) -> float | None:
+    """Seconds from container start to Trino's ``SERVER STARTED`` line, read from its log."""
+    wrapped = container.get_wrapped_container()
+    started_at = dt.datetime.fromisoformat(wrapped.attrs["State"]["StartedAt"][:26].rstrip("Z") + "+00:00")
+    for line in container.logs_text().splitlines():
+        if "SERVER STARTED" in line and (ts := _log_time(line)):
+            return (ts - started_at).total_seconds()
+    return None
+
+
+class ReferenceStack:
+    """Start, describe and stop one reference stack."""
+
+    def __init__(self, options: StackOptions) -> None:
+        self.options = options
+        self.containers: dict[str, SeededContainer] = {}
+        self.timings: dict[str, float] = {}
+        self._client: docker.DockerClient | None = None
+
+    # -- rendering ---------------------------------------------------------------------------
+    def _render(self, scenario: Scenario, materials: RunMaterials) -> dict[str, FileSet]:
+        etc = render_trino_etc(scenario, materials)
+        if self.options.overlay:
+            applied = apply_overlay(etc, self.options.overlay)
+            say(f"config overlay {self.options.overlay}: {', '.join(applied) or 'no files'}")
+        etc.write_to(self.options.run_dir / "etc" / "trino")
+        return {
+            "trino": etc,
+            "ldap": render_ldap_seed(scenario, materials),
+            "postgres": render_postgres_seed(materials),
+            "audit": render_audit_seed(materials),
+        }
+
+    def _client_files(self, scenario: Scenario, materials: RunMaterials) -> dict[str, ClientCert]:
+        """Write what clients need (CA, client certs, JWT signing key) under the run dir, 0600."""
+        client = FileSet()
+        client.add("ca.pem", materials.ca.cert_pem)
+        client.add("jwt-signing-key.pem", materials.jwt_private_pem, SECRET_MODE)
+        certs = {}
+        for i, (subject, issued) in enumerate(materials.client_certs.items()):
+            client.add(f"certs/{i}.pem", issued.cert_pem)
+            client.add(f"certs/{i}.key", issued.key_pem, SECRET_MODE)
+            root = self.options.run_dir / "client" / "certs"
+            certs[subject] = ClientCert(str(root / f"{i}.pem"), str(root / f"{i}.key"))
+        client.write_to(self.options.run_dir / "client")
+        return certs
+
+    # -- containers --------------------------------------------------------------------------
+    def _containers(
+        self, images: StackImages, scenario: Scenario, materials: RunMaterials, seeds: dict[str, FileSet],
+        network: HarnessNetwork,
+    ) -> list[SeededContainer]:
+        run_id = self.options.run_id
+        trino_image = self.options.trino_image or images.trino
+
+        def make(image: str, role: str, alias: str) -> SeededContainer:
+            return SeededContainer(image, run_id, role).with_network(network).with_network_aliases(alias)
+
+        postgres = make(images.postgres, "postgres", POSTGRES_ALIAS).with_seed(
+            seeds["postgres"].tar("/harness/postgres")).publish_local(5432)
+        ldap = make(images.ldap, "ldap", LDAP_ALIAS).with_seed(
+            seeds["ldap"].tar("/harness/ldap")).publish_local(636)
+        audit = make(images.audit, "audit", AUDIT_ALIAS).with_seed(
+            seeds["audit"].tar("/harness/audit", uid=65534, gid=65534))
+        trino = make(trino_image, "trino", scenario.trino.coordinator_alias).with_seed(
+            seeds["trino"].tar("/etc/trino", uid=TRINO_UID, gid=TRINO_UID)).publish_local(HTTPS_PORT)
+        for key, value in trino_environment(materials).items():
+            trino.with_env(key, value)
+        return [postgres, ldap, audit, trino]
+
+    def _wait_ready(self, materials: RunMaterials, ca_path: Path) -> None:
+        c = self.containers
+        wait_for_log(c["postgres"], "database system is ready to accept connections", 120)
+        pg_port = c["postgres"].host_port(5432)
+
+        def postgres_accepts() -> bool:
+            with psycopg.connect(
+                host="127.0.0.1", port=pg_port, dbname=AUDIT_DATABASE, user=AUDIT_READER,
+                password=materials.db.audit_reader, sslmode="verify-full", sslrootcert=str(ca_path),
+                connect_timeout=3,
+            ):
+                return True
+
+        wait_until(c["postgres"], postgres_accepts, "a verified TLS login", 60)
+        wait_for_log(c["ldap"], "slapd starting", 60)
+        wait_for_log(c["audit"], "audit collector listening", 120)
+        wait_for_log(c["trino"], "SERVER STARTED", 240)
+        port = c["trino"].host_port(HTTPS_PORT)
+
+        def trino_active() -> bool:
+            info = httpx.get(f"https://127.0.0.1:{port}/v1/info", verify=str(ca_path), timeout=5).json()
+            return info.get("starting") is False
+
+        wait_until(c["trino"], trino_active, "/v1/info reporting starting=false", 60)
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def start(self) -> Target:
+        opts = self.options
+        opts.run_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        client = docker_engine.ensure_engine()
+        self._client = client
+        reaped = reap_orphans(client)
+        if reaped:
+            say(f"removed leftovers of dead runs: {', '.join(reaped)}")
+        scenario = load_scenario(opts.scenario_path)
+        version = opts.trino_version or scenario.trino.version
+        with step("images (build only what is missing)") as t_images:
+            images = ensure_images(client, version)
+        self.timings["images_s"] = t_images["seconds"]
+
+        materials = RunMaterials.generate(scenario)
+        seeds = self._render(scenario, materials)
+        certs = self._client_files(scenario, materials)
+        ca_path = opts.run_dir / "client" / "ca.pem"
+
+        started = time.monotonic()
+        try:
+            with step(f"starting reference stack {opts.run_id} (Trino {version})"):
+                network = HarnessNetwork(opts.run_id).create()
+                for container in self._containers(images, scenario, materials, seeds, network):
+                    self.containers[container.role] = container
+                    container.start()
+                self._wait_ready(materials, ca_path)
+        except BaseException as exc:
+            report = self._failure_report()
+            self.stop()
+            if isinstance(exc, Exception):
+                raise StackStartError(f"reference stack did not start: {exc}\n{report}") from exc
+            raise
+        self.timings["stack_start_s"] = time.monotonic() - started
+        trino_s = trino_startup_seconds(self.containers["trino"])
+        if trino_s is not None:
+            self.timings["trino_start_s"] = trino_s
+
+        passwords = {
+            f"{u.credential}:{u.login_name}": materials.user_passwords[u.name]
+            for u in scenario.users if u.credential != "none"
+        }
+        target = Target(
+            host="127.0.0.1",
+            port=self.containers["trino"].host_port(HTTPS_PORT),
+            ca_path=str(ca_path),
+            expected_version=version,
+            scenario_path=str(opts.scenario_path),
+            passwords=passwords,
+            client_certs=certs,
+            jwt_private_key_path=str(opts.run_dir / "client" / "jwt-signing-key.pem"),
+            jwt_issuer=scenario.jwt.issuer,
+            jwt_audience=scenario.jwt.audience,
+            audit=AuditDatabase(
+                host="127.0.0.1", port=self.containers["postgres"].host_port(5432), dbname=AUDIT_DATABASE,
+                user=AUDIT_READER, password=materials.db.audit_reader, sslrootcert=str(ca_path),
+            ),
+            timings=dict(self.timings),
+        )
+        return target
+
+    def _failure_report(self) -> str:
+        """Each container's log tail plus its error lines; full logs are kept under the run dir."""
+        parts = []
+        log_dir = self.options.run_dir / "logs"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        for role, container in self.containers.items():
+            try:
+                text = redact(container.logs_text())
+                (log_dir / f"{role}.log").write_text(text)
+                errors = [ln for ln in text.splitlines() if re.search(r"\bERROR\b|Caused by|Exception:|FATAL", ln)]
+                parts.append(
+                    f"--- {role} log (last {LOG_TAIL_LINES} lines; full log: {log_dir / (role + '.log')}) ---\n"
+                    + _tail(text)
+                    + ("\n--- " + role + " error lines ---\n" + "\n".join(errors[:15]) if errors else "")
+                )
+            except Exception as exc:  # noqa: BLE001 - a container that never got created has no log
+                parts.append(f"--- {role}: no log ({type(exc).__name__}) ---")
+        return redact("\n".join(parts))
+
+    def logs(self, role: str) -> str:
+        return redact(self.containers[role].logs_text())
+
+    def stop(self) -> int:
+        client = self._client or docker_engine.ensure_engine()
+        return remove_run(client, self.options.run_id)

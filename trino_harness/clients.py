@@ -7,6 +7,7 @@ the one the target names.
 
 from __future__ import annotations
 
+import ssl
 import time
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,11 @@ def http_session(target: Target) -> requests.Session:
     session.trust_env = False
     session.verify = target.ca_path
     return session
+
+
+def tls_context(ca_path: str) -> ssl.SSLContext:
+    """A verifying context (hostname and chain) trusting only ``ca_path``."""
+    return ssl.create_default_context(cafile=ca_path)
 
 
 def mint_jwt(target: Target, subject: str, lifetime_s: int = 300, **overrides: Any) -> str:

@@ -167,6 +167,7 @@ class Scenario(Strict):
     certificates: tuple[str, ...] = Field((), description="Client certificate subjects (RFC 4514) to issue")
     user_mapping: UserMappings = UserMappings()
     access_rules: AccessRules
+    operator: Principal = Field(description="Identity the harness uses for administrative reads")
     expectations: Expectations = Expectations()
 
     def user(self, name: str) -> User:
@@ -184,6 +185,7 @@ class Scenario(Strict):
         for section, rows in (("smoke", self.expectations.smoke), ("user_mapping", self.expectations.user_mapping)):
             for i, row in enumerate(rows):
                 self._check_principal(f"expectations.{section}.{i}", row)
+        self._check_principal("operator", self.operator)
         for i, imp in enumerate(self.expectations.impersonation):
             self._check_principal(f"expectations.impersonation.{i}.principal", imp.principal)
         return self

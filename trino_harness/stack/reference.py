@@ -18,6 +18,7 @@ import httpx
 import psycopg
 
 from trino_harness import docker_engine
+from trino_harness.clients import tls_context
 from trino_harness.images.build import StackImages, ensure_images
 from trino_harness.progress import say, step
 from trino_harness.redaction import redact
@@ -151,7 +152,7 @@ class ReferenceStack:
         port = c["trino"].host_port(HTTPS_PORT)
 
         def trino_active() -> bool:
-            info = httpx.get(f"https://127.0.0.1:{port}/v1/info", verify=str(ca_path), timeout=5).json()
+            info = httpx.get(f"https://127.0.0.1:{port}/v1/info", verify=tls_context(str(ca_path)), timeout=5).json()
             return info.get("starting") is False
 
         wait_until(c["trino"], trino_active, "/v1/info reporting starting=false", 60)

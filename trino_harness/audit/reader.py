@@ -1,0 +1,81 @@
+"""Read audit records through one small interface, whatever store holds them.
+
+Checks ask for "the completed event of query X" and never know which store answered. The
+harness's own table is the first reader; a remote cluster's store (e.g. Starburst's event
+logger) is another implementation of the same protocol.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+import psycopg
+from psycopg.rows import dict_row
+
+from trino_harness.target import AuditDatabase
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    event_type: str
+    query_id: str
+    user: str | None
+    principal: str | None
+    source: str | None
+    client_info: str | None
+    query: str | None
+    state: str | None
+    error_code: str | None
+    create_time: datetime | None
+    end_time: datetime | None
+    received_at: datetime | None
+
+
+class AuditReader(Protocol):
+    def events(self, query_id: str) -> list[AuditEvent]:
+        """Every stored event of ``query_id``, oldest first."""
+        ...
+
+
+class HarnessAuditReader:
+    """The harness collector's ``trino_query_events`` table in PostgreSQL."""
+
+    def __init__(self, db: AuditDatabase) -> None:
+        self._db = db
+
+    def _connect(self) -> psycopg.Connection:
+        db = self._db
+        return psycopg.connect(
+            host=db.host, port=db.port, dbname=db.dbname, user=db.user, password=db.password,
+            sslmode="verify-full", sslrootcert=db.sslrootcert, connect_timeout=10, row_factory=dict_row,
+        )
+
+    def events(self, query_id: str) -> list[AuditEvent]:
+        with self._connect() as conn:
+            rows = conn.execute(
+                """SELECT event_type, query_id, query_user AS user, principal, source, client_info, query,
+                          query_state AS state, error_code, create_time, end_time, received_at
+                   FROM trino_query_events WHERE query_id = %s ORDER BY id""",
+                (query_id,),
+            ).fetchall()
+        return [AuditEvent(**row) for row in rows]
+
+
+def wait_for_completed(reader: AuditReader, query_id: str, timeout_s: float = 30.0) -> tuple[list[AuditEvent], float]:
+    """Poll until a completed event of ``query_id`` is stored; return all its events and the wait.
+
+    On timeout returns what is there (possibly nothing) so the check can show it as evidence.
+    """
+    started = time.monotonic()
+    interval = 0.05
+    while True:
+        events = reader.events(query_id)
+        if any(e.event_type == "completed" for e in events):
+            return events, time.monotonic() - started
+        if time.monotonic() - started > timeout_s:
+            return events, time.monotonic() - started
+        time.sleep(interval)
+        interval = min(interval * 2, 0.5)

@@ -1,0 +1,252 @@
+"""pytest plugin: options, the shared stack fixture, scenario parameterization, redaction.
+
+Lifecycle under ``pytest -n``: the controller picks a run id and a 0700 run directory and
+hands both to the workers. The first worker that needs the stack starts it under a file lock
+and writes the target description; the others attach to it. Only the controller tears the
+stack down (by label, after every worker has finished), so a normal, failing or interrupted
+run leaves nothing behind. Without xdist the single process plays both parts.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import shutil
+import signal
+import statistics
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from filelock import FileLock
+
+from trino_harness.redaction import redact
+from trino_harness.scenario.loader import DEFAULT_SCENARIO, load_scenario
+from trino_harness.scenario.model import Scenario
+from trino_harness.target import Target
+
+RUN_ID = "trino_harness_run_id"
+RUN_ROOT = "trino_harness_run_root"
+TARGET_FILE = "target.json"
+FAILED_FILE = "start-failed.txt"
+STARTED_MARKER = "stack-started"
+MEASUREMENTS = "measurements.jsonl"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("trino-harness", "Trino conformance and security harness")
+    group.addoption("--scenario", default=str(DEFAULT_SCENARIO), help="scenario YAML (default: baseline)")
+    group.addoption("--trino-version", default=None, help="Trino release to run (default: the scenario's)")
+    group.addoption("--trino-image", default=None,
+                    help="use this image instead of building one (e.g. trinodb/trino:476 where a registry is reachable)")
+    group.addoption("--trino-config-overlay", default=None,
+                    help="directory whose files replace or add to the rendered /etc/trino")
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def _run_root(config: pytest.Config) -> Path:
+    return Path(config.workerinput[RUN_ROOT]) if _is_worker(config) else config.stash[_root_key]
+
+
+def _run_id(config: pytest.Config) -> str:
+    return config.workerinput[RUN_ID] if _is_worker(config) else config.stash[_id_key]
+
+
+_root_key = pytest.StashKey[Path]()
+_id_key = pytest.StashKey[str]()
+
+
+def _teardown(config: pytest.Config) -> None:
+    """Remove this run's containers and network (controller only); idempotent."""
+    if _is_worker(config) or _root_key not in config.stash:
+        return
+    root = config.stash[_root_key]
+    if (root / STARTED_MARKER).exists():
+        from trino_harness import docker_engine
+        from trino_harness.progress import say
+        from trino_harness.stack.cleanup import remove_run
+
+        removed = remove_run(docker_engine.ensure_engine(), config.stash[_id_key])
+        (root / STARTED_MARKER).unlink(missing_ok=True)
+        say(f"reference stack {config.stash[_id_key]} removed ({removed} containers/networks)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if _is_worker(config):
+        return
+    config.stash[_id_key] = uuid.uuid4().hex[:10]
+    config.stash[_root_key] = Path(tempfile.mkdtemp(prefix=f"trino-harness-{config.stash[_id_key]}-"))
+    atexit.register(_teardown, config)
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(_XdistHooks(), "trino-harness-xdist")
+
+    def _interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    try:  # SIGTERM (CI cancelling) gets the same cleanup as Ctrl-C
+        signal.signal(signal.SIGTERM, _interrupt)
+    except ValueError:
+        pass
+
+
+class _XdistHooks:
+    @pytest.hookimpl
+    def pytest_configure_node(self, node: Any) -> None:
+        node.workerinput[RUN_ID] = node.config.stash[_id_key]
+        node.workerinput[RUN_ROOT] = str(node.config.stash[_root_key])
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    _teardown(session.config)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _teardown(config)
+    if not _is_worker(config) and _root_key in config.stash:
+        shutil.rmtree(config.stash[_root_key], ignore_errors=True)
+
+
+# -- scenario and parameterization -----------------------------------------------------------
+_scenarios: dict[str, Scenario] = {}
+
+
+def scenario_of(config: pytest.Config) -> Scenario:
+    """The scenario named by ``--scenario``, loaded once per process (no Docker needed)."""
+    path = str(Path(config.getoption("--scenario")).resolve())
+    if path not in _scenarios:
+        _scenarios[path] = load_scenario(path)
+    return _scenarios[path]
+
+
+def _row_id(row: Any) -> str:
+    if hasattr(row, "as_user"):
+        return f"{row.principal.label()}-as-{row.as_user}-{'allowed' if row.allowed else 'denied'}"
+    if hasattr(row, "table"):
+        return f"{row.user}-{row.table}-{'allowed' if row.allowed else 'denied'}"
+    outcome = f"as-{row.user}" if row.user else "refused"
+    return f"{row.label()}-{outcome}"
+
+
+TABLES = {
+    "smoke_row": "smoke",
+    "mapping_row": "user_mapping",
+    "impersonation_row": "impersonation",
+    "table_row": "table_access",
+}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    for fixture, table in TABLES.items():
+        if fixture in metafunc.fixturenames:
+            rows = getattr(scenario_of(metafunc.config).expectations, table)
+            metafunc.parametrize(fixture, rows, ids=[_row_id(r) for r in rows])
+
+
+@pytest.fixture(scope="session")
+def scenario(pytestconfig: pytest.Config) -> Scenario:
+    return scenario_of(pytestconfig)
+
+
+# -- the stack ------------------------------------------------------------------------------
+def _start_stack(config: pytest.Config, root: Path) -> Target:
+    from trino_harness.stack.reference import ReferenceStack, StackOptions
+
+    overlay = config.getoption("--trino-config-overlay")
+    stack = ReferenceStack(StackOptions(
+        run_id=_run_id(config),
+        run_dir=root / "stack",
+        scenario_path=Path(config.getoption("--scenario")).resolve(),
+        trino_version=config.getoption("--trino-version"),
+        trino_image=config.getoption("--trino-image"),
+        overlay=Path(overlay).resolve() if overlay else None,
+    ))
+    (root / STARTED_MARKER).touch()  # from here on the controller must clean up
+    return stack.start()
+
+
+@pytest.fixture(scope="session")
+def target(pytestconfig: pytest.Config) -> Target:
+    """The running reference stack (started once per run, shared by xdist workers)."""
+    root = _run_root(pytestconfig)
+    with FileLock(str(root / "stack.lock")):
+        if (root / FAILED_FILE).exists():
+            pytest.fail((root / FAILED_FILE).read_text(), pytrace=False)
+        if not (root / TARGET_FILE).exists():
+            try:
+                started = _start_stack(pytestconfig, root)
+            except Exception as exc:
+                (root / FAILED_FILE).write_text(redact(str(exc)))
+                raise
+            started.save(root / TARGET_FILE)
+    return Target.load(root / TARGET_FILE)
+
+
+@pytest.fixture(scope="session")
+def audit_reader(target: Target) -> Any:
+    from trino_harness.audit.reader import HarnessAuditReader
+
+    if target.audit is None:
+        pytest.skip("the target has no audit source: add an audit database to the profile")
+    return HarnessAuditReader(target.audit)
+
+
+@pytest.fixture(scope="session")
+def measure(pytestconfig: pytest.Config) -> Iterator[Any]:
+    """Record a named figure; the controller prints min/median/max at the end (never asserted)."""
+    path = _run_root(pytestconfig) / MEASUREMENTS
+
+    def record(name: str, value: float) -> None:
+        with FileLock(str(path) + ".lock"), open(path, "a") as fh:
+            fh.write(json.dumps({"name": name, "value": value}) + "\n")
+
+    yield record
+
+
+# -- reporting ------------------------------------------------------------------------------
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Iterator[None]:
+    """Scrub generated secrets, private keys and tokens from every failure and captured output."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.longrepr is not None:
+        text = str(report.longrepr)
+        clean = redact(text)
+        if clean != text:
+            report.longrepr = clean
+    report.sections = [(title, redact(content)) for title, content in report.sections]
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    if _is_worker(config) or _root_key not in config.stash:
+        return
+    root = config.stash[_root_key]
+    lines = []
+    if (root / TARGET_FILE).exists():
+        timings = json.loads((root / TARGET_FILE).read_text()).get("timings", {})
+        labels = {"images_s": "images (build or cache check)", "stack_start_s": "stack start (containers to ready)",
+                  "trino_start_s": "Trino start inside its container (to SERVER STARTED)"}
+        lines += [f"{labels.get(k, k)}: {v:.1f}s" for k, v in timings.items()]
+    if (root / MEASUREMENTS).exists():
+        figures: dict[str, list[float]] = {}
+        for line in (root / MEASUREMENTS).read_text().splitlines():
+            entry = json.loads(line)
+            figures.setdefault(entry["name"], []).append(entry["value"])
+        for name, values in sorted(figures.items()):
+            lines.append(f"{name}: n={len(values)} min={min(values):.3f} median={statistics.median(values):.3f} "
+                         f"max={max(values):.3f}")
+    if lines:
+        terminalreporter.write_sep("-", "trino-harness figures (measured, not asserted)")
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
+os.environ.setdefault("TESTCONTAINERS_RYUK_DISABLED", "true")
+os.environ.setdefault("TESTCONTAINERS_CONNECTION_MODE", "docker_host")

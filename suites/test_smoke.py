@@ -42,12 +42,12 @@ def test_smoke_query_runs_as_mapped_user(target, smoke_row):
           fix="check the provider's user-mapping pattern/file in config.properties")
 
 
-def test_smoke_query_completed_event_lands_in_postgres(target, smoke_row, audit_reader, measure):
+def test_smoke_query_completed_event_lands_in_postgres(target, smoke_row, audit_reader, audit_timeout, measure):
     marker = f"smoke {uuid.uuid4().hex[:12]}"
     cur = connect(target, smoke_row, client_info=marker).cursor()
     cur.execute(f"SELECT '{marker}'")
     cur.fetchall()
-    events, waited = wait_for_completed(audit_reader, cur.query_id, timeout_s=30)
+    events, waited = wait_for_completed(audit_reader, cur.query_id, timeout_s=audit_timeout)
     measure("audit event landing latency (s)", waited)
     completed = [e for e in events if e.event_type == "completed"]
     check(len(completed) == 1, what=f"completed events for query {cur.query_id}",

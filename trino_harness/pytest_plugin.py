@@ -45,6 +45,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="use this image instead of building one (e.g. trinodb/trino:476 where a registry is reachable)")
     group.addoption("--trino-config-overlay", default=None,
                     help="directory whose files replace or add to the rendered /etc/trino")
+    group.addoption("--audit-timeout", type=float, default=30.0,
+                    help="seconds to wait for a query's audit event before the check fails (default 30)")
 
 
 def _is_worker(config: pytest.Config) -> bool:
@@ -110,7 +112,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     _teardown(config)
-    if not _is_worker(config) and _root_key in config.stash:
+    # TRINO_HARNESS_KEEP_RUN_DIR=1 keeps rendered config and logs for inspection (0700, holds secrets).
+    if not _is_worker(config) and _root_key in config.stash and not os.environ.get("TRINO_HARNESS_KEEP_RUN_DIR"):
         shutil.rmtree(config.stash[_root_key], ignore_errors=True)
 
 
@@ -199,6 +202,11 @@ def audit_reader(target: Target) -> Any:
 
 
 @pytest.fixture(scope="session")
+def audit_timeout(pytestconfig: pytest.Config) -> float:
+    return float(pytestconfig.getoption("--audit-timeout"))
+
+
+@pytest.fixture(scope="session")
 def measure(pytestconfig: pytest.Config) -> Iterator[Any]:
     """Record a named figure; the controller prints min/median/max at the end (never asserted)."""
     path = _run_root(pytestconfig) / MEASUREMENTS
@@ -242,6 +250,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         for name, values in sorted(figures.items()):
             lines.append(f"{name}: n={len(values)} min={min(values):.3f} median={statistics.median(values):.3f} "
                          f"max={max(values):.3f}")
+    if os.environ.get("TRINO_HARNESS_KEEP_RUN_DIR"):
+        lines.append(f"run directory kept: {root}")
     if lines:
         terminalreporter.write_sep("-", "trino-harness figures (measured, not asserted)")
         for line in lines:

@@ -1,0 +1,57 @@
+"""Helpers for project tests that run the suites, as a user would, in a child pytest."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import docker
+import pytest
+
+from trino_harness.stack.containers import LABEL_RUN
+
+REPO = Path(__file__).resolve().parents[2]
+VARIANTS = REPO / "scenarios" / "variants"
+
+
+@dataclass
+class SuiteRun:
+    returncode: int
+    output: str
+
+    @property
+    def kept_run_dir(self) -> Path | None:
+        match = re.search(r"run directory kept: (\S+)", self.output)
+        return Path(match.group(1)) if match else None
+
+
+def run_suites(*args: str, env: dict[str, str] | None = None, timeout: float = 1500) -> SuiteRun:
+    """Run ``pytest suites/`` in a child process and return its exit code and combined output."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "suites/", "-p", "no:cacheprovider", *args],
+        cwd=REPO, env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=timeout,
+    )
+    return SuiteRun(proc.returncode, proc.stdout + proc.stderr)
+
+
+def harness_leftovers() -> list[str]:
+    """Names of every harness container or network on the engine."""
+    client = docker.from_env()
+    try:
+        names = [c.name for c in client.containers.list(all=True, filters={"label": LABEL_RUN})]
+        names += [c.name for c in client.containers.list(all=True) if c.name.startswith("trino-harness-")]
+        names += [n.name for n in client.networks.list(filters={"label": LABEL_RUN})]
+        return sorted(set(names))
+    finally:
+        client.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def docker_engine_ready():
+    from trino_harness.docker_engine import ensure_engine
+
+    ensure_engine()

@@ -1,0 +1,98 @@
+"""The reference stack end to end: green on the baseline, red on a broken config, clean afterwards."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO, VARIANTS, harness_leftovers, run_suites
+
+pytestmark = pytest.mark.integration
+REPORTS = REPO / "reports"
+
+
+def _secrets_of(run_dir: Path) -> list[str]:
+    target = json.loads((run_dir / "target.json").read_text())
+    values = list(target["passwords"].values()) + [target["audit"]["password"]]
+    values.append(Path(target["jwt_private_key_path"]).read_text())
+    for cert in target["client_certs"].values():
+        values.append(Path(cert["key_path"]).read_text())
+    return values
+
+
+def test_suites_pass_on_the_secure_baseline_and_leak_nothing():
+    REPORTS.mkdir(exist_ok=True)
+    junit = REPORTS / "junit-suites-baseline.xml"
+    run = run_suites("-n", "2", f"--junitxml={junit}", env={"TRINO_HARNESS_KEEP_RUN_DIR": "1"})
+    run_dir = run.kept_run_dir
+    try:
+        assert run.returncode == 0, run.output[-5000:]
+        assert "9 passed" in run.output
+        assert "stack start (containers to ready)" in run.output
+        assert harness_leftovers() == []
+        assert run_dir is not None and (run_dir / "target.json").exists()
+        published = run.output + junit.read_text()
+        leaked = [s[:4] + "…" for s in _secrets_of(run_dir) if s.strip() and s.strip() in published]
+        assert leaked == [], "generated secrets appear in the output or the JUnit report"
+        assert "PRIVATE KEY-----" not in published
+    finally:
+        if run_dir:
+            shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def test_wrong_password_user_mapping_turns_the_mapping_checks_red():
+    run = run_suites("--trino-config-overlay", str(VARIANTS / "password-mapping-wrong-user"))
+    assert run.returncode == 1, run.output[-3000:]
+    assert "FAILED suites/test_smoke.py::test_smoke_query_runs_as_mapped_user[file-alice@harness.test-as-alice]" \
+        in run.output
+    assert "expected: alice" in run.output and "alice_contractor" in run.output
+    assert "usual fix: check the provider's user-mapping" in run.output
+    # Exactly alice's two checks: the query and its audit event both show user alice_contractor.
+    assert "2 failed, 7 passed" in run.output
+    assert harness_leftovers() == []
+
+
+def test_inert_audit_listener_turns_every_audit_check_red():
+    run = run_suites("--trino-config-overlay", str(VARIANTS / "audit-listener-inert"), "--audit-timeout", "5")
+    assert run.returncode == 1, run.output[-3000:]
+    assert "4 failed, 5 passed" in run.output
+    assert run.output.count("FAILED suites/test_smoke.py::test_smoke_query_completed_event_lands_in_postgres") == 4
+    assert "completed events for query" in run.output and "expected: exactly one" in run.output
+    assert harness_leftovers() == []
+
+
+def test_interrupted_run_leaves_no_container_behind():
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pytest", "suites/", "-p", "no:cacheprovider", "-q"],
+        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 900
+        while not any(name.endswith("-trino") for name in harness_leftovers()):
+            assert proc.poll() is None, "the run ended before its stack started"
+            assert time.monotonic() < deadline, "no Trino container appeared"
+            time.sleep(0.5)
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert harness_leftovers() == []
+
+
+def test_suites_collect_without_docker():
+    env = {**os.environ, "DOCKER_HOST": "unix:///nonexistent/docker.sock"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "suites/", "--collect-only", "-q", "-p", "no:cacheprovider"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "9 tests collected" in proc.stdout

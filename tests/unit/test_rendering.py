@@ -1,0 +1,101 @@
+"""The rendered Trino configuration carries the security the scenario declares."""
+
+import json
+import tarfile
+import io
+
+import bcrypt
+import pytest
+
+from trino_harness.render.files import SECRET_MODE
+from trino_harness.render.ldap import render_ldap_seed
+from trino_harness.render.materials import RunMaterials
+from trino_harness.render.overlay import OverlayError, apply_overlay
+from trino_harness.render.trino_etc import render_trino_etc, trino_environment
+from trino_harness.scenario.loader import load_scenario
+
+
+@pytest.fixture(scope="module")
+def rendered():
+    scenario = load_scenario()
+    materials = RunMaterials.generate(scenario)
+    return scenario, materials, render_trino_etc(scenario, materials)
+
+
+def _props(text: str) -> dict[str, str]:
+    return dict(line.split("=", 1) for line in text.splitlines() if line and not line.startswith("#"))
+
+
+def test_config_is_https_only_with_every_authenticator(rendered):
+    _, _, etc = rendered
+    config = _props(etc.text("config.properties"))
+    assert config["http-server.http.enabled"] == "false"
+    assert config["http-server.https.enabled"] == "true"
+    assert config["http-server.authentication.type"] == "CERTIFICATE,JWT,PASSWORD"
+    assert config["password-authenticator.config-files"].count(".properties") == 2
+
+
+def test_secrets_reach_trino_only_through_environment_references(rendered):
+    _, materials, etc = rendered
+    config = _props(etc.text("config.properties"))
+    catalog = _props(etc.text("catalog/postgresql.properties"))
+    assert config["internal-communication.shared-secret"] == "${ENV:TRINO_SHARED_SECRET}"
+    assert catalog["connection-password"] == "${ENV:POSTGRES_CATALOG_PASSWORD}"
+    everything = b"".join(data for data, _ in etc.files.values())
+    assert materials.shared_secret.encode() not in everything
+    assert materials.db.catalog.encode() not in everything
+    assert set(trino_environment(materials)) == {"TRINO_SHARED_SECRET", "POSTGRES_CATALOG_PASSWORD"}
+
+
+def test_password_file_holds_bcrypt_hashes_that_verify(rendered):
+    scenario, materials, etc = rendered
+    lines = etc.text("password.db").splitlines()
+    assert etc.files["password.db"][1] == SECRET_MODE
+    alice = scenario.user("alice")
+    login, hashed = next(line.split(":", 1) for line in lines if line.startswith(alice.login_name + ":"))
+    assert hashed.startswith("$2y$10$")
+    assert bcrypt.checkpw(materials.user_passwords["alice"].encode(), ("$2b$" + hashed[4:]).encode())
+    assert all(materials.user_passwords[u.name] not in etc.text("password.db") for u in scenario.users
+               if u.name in materials.user_passwords)
+
+
+def test_ldap_authenticator_uses_ldaps_and_a_group_gate(rendered):
+    _, _, etc = rendered
+    ldap = _props(etc.text("password-ldap.properties"))
+    assert ldap["ldap.url"].startswith("ldaps://")
+    assert "ldap.allow-insecure" not in ldap
+    assert "cn=trino_users" in ldap["ldap.group-auth-pattern"]
+
+
+def test_rules_and_groups_come_from_the_scenario(rendered):
+    scenario, _, etc = rendered
+    rules = json.loads(etc.text("rules.json"))
+    assert rules["impersonation"] == [dict(r) for r in scenario.access_rules.impersonation]
+    assert "admins:admin" in etc.text("group.txt").splitlines()
+
+
+def test_ldap_directory_puts_only_declared_members_in_the_allowed_group(rendered):
+    scenario, materials, _ = rendered
+    data = render_ldap_seed(scenario, materials).text("data.ldif")
+    group = data.split("dn: cn=trino_users,ou=groups,")[1].split("\n\n")[0]
+    assert "uid=bob," in group and "uid=svc_etl," in group
+    assert "uid=carol," not in group
+
+
+def test_overlay_replaces_and_adds_files(rendered, tmp_path):
+    _, _, etc = rendered
+    (tmp_path / "catalog").mkdir()
+    (tmp_path / "catalog" / "extra.properties").write_text("connector.name=memory\n")
+    (tmp_path / "log.properties").write_text("io.trino=DEBUG\n")
+    applied = apply_overlay(etc, tmp_path)
+    assert applied == ["catalog/extra.properties", "log.properties"]
+    assert etc.text("log.properties") == "io.trino=DEBUG\n"
+    with pytest.raises(OverlayError, match="not a directory"):
+        apply_overlay(etc, tmp_path / "missing")
+
+
+def test_seed_archive_sets_owner_and_keeps_secret_modes(rendered):
+    _, _, etc = rendered
+    with tarfile.open(fileobj=io.BytesIO(etc.tar("/etc/trino", uid=1000, gid=1000))) as tar:
+        member = tar.getmember("etc/trino/password.db")
+    assert (member.uid, member.gid, member.mode) == (1000, 1000, SECRET_MODE)

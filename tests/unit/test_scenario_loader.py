@@ -1,0 +1,61 @@
+"""Scenario files load into the typed model; bad input names the file, the field and the reason."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from trino_harness.scenario.loader import DEFAULT_SCENARIO, ScenarioError, load_scenario
+
+
+def _write_variant(tmp_path: Path, mutate) -> Path:
+    data = yaml.safe_load(DEFAULT_SCENARIO.read_text())
+    mutate(data)
+    path = tmp_path / "scenario.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+def test_baseline_scenario_loads_with_every_expectation_table():
+    scenario = load_scenario()
+    assert scenario.expectations.smoke
+    assert scenario.expectations.impersonation
+    assert {u.credential for u in scenario.users} == {"file", "ldap", "none"}
+
+
+def test_unknown_field_is_reported_with_file_and_field(tmp_path):
+    path = _write_variant(tmp_path, lambda d: d["jwt"].update(audiance="typo"))
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert f"{path}: jwt.audiance: Extra inputs are not permitted" in str(err.value)
+
+
+def test_invalid_regex_in_user_mapping_is_reported(tmp_path):
+    path = _write_variant(tmp_path, lambda d: d["user_mapping"]["jwt"].update(pattern="(unclosed"))
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert "user_mapping.jwt.pattern" in str(err.value)
+    assert "not a valid regular expression" in str(err.value)
+
+
+def test_expectation_naming_an_unknown_login_is_rejected(tmp_path):
+    path = _write_variant(tmp_path, lambda d: d["expectations"]["smoke"][0].update(principal="nobody"))
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert "expectations.smoke.0.principal" in str(err.value)
+    assert "nobody" in str(err.value)
+
+
+def test_pattern_and_rules_together_are_rejected(tmp_path):
+    path = _write_variant(tmp_path, lambda d: d["user_mapping"]["password"].update(pattern="(.*)"))
+    with pytest.raises(ScenarioError, match="exactly one of 'pattern' or 'rules'"):
+        load_scenario(path)
+
+
+def test_unreadable_and_malformed_files_name_the_file(tmp_path):
+    with pytest.raises(ScenarioError, match="cannot read scenario file"):
+        load_scenario(tmp_path / "missing.yaml")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("users: [unclosed")
+    with pytest.raises(ScenarioError, match=f"{bad}: not valid YAML"):
+        load_scenario(bad)

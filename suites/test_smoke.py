@@ -21,28 +21,42 @@ pytestmark = pytest.mark.smoke
 def test_server_reports_the_pinned_version(target, scenario):
     info = httpx.get(f"{target.url}/v1/info", verify=tls_context(target.ca_path), timeout=10).json()
     version = str(info.get("nodeVersion", {}).get("version"))
-    check(version == target.expected_version, what="GET /v1/info nodeVersion",
-          expected=target.expected_version, observed=version,
-          fix="run the image built for the expected release (--trino-version / --trino-image)")
+    check(
+        version == target.expected_version,
+        what="GET /v1/info nodeVersion",
+        expected=target.expected_version,
+        observed=version,
+        fix="run the image built for the expected release (--trino-version / --trino-image)",
+    )
 
     cur = connect(target, scenario.operator).cursor()
     cur.execute("SELECT DISTINCT node_version FROM system.runtime.nodes")
     versions = sorted(row[0] for row in cur.fetchall())
-    check(versions == [target.expected_version], what="system.runtime.nodes node_version",
-          expected=[target.expected_version], observed=versions,
-          fix="every node must run the same, expected release")
+    check(
+        versions == [target.expected_version],
+        what="system.runtime.nodes node_version",
+        expected=[target.expected_version],
+        observed=versions,
+        fix="every node must run the same, expected release",
+    )
 
 
 def test_smoke_query_runs_as_mapped_user(target, smoke_row):
     cur = connect(target, smoke_row).cursor()
     cur.execute("SELECT current_user")
     observed = cur.fetchall()
-    check(observed == [[smoke_row.user]], what=f"SELECT current_user as {smoke_row.label()}",
-          expected=smoke_row.user, observed=observed,
-          fix="check the provider's user-mapping pattern/file in config.properties")
+    check(
+        observed == [[smoke_row.user]],
+        what=f"SELECT current_user as {smoke_row.label()}",
+        expected=smoke_row.user,
+        observed=observed,
+        fix="check the provider's user-mapping pattern/file in config.properties",
+    )
 
 
-def test_smoke_query_completed_event_lands_in_postgres(target, smoke_row, audit_reader, audit_timeout, measure):
+def test_smoke_query_completed_event_lands_in_postgres(
+    target, smoke_row, audit_reader, audit_timeout, measure
+):
     marker = f"smoke {uuid.uuid4().hex[:12]}"
     cur = connect(target, smoke_row, client_info=marker).cursor()
     cur.execute(f"SELECT '{marker}'")
@@ -50,14 +64,27 @@ def test_smoke_query_completed_event_lands_in_postgres(target, smoke_row, audit_
     events, waited = wait_for_completed(audit_reader, cur.query_id, timeout_s=audit_timeout)
     measure("audit event landing latency (s)", waited)
     completed = [e for e in events if e.event_type == "completed"]
-    check(len(completed) == 1, what=f"completed events for query {cur.query_id}",
-          expected="exactly one", observed=f"{len(completed)} (all events: {events})",
-          fix="event-listener.config-files must list the HTTP event listener with log-completed=true "
-              "and connect-ingest-uri pointing at the collector")
+    check(
+        len(completed) == 1,
+        what=f"completed events for query {cur.query_id}",
+        expected="exactly one",
+        observed=f"{len(completed)} (all events: {events})",
+        fix="event-listener.config-files must list the HTTP event listener with log-completed=true "
+        "and connect-ingest-uri pointing at the collector",
+    )
     event = completed[0]
     observed = (event.user, event.state, event.client_info, marker in (event.query or ""))
-    check(observed == (smoke_row.user, "FINISHED", marker, True), what="completed event fields",
-          expected=(smoke_row.user, "FINISHED", marker, True), observed=observed,
-          fix="the collector stores context.user, metadata.queryState, context.clientInfo and metadata.query")
-    check(bool(event.principal), what="completed event principal", expected="the authenticated principal",
-          observed=event.principal, fix="Trino fills context.principal for authenticated requests")
+    check(
+        observed == (smoke_row.user, "FINISHED", marker, True),
+        what="completed event fields",
+        expected=(smoke_row.user, "FINISHED", marker, True),
+        observed=observed,
+        fix="the collector stores context.user, metadata.queryState, context.clientInfo and metadata.query",
+    )
+    check(
+        bool(event.principal),
+        what="completed event principal",
+        expected="the authenticated principal",
+        observed=event.principal,
+        fix="Trino fills context.principal for authenticated requests",
+    )

@@ -40,7 +40,11 @@ def mint_jwt(target: Target, subject: str, lifetime_s: int = 300, **overrides: A
         raise LookupError("the target has no JWT signing key")
     now = int(time.time())
     claims: dict[str, Any] = {
-        "sub": subject, "iss": target.jwt_issuer, "aud": target.jwt_audience, "iat": now, "exp": now + lifetime_s,
+        "sub": subject,
+        "iss": target.jwt_issuer,
+        "aud": target.jwt_audience,
+        "iat": now,
+        "exp": now + lifetime_s,
     }
     claims.update(overrides)
     key = Path(target.jwt_private_key_path).read_bytes()
@@ -57,11 +61,22 @@ def authentication(target: Target, who: Principal) -> Authentication:
     return CertificateAuthentication(cert.cert_path, cert.key_path)
 
 
-def connect(target: Target, who: Principal, user: str | None = None, source: str = "trino-harness",
-            client_info: str | None = None) -> trino.dbapi.Connection:
+def connect(
+    target: Target,
+    who: Principal,
+    user: str | None = None,
+    source: str = "trino-harness",
+    client_info: str | None = None,
+) -> trino.dbapi.Connection:
     """A DB-API connection authenticating as ``who``; ``user`` requests impersonation (X-Trino-User)."""
     return trino.dbapi.connect(
-        host=target.host, port=target.port, http_scheme="https", auth=authentication(target, who),
-        user=user, source=source, http_session=http_session(target), request_timeout=60,
+        host=target.host,
+        port=target.port,
+        http_scheme="https",
+        auth=authentication(target, who),
+        user=user,
+        source=source,
+        http_session=http_session(target),
+        request_timeout=60,
         http_headers={"X-Trino-Client-Info": client_info} if client_info else None,
     )

@@ -13,6 +13,4 @@ def check(ok: bool, *, what: str, expected: object, observed: object, fix: str) 
     """Fail with expected/observed/fix (secrets redacted) unless ``ok``."""
     if ok:
         return
-    raise CheckFailed(redact(
-        f"{what}\n  expected: {expected}\n  observed: {observed}\n  usual fix: {fix}"
-    ))
+    raise CheckFailed(redact(f"{what}\n  expected: {expected}\n  observed: {observed}\n  usual fix: {fix}"))

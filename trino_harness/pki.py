@@ -55,8 +55,10 @@ class CertificateAuthority:
     def create(cls, common_name: str = "Trino Harness Run CA", days: int = 7) -> CertificateAuthority:
         key = _key()
         name = x509.Name(
-            [x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-             x509.NameAttribute(NameOID.ORGANIZATION_NAME, ORGANIZATION)]
+            [
+                x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+                x509.NameAttribute(NameOID.ORGANIZATION_NAME, ORGANIZATION),
+            ]
         )
         cert = (
             x509.CertificateBuilder()
@@ -69,9 +71,15 @@ class CertificateAuthority:
             .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
             .add_extension(
                 x509.KeyUsage(
-                    digital_signature=True, key_cert_sign=True, crl_sign=True, content_commitment=False,
-                    key_encipherment=False, data_encipherment=False, key_agreement=False,
-                    encipher_only=False, decipher_only=False,
+                    digital_signature=True,
+                    key_cert_sign=True,
+                    crl_sign=True,
+                    content_commitment=False,
+                    key_encipherment=False,
+                    data_encipherment=False,
+                    key_agreement=False,
+                    encipher_only=False,
+                    decipher_only=False,
                 ),
                 critical=True,
             )
@@ -113,13 +121,17 @@ class CertificateAuthority:
         cert = builder.sign(self._key, hashes.SHA256())
         return Issued(cert.public_bytes(serialization.Encoding.PEM), _key_pem(key))
 
-    def issue_server(self, common_name: str, hosts: list[str], days: int = 7, also_client: bool = False) -> Issued:
+    def issue_server(
+        self, common_name: str, hosts: list[str], days: int = 7, also_client: bool = False
+    ) -> Issued:
         """A TLS server certificate whose SANs name every host and IP a client may use.
 
         ``also_client`` adds the clientAuth usage, for a node that presents the same key pair when
         it calls other nodes (Trino's internal HTTPS client).
         """
-        usages = [ExtendedKeyUsageOID.SERVER_AUTH] + ([ExtendedKeyUsageOID.CLIENT_AUTH] if also_client else [])
+        usages = [ExtendedKeyUsageOID.SERVER_AUTH] + (
+            [ExtendedKeyUsageOID.CLIENT_AUTH] if also_client else []
+        )
         sans: list[x509.GeneralName] = []
         for host in hosts:
             try:
@@ -127,12 +139,17 @@ class CertificateAuthority:
             except ValueError:
                 sans.append(x509.DNSName(host))
         subject = x509.Name(
-            [x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-             x509.NameAttribute(NameOID.ORGANIZATION_NAME, ORGANIZATION)]
+            [
+                x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+                x509.NameAttribute(NameOID.ORGANIZATION_NAME, ORGANIZATION),
+            ]
         )
         return self._issue(
-            subject, usages, sans,
-            _now() - dt.timedelta(minutes=5), _now() + dt.timedelta(days=days),
+            subject,
+            usages,
+            sans,
+            _now() - dt.timedelta(minutes=5),
+            _now() + dt.timedelta(days=days),
         )
 
     def issue_client(
@@ -141,8 +158,11 @@ class CertificateAuthority:
         """A client certificate for ``subject_rfc4514`` (e.g. ``CN=dave,OU=people,O=Trino Harness``)."""
         start = not_before or (_now() - dt.timedelta(minutes=5))
         return self._issue(
-            x509.Name.from_rfc4514_string(subject_rfc4514), [ExtendedKeyUsageOID.CLIENT_AUTH], [],
-            start, start + dt.timedelta(days=days),
+            x509.Name.from_rfc4514_string(subject_rfc4514),
+            [ExtendedKeyUsageOID.CLIENT_AUTH],
+            [],
+            start,
+            start + dt.timedelta(days=days),
         )
 
 

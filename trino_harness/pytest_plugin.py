@@ -41,12 +41,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("trino-harness", "Trino conformance and security harness")
     group.addoption("--scenario", default=str(DEFAULT_SCENARIO), help="scenario YAML (default: baseline)")
     group.addoption("--trino-version", default=None, help="Trino release to run (default: the scenario's)")
-    group.addoption("--trino-image", default=None,
-                    help="use this image instead of building one (e.g. trinodb/trino:476 where a registry is reachable)")
-    group.addoption("--trino-config-overlay", default=None,
-                    help="directory whose files replace or add to the rendered /etc/trino")
-    group.addoption("--audit-timeout", type=float, default=30.0,
-                    help="seconds to wait for a query's audit event before the check fails (default 30)")
+    group.addoption(
+        "--trino-image",
+        default=None,
+        help="use this image instead of building one (e.g. trinodb/trino:476 where a registry is reachable)",
+    )
+    group.addoption(
+        "--trino-config-overlay",
+        default=None,
+        help="directory whose files replace or add to the rendered /etc/trino",
+    )
+    group.addoption(
+        "--audit-timeout",
+        type=float,
+        default=30.0,
+        help="seconds to wait for a query's audit event before the check fails (default 30)",
+    )
 
 
 def _is_worker(config: pytest.Config) -> bool:
@@ -113,7 +123,11 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     _teardown(config)
     # TRINO_HARNESS_KEEP_RUN_DIR=1 keeps rendered config and logs for inspection (0700, holds secrets).
-    if not _is_worker(config) and _root_key in config.stash and not os.environ.get("TRINO_HARNESS_KEEP_RUN_DIR"):
+    if (
+        not _is_worker(config)
+        and _root_key in config.stash
+        and not os.environ.get("TRINO_HARNESS_KEEP_RUN_DIR")
+    ):
         shutil.rmtree(config.stash[_root_key], ignore_errors=True)
 
 
@@ -163,14 +177,16 @@ def _start_stack(config: pytest.Config, root: Path) -> Target:
     from trino_harness.stack.reference import ReferenceStack, StackOptions
 
     overlay = config.getoption("--trino-config-overlay")
-    stack = ReferenceStack(StackOptions(
-        run_id=_run_id(config),
-        run_dir=root / "stack",
-        scenario_path=Path(config.getoption("--scenario")).resolve(),
-        trino_version=config.getoption("--trino-version"),
-        trino_image=config.getoption("--trino-image"),
-        overlay=Path(overlay).resolve() if overlay else None,
-    ))
+    stack = ReferenceStack(
+        StackOptions(
+            run_id=_run_id(config),
+            run_dir=root / "stack",
+            scenario_path=Path(config.getoption("--scenario")).resolve(),
+            trino_version=config.getoption("--trino-version"),
+            trino_image=config.getoption("--trino-image"),
+            overlay=Path(overlay).resolve() if overlay else None,
+        )
+    )
     (root / STARTED_MARKER).touch()  # from here on the controller must clean up
     return stack.start()
 
@@ -239,8 +255,11 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     lines = []
     if (root / TARGET_FILE).exists():
         timings = json.loads((root / TARGET_FILE).read_text()).get("timings", {})
-        labels = {"images_s": "images (build or cache check)", "stack_start_s": "stack start (containers to ready)",
-                  "trino_start_s": "Trino start inside its container (to SERVER STARTED)"}
+        labels = {
+            "images_s": "images (build or cache check)",
+            "stack_start_s": "stack start (containers to ready)",
+            "trino_start_s": "Trino start inside its container (to SERVER STARTED)",
+        }
         lines += [f"{labels.get(k, k)}: {v:.1f}s" for k, v in timings.items()]
     if (root / MEASUREMENTS).exists():
         figures: dict[str, list[float]] = {}
@@ -248,8 +267,10 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
             entry = json.loads(line)
             figures.setdefault(entry["name"], []).append(entry["value"])
         for name, values in sorted(figures.items()):
-            lines.append(f"{name}: n={len(values)} min={min(values):.3f} median={statistics.median(values):.3f} "
-                         f"max={max(values):.3f}")
+            lines.append(
+                f"{name}: n={len(values)} min={min(values):.3f} median={statistics.median(values):.3f} "
+                f"max={max(values):.3f}"
+            )
     if os.environ.get("TRINO_HARNESS_KEEP_RUN_DIR"):
         lines.append(f"run directory kept: {root}")
     if lines:

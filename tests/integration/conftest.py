@@ -33,7 +33,11 @@ def run_suites(*args: str, env: dict[str, str] | None = None, timeout: float = 1
     """Run ``pytest suites/`` in a child process and return its exit code and combined output."""
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "suites/", "-p", "no:cacheprovider", *args],
-        cwd=REPO, env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=timeout,
+        cwd=REPO,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
     return SuiteRun(proc.returncode, proc.stdout + proc.stderr)
 

@@ -21,7 +21,7 @@ REPORTS = REPO / "reports"
 
 def _secrets_of(run_dir: Path) -> list[str]:
     target = json.loads((run_dir / "target.json").read_text())
-    values = list(target["passwords"].values()) + [target["audit"]["password"]]
+    values = [*target["passwords"].values(), target["audit"]["password"]]
     values.append(Path(target["jwt_private_key_path"]).read_text())
     for cert in target["client_certs"].values():
         values.append(Path(cert["key_path"]).read_text())
@@ -51,8 +51,10 @@ def test_suites_pass_on_the_secure_baseline_and_leak_nothing():
 def test_wrong_password_user_mapping_turns_the_mapping_checks_red():
     run = run_suites("--trino-config-overlay", str(VARIANTS / "password-mapping-wrong-user"))
     assert run.returncode == 1, run.output[-3000:]
-    assert "FAILED suites/test_smoke.py::test_smoke_query_runs_as_mapped_user[file-alice@harness.test-as-alice]" \
+    assert (
+        "FAILED suites/test_smoke.py::test_smoke_query_runs_as_mapped_user[file-alice@harness.test-as-alice]"
         in run.output
+    )
     assert "expected: alice" in run.output and "alice_contractor" in run.output
     assert "usual fix: check the provider's user-mapping" in run.output
     # Exactly alice's two checks: the query and its audit event both show user alice_contractor.
@@ -64,7 +66,10 @@ def test_inert_audit_listener_turns_every_audit_check_red():
     run = run_suites("--trino-config-overlay", str(VARIANTS / "audit-listener-inert"), "--audit-timeout", "5")
     assert run.returncode == 1, run.output[-3000:]
     assert "4 failed, 5 passed" in run.output
-    assert run.output.count("FAILED suites/test_smoke.py::test_smoke_query_completed_event_lands_in_postgres") == 4
+    assert (
+        run.output.count("FAILED suites/test_smoke.py::test_smoke_query_completed_event_lands_in_postgres")
+        == 4
+    )
     assert "completed events for query" in run.output and "expected: exactly one" in run.output
     assert harness_leftovers() == []
 
@@ -72,7 +77,9 @@ def test_inert_audit_listener_turns_every_audit_check_red():
 def test_interrupted_run_leaves_no_container_behind():
     proc = subprocess.Popen(
         [sys.executable, "-m", "pytest", "suites/", "-p", "no:cacheprovider", "-q"],
-        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 900
@@ -92,7 +99,11 @@ def test_suites_collect_without_docker():
     env = {**os.environ, "DOCKER_HOST": "unix:///nonexistent/docker.sock"}
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "suites/", "--collect-only", "-q", "-p", "no:cacheprovider"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "9 tests collected" in proc.stdout

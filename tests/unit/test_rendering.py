@@ -1,8 +1,8 @@
 """The rendered Trino configuration carries the security the scenario declares."""
 
+import io
 import json
 import tarfile
-import io
 
 import bcrypt
 import pytest
@@ -52,11 +52,14 @@ def test_password_file_holds_bcrypt_hashes_that_verify(rendered):
     lines = etc.text("password.db").splitlines()
     assert etc.files["password.db"][1] == SECRET_MODE
     alice = scenario.user("alice")
-    login, hashed = next(line.split(":", 1) for line in lines if line.startswith(alice.login_name + ":"))
+    _, hashed = next(line.split(":", 1) for line in lines if line.startswith(alice.login_name + ":"))
     assert hashed.startswith("$2y$10$")
     assert bcrypt.checkpw(materials.user_passwords["alice"].encode(), ("$2b$" + hashed[4:]).encode())
-    assert all(materials.user_passwords[u.name] not in etc.text("password.db") for u in scenario.users
-               if u.name in materials.user_passwords)
+    assert all(
+        materials.user_passwords[u.name] not in etc.text("password.db")
+        for u in scenario.users
+        if u.name in materials.user_passwords
+    )
 
 
 def test_ldap_authenticator_uses_ldaps_and_a_group_gate(rendered):

@@ -102,8 +102,13 @@ def extract(event: dict[str, Any]) -> dict[str, Any]:
 class Collector:
     def __init__(self, config: dict[str, Any]) -> None:
         self._conninfo = make_conninfo(
-            host=config["host"], port=config["port"], dbname=config["dbname"], user=config["user"],
-            password=config["password"], sslmode="verify-full", sslrootcert=config["sslrootcert"],
+            host=config["host"],
+            port=config["port"],
+            dbname=config["dbname"],
+            user=config["user"],
+            password=config["password"],
+            sslmode="verify-full",
+            sslrootcert=config["sslrootcert"],
             connect_timeout=10,
         )
         # PostgreSQL may still be starting: retry the first connection for a bounded time.

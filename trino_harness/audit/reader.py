@@ -49,8 +49,15 @@ class HarnessAuditReader:
     def _connect(self) -> psycopg.Connection:
         db = self._db
         return psycopg.connect(
-            host=db.host, port=db.port, dbname=db.dbname, user=db.user, password=db.password,
-            sslmode="verify-full", sslrootcert=db.sslrootcert, connect_timeout=10, row_factory=dict_row,
+            host=db.host,
+            port=db.port,
+            dbname=db.dbname,
+            user=db.user,
+            password=db.password,
+            sslmode="verify-full",
+            sslrootcert=db.sslrootcert,
+            connect_timeout=10,
+            row_factory=dict_row,
         )
 
     def events(self, query_id: str) -> list[AuditEvent]:
@@ -64,7 +71,9 @@ class HarnessAuditReader:
         return [AuditEvent(**row) for row in rows]
 
 
-def wait_for_completed(reader: AuditReader, query_id: str, timeout_s: float = 30.0) -> tuple[list[AuditEvent], float]:
+def wait_for_completed(
+    reader: AuditReader, query_id: str, timeout_s: float = 30.0
+) -> tuple[list[AuditEvent], float]:
     """Poll until a completed event of ``query_id`` is stored; return all its events and the wait.
 
     On timeout returns what is there (possibly nothing) so the check can show it as evidence.

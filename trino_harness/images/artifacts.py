@@ -43,8 +43,14 @@ def _mvn_copy(artifact: str, dest: Path) -> Path:
     if target.exists():
         return target
     proc = subprocess.Popen(
-        ["mvn", "-B", "dependency:copy", f"-Dartifact={artifact}", f"-DoutputDirectory={dest}",
-         "-Dmdep.useBaseVersion=true"],
+        [
+            "mvn",
+            "-B",
+            "dependency:copy",
+            f"-Dartifact={artifact}",
+            f"-DoutputDirectory={dest}",
+            "-Dmdep.useBaseVersion=true",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -46,8 +46,9 @@ def ensure_base_image(client: docker.DockerClient) -> str:
     except ImageNotFound:
         pass
     _ensure_debootstrap()
-    with tempfile.TemporaryDirectory(prefix="trino-harness-rootfs-") as tmp, step(
-        f"making base image {BASE_IMAGE} with debootstrap ({SUITE}, {_mirror()})"
+    with (
+        tempfile.TemporaryDirectory(prefix="trino-harness-rootfs-") as tmp,
+        step(f"making base image {BASE_IMAGE} with debootstrap ({SUITE}, {_mirror()})"),
     ):
         rootfs = os.path.join(tmp, "rootfs")
         proc = subprocess.Popen(
@@ -58,7 +59,15 @@ def ensure_base_image(client: docker.DockerClient) -> str:
         )
         assert proc.stdout is not None
         for line in proc.stdout:
-            if line.startswith(("I: Retrieving Release", "I: Validating Packages", "I: Extracting base", "I: Installing core", "I: Base")):
+            if line.startswith(
+                (
+                    "I: Retrieving Release",
+                    "I: Validating Packages",
+                    "I: Extracting base",
+                    "I: Installing core",
+                    "I: Base",
+                )
+            ):
                 say(f"  debootstrap: {line.strip()}")
         if proc.wait() != 0:
             raise RuntimeError(f"debootstrap {SUITE} failed (exit {proc.returncode})")

@@ -65,7 +65,11 @@ def _docker_build(client: docker.DockerClient, context: Path, tag: str, base_id:
     step_lines = 0
     try:
         for chunk in client.api.build(
-            path=str(context), tag=tag, rm=True, forcerm=True, decode=True,
+            path=str(context),
+            tag=tag,
+            rm=True,
+            forcerm=True,
+            decode=True,
             buildargs={"BASE_IMAGE": base_id},
         ):
             if "error" in chunk:

@@ -91,14 +91,19 @@ def _data_ldif(scenario: Scenario, materials: RunMaterials) -> str:
         members = [u for u in ldap_users if group in u.groups]
         # groupOfNames needs a member; an empty group points at the base entry.
         lines = [f"member: uid={u.login_name},ou=people,{base}" for u in members] or [f"member: {base}"]
-        entries.append(f"dn: cn={group},ou=groups,{base}\nobjectClass: groupOfNames\ncn: {group}\n"
-                       + "\n".join(lines) + "\n")
+        entries.append(
+            f"dn: cn={group},ou=groups,{base}\nobjectClass: groupOfNames\ncn: {group}\n"
+            + "\n".join(lines)
+            + "\n"
+        )
     return "\n".join(entries)
 
 
 def render_ldap_seed(scenario: Scenario, materials: RunMaterials) -> FileSet:
     files = FileSet()
-    files.add("config.ldif", _config_ldif(scenario.directory.base_dn, materials.ldap_admin_password), SECRET_MODE)
+    files.add(
+        "config.ldif", _config_ldif(scenario.directory.base_dn, materials.ldap_admin_password), SECRET_MODE
+    )
     files.add("data.ldif", _data_ldif(scenario, materials), SECRET_MODE)
     files.add("tls/ca.pem", materials.ca.cert_pem)
     files.add("tls/server.pem", materials.ldap_tls.cert_pem + materials.ca.cert_pem)

@@ -21,7 +21,9 @@ def render_postgres_seed(materials: RunMaterials) -> FileSet:
     db = materials.db
     files = FileSet()
     files.add("superuser-password", db.superuser + "\n", SECRET_MODE)
-    files.add("init.sql", f"""
+    files.add(
+        "init.sql",
+        f"""
 CREATE ROLE {AUDIT_WRITER} LOGIN PASSWORD {_literal(db.audit_writer)};
 CREATE ROLE {AUDIT_READER} LOGIN PASSWORD {_literal(db.audit_reader)};
 CREATE ROLE {CATALOG_USER} LOGIN PASSWORD {_literal(db.catalog)};
@@ -35,7 +37,9 @@ CREATE TABLE public.orders (order_id integer PRIMARY KEY, customer text NOT NULL
 INSERT INTO public.orders VALUES (1, 'acme', 120.50), (2, 'globex', 75.00), (3, 'initech', 310.25);
 CREATE TABLE public.salaries (employee text PRIMARY KEY, salary numeric(10, 2));
 INSERT INTO public.salaries VALUES ('alice', 100000), ('bob', 90000);
-""", SECRET_MODE)
+""",
+        SECRET_MODE,
+    )
     files.add("tls/ca.pem", materials.ca.cert_pem)
     files.add("tls/server.pem", materials.postgres_tls.cert_pem + materials.ca.cert_pem)
     files.add("tls/server.key", materials.postgres_tls.key_pem, SECRET_MODE)
@@ -44,9 +48,19 @@ INSERT INTO public.salaries VALUES ('alice', 100000), ('bob', 90000);
 
 def render_audit_seed(materials: RunMaterials) -> FileSet:
     files = FileSet()
-    files.add("collector.json", json.dumps({
-        "host": POSTGRES_ALIAS, "port": 5432, "dbname": AUDIT_DATABASE, "user": AUDIT_WRITER,
-        "password": materials.db.audit_writer, "sslrootcert": "/harness/audit/ca.pem",
-    }), SECRET_MODE)
+    files.add(
+        "collector.json",
+        json.dumps(
+            {
+                "host": POSTGRES_ALIAS,
+                "port": 5432,
+                "dbname": AUDIT_DATABASE,
+                "user": AUDIT_WRITER,
+                "password": materials.db.audit_writer,
+                "sslrootcert": "/harness/audit/ca.pem",
+            }
+        ),
+        SECRET_MODE,
+    )
     files.add("ca.pem", materials.ca.cert_pem)
     return files

@@ -50,46 +50,81 @@ def render_trino_etc(scenario: Scenario, materials: RunMaterials) -> FileSet:
     alias = scenario.trino.coordinator_alias
     base_dn = scenario.directory.base_dn
 
-    files.add("node.properties", properties({
-        "node.environment": scenario.trino.environment,
-        "node.id": "coordinator",
-        "node.data-dir": "/data/trino",
-        # Internal URIs use the alias the server certificate names, not the container IP.
-        "node.internal-address": alias,
-    }))
-    files.add("jvm.config", "\n".join([
-        "-server", "-Xmx1G", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError",
-        "-Djdk.attach.allowAttachSelf=true", "-XX:+EnableDynamicAgentLoading",
-        "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-    ]) + "\n")
+    files.add(
+        "node.properties",
+        properties(
+            {
+                "node.environment": scenario.trino.environment,
+                "node.id": "coordinator",
+                "node.data-dir": "/data/trino",
+                # Internal URIs use the alias the server certificate names, not the container IP.
+                "node.internal-address": alias,
+            }
+        ),
+    )
+    files.add(
+        "jvm.config",
+        "\n".join(
+            [
+                "-server",
+                "-Xmx1G",
+                "-XX:+UseG1GC",
+                "-XX:+ExitOnOutOfMemoryError",
+                "-Djdk.attach.allowAttachSelf=true",
+                "-XX:+EnableDynamicAgentLoading",
+                "--add-modules=jdk.incubator.vector",
+                "--enable-native-access=ALL-UNNAMED",
+            ]
+        )
+        + "\n",
+    )
     files.add("log.properties", "io.trino=INFO\n")
 
     # TLS: one PEM keystore (key + chain); the CA doubles as truststore for client certificates.
-    files.add("tls/server.pem", materials.trino_tls.key_pem + materials.trino_tls.cert_pem + materials.ca.cert_pem,
-              SECRET_MODE)
+    files.add(
+        "tls/server.pem",
+        materials.trino_tls.key_pem + materials.trino_tls.cert_pem + materials.ca.cert_pem,
+        SECRET_MODE,
+    )
     files.add("tls/ca.pem", materials.ca.cert_pem)
     files.add("jwt/public.pem", materials.jwt_public_pem)
 
     passwords = materials.user_passwords
-    files.add("password.db", "".join(
-        bcrypt_line(u.login_name, passwords[u.name]) + "\n" for u in scenario.users if u.credential == "file"
-    ), SECRET_MODE)
-    files.add("password-file.properties", properties({
-        "password-authenticator.name": "file",
-        "file.password-file": f"{ETC}/password.db",
-    }))
-    files.add("password-ldap.properties", properties({
-        "password-authenticator.name": "ldap",
-        "ldap.url": f"ldaps://{LDAP_ALIAS}:636",
-        "ldap.ssl.truststore.path": f"{ETC}/tls/ca.pem",
-        "ldap.user-bind-pattern": f"uid=${{USER}},ou=people,{base_dn}",
-        "ldap.user-base-dn": f"ou=groups,{base_dn}",
-        "ldap.group-auth-pattern": (
-            f"(&(objectClass=groupOfNames)(cn={scenario.directory.allowed_group})"
-            f"(member=uid=${{USER}},ou=people,{base_dn}))"
+    files.add(
+        "password.db",
+        "".join(
+            bcrypt_line(u.login_name, passwords[u.name]) + "\n"
+            for u in scenario.users
+            if u.credential == "file"
         ),
-        "ldap.cache-ttl": "10s",
-    }))
+        SECRET_MODE,
+    )
+    files.add(
+        "password-file.properties",
+        properties(
+            {
+                "password-authenticator.name": "file",
+                "file.password-file": f"{ETC}/password.db",
+            }
+        ),
+    )
+    files.add(
+        "password-ldap.properties",
+        properties(
+            {
+                "password-authenticator.name": "ldap",
+                "ldap.url": f"ldaps://{LDAP_ALIAS}:636",
+                "ldap.ssl.truststore.path": f"{ETC}/tls/ca.pem",
+                "ldap.user-bind-pattern": f"uid=${{USER}},ou=people,{base_dn}",
+                "ldap.user-base-dn": f"ou=groups,{base_dn}",
+                "ldap.group-auth-pattern": (
+                    f"(&(objectClass=groupOfNames)(cn={scenario.directory.allowed_group})"
+                    f"(member=uid=${{USER}},ou=people,{base_dn}))"
+                ),
+                "ldap.cache-ttl": "10s",
+            }
+        ),
+    )
 
     config: dict[str, str | int | bool] = {
         "coordinator": True,
@@ -105,7 +140,9 @@ def render_trino_etc(scenario: Scenario, materials: RunMaterials) -> FileSet:
         "internal-communication.https.keystore.path": f"{ETC}/tls/server.pem",
         "internal-communication.https.truststore.path": f"{ETC}/tls/ca.pem",
         "http-server.authentication.type": "CERTIFICATE,JWT,PASSWORD",
-        "password-authenticator.config-files": f"{ETC}/password-file.properties,{ETC}/password-ldap.properties",
+        "password-authenticator.config-files": (
+            f"{ETC}/password-file.properties,{ETC}/password-ldap.properties"
+        ),
         "http-server.authentication.jwt.key-file": f"{ETC}/jwt/public.pem",
         "http-server.authentication.jwt.required-issuer": scenario.jwt.issuer,
         "http-server.authentication.jwt.required-audience": scenario.jwt.audience,
@@ -120,35 +157,55 @@ def render_trino_etc(scenario: Scenario, materials: RunMaterials) -> FileSet:
     config |= _mapping_properties("certificate", mappings.certificate, files)
     files.add("config.properties", properties(config))
 
-    files.add("access-control.properties", properties({
-        "access-control.name": "file",
-        "security.config-file": f"{ETC}/rules.json",
-    }))
+    files.add(
+        "access-control.properties",
+        properties(
+            {
+                "access-control.name": "file",
+                "security.config-file": f"{ETC}/rules.json",
+            }
+        ),
+    )
     files.add("rules.json", json.dumps(scenario.access_rules.as_json(), indent=2) + "\n")
-    files.add("group-provider.properties", properties({
-        "group-provider.name": "file",
-        "file.group-file": f"{ETC}/group.txt",
-    }))
+    files.add(
+        "group-provider.properties",
+        properties(
+            {
+                "group-provider.name": "file",
+                "file.group-file": f"{ETC}/group.txt",
+            }
+        ),
+    )
     files.add("group.txt", _group_file(scenario))
-    files.add("http-event-listener.properties", properties({
-        "event-listener.name": "http",
-        "http-event-listener.log-created": True,
-        "http-event-listener.log-completed": True,
-        "http-event-listener.connect-ingest-uri": AUDIT_INGEST_URI,
-        "http-event-listener.connect-retry-count": 5,
-        "http-event-listener.connect-retry-delay": "500ms",
-    }))
+    files.add(
+        "http-event-listener.properties",
+        properties(
+            {
+                "event-listener.name": "http",
+                "http-event-listener.log-created": True,
+                "http-event-listener.log-completed": True,
+                "http-event-listener.connect-ingest-uri": AUDIT_INGEST_URI,
+                "http-event-listener.connect-retry-count": 5,
+                "http-event-listener.connect-retry-delay": "500ms",
+            }
+        ),
+    )
     files.add("catalog/tpch.properties", properties({"connector.name": "tpch"}))
     files.add("catalog/memory.properties", properties({"connector.name": "memory"}))
-    files.add("catalog/postgresql.properties", properties({
-        "connector.name": "postgresql",
-        "connection-url": (
-            f"jdbc:postgresql://{POSTGRES_ALIAS}:5432/{CATALOG_DATABASE}"
-            f"?ssl=true&sslmode=verify-full&sslrootcert={ETC}/tls/ca.pem"
+    files.add(
+        "catalog/postgresql.properties",
+        properties(
+            {
+                "connector.name": "postgresql",
+                "connection-url": (
+                    f"jdbc:postgresql://{POSTGRES_ALIAS}:5432/{CATALOG_DATABASE}"
+                    f"?ssl=true&sslmode=verify-full&sslrootcert={ETC}/tls/ca.pem"
+                ),
+                "connection-user": CATALOG_USER,
+                "connection-password": f"${{ENV:{CATALOG_PASSWORD_ENV}}}",
+            }
         ),
-        "connection-user": CATALOG_USER,
-        "connection-password": f"${{ENV:{CATALOG_PASSWORD_ENV}}}",
-    }))
+    )
     return files
 
 

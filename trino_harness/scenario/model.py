@@ -84,8 +84,17 @@ class UserMappings(Strict):
 
 
 RULE_SECTIONS = (
-    "catalogs", "schemas", "tables", "functions", "procedures", "queries", "impersonation",
-    "system_information", "system_session_properties", "catalog_session_properties", "authorization",
+    "catalogs",
+    "schemas",
+    "tables",
+    "functions",
+    "procedures",
+    "queries",
+    "impersonation",
+    "system_information",
+    "system_session_properties",
+    "catalog_session_properties",
+    "authorization",
 )
 
 
@@ -116,8 +125,10 @@ class Principal(Strict):
     principal: str
 
     def label(self) -> str:
-        short = self.principal.split(",")[0].removeprefix("CN=") if self.provider == "certificate" else (
-            self.principal
+        short = (
+            self.principal.split(",")[0].removeprefix("CN=")
+            if self.provider == "certificate"
+            else (self.principal)
         )
         return f"{self.provider}-{short}"
 
@@ -182,7 +193,10 @@ class Scenario(Strict):
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             raise ValueError(f"users: duplicate user name(s) {duplicates}")
-        for section, rows in (("smoke", self.expectations.smoke), ("user_mapping", self.expectations.user_mapping)):
+        for section, rows in (
+            ("smoke", self.expectations.smoke),
+            ("user_mapping", self.expectations.user_mapping),
+        ):
             for i, row in enumerate(rows):
                 self._check_principal(f"expectations.{section}.{i}", row)
         self._check_principal("operator", self.operator)

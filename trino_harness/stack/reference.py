@@ -26,7 +26,12 @@ from trino_harness.render.files import SECRET_MODE, FileSet
 from trino_harness.render.ldap import render_ldap_seed
 from trino_harness.render.materials import AUDIT_ALIAS, LDAP_ALIAS, POSTGRES_ALIAS, RunMaterials
 from trino_harness.render.overlay import apply_overlay
-from trino_harness.render.postgres import AUDIT_DATABASE, AUDIT_READER, render_audit_seed, render_postgres_seed
+from trino_harness.render.postgres import (
+    AUDIT_DATABASE,
+    AUDIT_READER,
+    render_audit_seed,
+    render_postgres_seed,
+)
 from trino_harness.render.trino_etc import HTTPS_PORT, render_trino_etc, trino_environment
 from trino_harness.scenario.loader import load_scenario
 from trino_harness.scenario.model import Scenario
@@ -111,7 +116,11 @@ class ReferenceStack:
 
     # -- containers --------------------------------------------------------------------------
     def _containers(
-        self, images: StackImages, scenario: Scenario, materials: RunMaterials, seeds: dict[str, FileSet],
+        self,
+        images: StackImages,
+        scenario: Scenario,
+        materials: RunMaterials,
+        seeds: dict[str, FileSet],
         network: HarnessNetwork,
     ) -> list[SeededContainer]:
         run_id = self.options.run_id
@@ -120,14 +129,24 @@ class ReferenceStack:
         def make(image: str, role: str, alias: str) -> SeededContainer:
             return SeededContainer(image, run_id, role).with_network(network).with_network_aliases(alias)
 
-        postgres = make(images.postgres, "postgres", POSTGRES_ALIAS).with_seed(
-            seeds["postgres"].tar("/harness/postgres")).publish_local(5432)
-        ldap = make(images.ldap, "ldap", LDAP_ALIAS).with_seed(
-            seeds["ldap"].tar("/harness/ldap")).publish_local(636)
+        postgres = (
+            make(images.postgres, "postgres", POSTGRES_ALIAS)
+            .with_seed(seeds["postgres"].tar("/harness/postgres"))
+            .publish_local(5432)
+        )
+        ldap = (
+            make(images.ldap, "ldap", LDAP_ALIAS)
+            .with_seed(seeds["ldap"].tar("/harness/ldap"))
+            .publish_local(636)
+        )
         audit = make(images.audit, "audit", AUDIT_ALIAS).with_seed(
-            seeds["audit"].tar("/harness/audit", uid=65534, gid=65534))
-        trino = make(trino_image, "trino", scenario.trino.coordinator_alias).with_seed(
-            seeds["trino"].tar("/etc/trino", uid=TRINO_UID, gid=TRINO_UID)).publish_local(HTTPS_PORT)
+            seeds["audit"].tar("/harness/audit", uid=65534, gid=65534)
+        )
+        trino = (
+            make(trino_image, "trino", scenario.trino.coordinator_alias)
+            .with_seed(seeds["trino"].tar("/etc/trino", uid=TRINO_UID, gid=TRINO_UID))
+            .publish_local(HTTPS_PORT)
+        )
         for key, value in trino_environment(materials).items():
             trino.with_env(key, value)
         return [postgres, ldap, audit, trino]
@@ -139,8 +158,13 @@ class ReferenceStack:
 
         def postgres_accepts() -> bool:
             with psycopg.connect(
-                host="127.0.0.1", port=pg_port, dbname=AUDIT_DATABASE, user=AUDIT_READER,
-                password=materials.db.audit_reader, sslmode="verify-full", sslrootcert=str(ca_path),
+                host="127.0.0.1",
+                port=pg_port,
+                dbname=AUDIT_DATABASE,
+                user=AUDIT_READER,
+                password=materials.db.audit_reader,
+                sslmode="verify-full",
+                sslrootcert=str(ca_path),
                 connect_timeout=3,
             ):
                 return True
@@ -152,7 +176,9 @@ class ReferenceStack:
         port = c["trino"].host_port(HTTPS_PORT)
 
         def trino_active() -> bool:
-            info = httpx.get(f"https://127.0.0.1:{port}/v1/info", verify=tls_context(str(ca_path)), timeout=5).json()
+            info = httpx.get(
+                f"https://127.0.0.1:{port}/v1/info", verify=tls_context(str(ca_path)), timeout=5
+            ).json()
             return info.get("starting") is False
 
         wait_until(c["trino"], trino_active, "/v1/info reporting starting=false", 60)
@@ -198,7 +224,8 @@ class ReferenceStack:
 
         passwords = {
             f"{u.credential}:{u.login_name}": materials.user_passwords[u.name]
-            for u in scenario.users if u.credential != "none"
+            for u in scenario.users
+            if u.credential != "none"
         }
         target = Target(
             host="127.0.0.1",
@@ -212,8 +239,12 @@ class ReferenceStack:
             jwt_issuer=scenario.jwt.issuer,
             jwt_audience=scenario.jwt.audience,
             audit=AuditDatabase(
-                host="127.0.0.1", port=self.containers["postgres"].host_port(5432), dbname=AUDIT_DATABASE,
-                user=AUDIT_READER, password=materials.db.audit_reader, sslrootcert=str(ca_path),
+                host="127.0.0.1",
+                port=self.containers["postgres"].host_port(5432),
+                dbname=AUDIT_DATABASE,
+                user=AUDIT_READER,
+                password=materials.db.audit_reader,
+                sslrootcert=str(ca_path),
             ),
             timings=dict(self.timings),
         )
@@ -228,13 +259,15 @@ class ReferenceStack:
             try:
                 text = redact(container.logs_text())
                 (log_dir / f"{role}.log").write_text(text)
-                errors = [ln for ln in text.splitlines() if re.search(r"\bERROR\b|Caused by|Exception:|FATAL", ln)]
+                errors = [
+                    ln for ln in text.splitlines() if re.search(r"\bERROR\b|Caused by|Exception:|FATAL", ln)
+                ]
                 parts.append(
-                    f"--- {role} log (last {LOG_TAIL_LINES} lines; full log: {log_dir / (role + '.log')}) ---\n"
+                    f"--- {role} log (last {LOG_TAIL_LINES} lines; full log: {log_dir / f'{role}.log'}) ---\n"
                     + _tail(text)
                     + ("\n--- " + role + " error lines ---\n" + "\n".join(errors[:15]) if errors else "")
                 )
-            except Exception as exc:  # noqa: BLE001 - a container that never got created has no log
+            except Exception as exc:
                 parts.append(f"--- {role}: no log ({type(exc).__name__}) ---")
         return redact("\n".join(parts))
 

@@ -13,7 +13,11 @@ class NotReady(RuntimeError):
 
 
 def wait_until(
-    container: SeededContainer, ready: Callable[[], bool], what: str, timeout_s: float, interval_s: float = 0.25
+    container: SeededContainer,
+    ready: Callable[[], bool],
+    what: str,
+    timeout_s: float,
+    interval_s: float = 0.25,
 ) -> float:
     """Poll ``ready`` until true; fail early if the container stops. Returns seconds waited."""
     started = time.monotonic()
@@ -21,7 +25,7 @@ def wait_until(
         try:
             if ready():
                 return time.monotonic() - started
-        except Exception:  # noqa: BLE001 - not ready yet; the timeout reports the state
+        except Exception:
             pass
         if not container.is_running():
             raise NotReady(f"{container.role} exited while waiting for {what}")

@@ -10,9 +10,14 @@ for f in superuser-password init.sql tls/server.pem tls/server.key tls/ca.pem; d
 done
 rm -rf "$data"
 mkdir -p "$data" /run/postgresql
-chown -R postgres:postgres "$data" /run/postgresql "$seed"
+chown -R postgres:postgres "$data" /run/postgresql
 chmod 0700 "$data"
-as_pg "$bin/initdb" -D "$data" --username=postgres --pwfile="$seed/superuser-password" \
+# Private copies readable by postgres: the seed may be a read-only bind mount owned by root.
+work=$(mktemp -d)
+install -o postgres -g postgres -m 0600 "$seed/superuser-password" "$work/superuser-password"
+install -o postgres -g postgres -m 0600 "$seed/init.sql" "$work/init.sql"
+chown postgres:postgres "$work"
+as_pg "$bin/initdb" -D "$data" --username=postgres --pwfile="$work/superuser-password" \
     --auth-local=peer --auth-host=scram-sha-256 --encoding=UTF8 >/dev/null
 install -o postgres -g postgres -m 0600 "$seed/tls/server.key" "$data/server.key"
 install -o postgres -g postgres -m 0644 "$seed/tls/server.pem" "$data/server.pem"
@@ -32,7 +37,8 @@ hostssl all all 0.0.0.0/0       scram-sha-256
 hostssl all all ::/0            scram-sha-256
 HBA
 as_pg "$bin/pg_ctl" -D "$data" -o "-c listen_addresses=''" -w start >/dev/null
-as_pg "$bin/psql" -v ON_ERROR_STOP=1 -q -X -U postgres -d postgres -f "$seed/init.sql" >/dev/null
+as_pg "$bin/psql" -v ON_ERROR_STOP=1 -q -X -U postgres -d postgres -f "$work/init.sql" >/dev/null
 as_pg "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null
+rm -rf "$work"
 echo "postgres-entrypoint: initialised, starting server"
 exec setpriv --reuid postgres --regid postgres --init-groups "$bin/postgres" -D "$data"

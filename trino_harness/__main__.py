@@ -1,0 +1,52 @@
+"""Command line: ``python -m trino_harness {build,compose,cleanup}``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from trino_harness.scenario.loader import DEFAULT_SCENARIO, ScenarioError, load_scenario
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m trino_harness", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    build = sub.add_parser("build", help="start Docker if needed and build every image (cached by content)")
+    build.add_argument("--trino-version", default=None)
+    build.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO)
+    compose = sub.add_parser("compose", help="render the stack for docker-compose.yml")
+    compose.add_argument("--out", type=Path, default=Path(".harness/compose"))
+    compose.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO)
+    compose.add_argument("--trino-version", default=None)
+    compose.add_argument("--trino-config-overlay", type=Path, default=None)
+    sub.add_parser("cleanup", help="remove every harness container and network on this engine")
+    args = parser.parse_args(argv)
+
+    from trino_harness import docker_engine
+
+    try:
+        if args.command == "build":
+            from trino_harness.images.build import ensure_images
+
+            version = args.trino_version or load_scenario(args.scenario).trino.version
+            images = ensure_images(docker_engine.ensure_engine(), version)
+            for name, tag in vars(images).items():
+                print(f"{name:9} {tag}")
+        elif args.command == "compose":
+            from trino_harness.compose import render_compose
+
+            env_file = render_compose(args.out, args.scenario, args.trino_version, args.trino_config_overlay)
+            print(f"rendered; start with:\n  docker-compose --env-file {env_file} up")
+        elif args.command == "cleanup":
+            from trino_harness.stack.cleanup import remove_run
+
+            print(f"removed {remove_run(docker_engine.ensure_engine())} containers/networks")
+    except (ScenarioError, docker_engine.DockerUnavailable) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

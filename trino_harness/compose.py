@@ -1,0 +1,78 @@
+"""Render the reference stack's configuration for docker-compose (manual exploration)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from trino_harness import docker_engine
+from trino_harness.images.build import ensure_images
+from trino_harness.render.files import SECRET_MODE, FileSet
+from trino_harness.render.ldap import render_ldap_seed
+from trino_harness.render.materials import RunMaterials
+from trino_harness.render.overlay import apply_overlay
+from trino_harness.render.postgres import render_audit_seed, render_postgres_seed
+from trino_harness.render.trino_etc import render_trino_etc, trino_environment
+from trino_harness.scenario.loader import load_scenario
+
+TRINO_UID = 1000
+NOBODY_UID = 65534
+
+
+def _chown_tree(root: Path, uid: int) -> None:
+    if os.geteuid() != 0:
+        return
+    for path in [root, *root.rglob("*")]:
+        os.chown(path, uid, uid)
+
+
+def render_compose(out: Path, scenario_path: Path, trino_version: str | None, overlay: Path | None) -> Path:
+    """Build images, render every service's config under ``out`` (0700) and write ``out/.env``."""
+    scenario = load_scenario(scenario_path)
+    images = ensure_images(docker_engine.ensure_engine(), trino_version or scenario.trino.version)
+    materials = RunMaterials.generate(scenario)
+    etc = render_trino_etc(scenario, materials)
+    if overlay:
+        apply_overlay(etc, overlay)
+    out.mkdir(parents=True, exist_ok=True, mode=0o700)
+    etc.write_to(out / "trino" / "etc" / "trino")
+    render_ldap_seed(scenario, materials).write_to(out / "ldap")
+    render_postgres_seed(materials).write_to(out / "postgres")
+    render_audit_seed(materials).write_to(out / "audit")
+    # Trino runs as uid 1000 and the collector as nobody; root-owned 0600 files would be unreadable.
+    _chown_tree(out / "trino", TRINO_UID)
+    _chown_tree(out / "audit", NOBODY_UID)
+
+    client = FileSet()
+    client.add("ca.pem", materials.ca.cert_pem)
+    for i, (subject, issued) in enumerate(materials.client_certs.items()):
+        client.add(f"certs/{i}.pem", issued.cert_pem)
+        client.add(f"certs/{i}.key", issued.key_pem, SECRET_MODE)
+        client.add(f"certs/{i}.subject", subject + "\n")
+    client.add("jwt-signing-key.pem", materials.jwt_private_pem, SECRET_MODE)
+    client.write_to(out / "client")
+    logins = "".join(
+        f"{u.credential:5} {u.login_name:22} {materials.user_passwords[u.name]}\n"
+        for u in scenario.users
+        if u.credential != "none"
+    )
+    FileSet(
+        {
+            "README": (
+                f"Logins for this rendering (secret; delete the folder when done):\n{logins}".encode(),
+                SECRET_MODE,
+            )
+        }
+    ).write_to(out)
+    env = {
+        "HARNESS_COMPOSE_DIR": str(out.resolve()),
+        "TRINO_IMAGE": images.trino,
+        "LDAP_IMAGE": images.ldap,
+        "POSTGRES_IMAGE": images.postgres,
+        "AUDIT_IMAGE": images.audit,
+        **trino_environment(materials),
+    }
+    env_file = out / ".env"
+    env_file.write_text("".join(f"{k}={v}\n" for k, v in env.items()))
+    env_file.chmod(SECRET_MODE)
+    return env_file

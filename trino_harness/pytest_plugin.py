@@ -185,6 +185,7 @@ def _start_stack(config: pytest.Config, root: Path) -> Target:
             trino_version=config.getoption("--trino-version"),
             trino_image=config.getoption("--trino-image"),
             overlay=Path(overlay).resolve() if overlay else None,
+            log_dir=config.rootpath / "reports" / "stack-logs" / _run_id(config),
         )
     )
     (root / STARTED_MARKER).touch()  # from here on the controller must clean up

@@ -107,3 +107,16 @@ def test_suites_collect_without_docker():
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "9 tests collected" in proc.stdout
+
+
+def test_failed_start_fails_loudly_with_the_coordinator_log_and_cleans_up(tmp_path):
+    (tmp_path / "log.properties").write_text("io.trino=INFO\n")
+    config = (tmp_path / "config.properties")
+    config.write_text("coordinator=true\nhttp-server.https.enabled=true\nno-such.property=1\n")
+    run = run_suites("-n", "2", "--trino-config-overlay", str(tmp_path))
+    assert run.returncode == 1, run.output[-3000:]
+    assert "reference stack did not start: trino exited" in run.output
+    assert "--- trino log (last 40 lines" in run.output
+    assert "no-such.property" in run.output  # Trino's own error names the bad property
+    assert "9 errors" in run.output  # every check errors; none passes on an unreachable stack
+    assert harness_leftovers() == []

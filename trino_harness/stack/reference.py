@@ -56,6 +56,7 @@ class StackOptions:
     trino_version: str | None = None
     trino_image: str | None = None
     overlay: Path | None = None
+    log_dir: Path | None = None  # where a failed start keeps each container's full (redacted) log
 
 
 def _tail(text: str, lines: int = LOG_TAIL_LINES) -> str:
@@ -253,7 +254,7 @@ class ReferenceStack:
     def _failure_report(self) -> str:
         """Each container's log tail plus its error lines; full logs are kept under the run dir."""
         parts = []
-        log_dir = self.options.run_dir / "logs"
+        log_dir = self.options.log_dir or self.options.run_dir / "logs"
         log_dir.mkdir(parents=True, exist_ok=True)
         for role, container in self.containers.items():
             try:

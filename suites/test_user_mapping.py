@@ -1,0 +1,44 @@
+"""User mapping: each authenticated principal becomes exactly the Trino user the table says, or is refused.
+
+Observed on the server (``SELECT current_user``), never inferred by the client.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from trino_harness.evidence import check
+
+from .outcomes import run_as
+
+pytestmark = pytest.mark.authn
+
+FIX = (
+    "check http-server.authentication.<type>.user-mapping.pattern/.file: rules are full-match Java regexes, "
+    "first match wins"
+)
+
+
+def test_principal_maps_to_expected_user(target, mapping_row):
+    if (
+        mapping_row.provider in ("file", "ldap")
+        and f"{mapping_row.provider}:{mapping_row.principal}" not in target.passwords
+    ):
+        pytest.skip(f"no credential for {mapping_row.label()}: add the login under users to test it")
+    outcome = run_as(target, mapping_row, "SELECT current_user")
+    if mapping_row.user is None:
+        check(
+            not outcome.ok and outcome.http_status == 401,
+            what=f"login as {mapping_row.label()}",
+            expected="refused with HTTP 401 (no user mapping matches / principal not allowed)",
+            observed=outcome,
+            fix=FIX,
+        )
+    else:
+        check(
+            outcome.ok and outcome.rows == [[mapping_row.user]],
+            what=f"current_user for {mapping_row.label()}",
+            expected=mapping_row.user,
+            observed=outcome,
+            fix=FIX,
+        )

@@ -14,8 +14,8 @@ from trino_harness.render.overlay import apply_overlay
 from trino_harness.render.postgres import render_audit_seed, render_postgres_seed
 from trino_harness.render.trino_etc import render_trino_etc, trino_environment
 from trino_harness.scenario.loader import load_scenario
+from trino_harness.stack.reference import TRINO_UID
 
-TRINO_UID = 1000
 NOBODY_UID = 65534
 
 

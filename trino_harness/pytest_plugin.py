@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 from filelock import FileLock
 
+import trino_harness.docker_engine  # noqa: F401 - sets what Testcontainers needs before it is imported
 from trino_harness.redaction import redact
 from trino_harness.scenario.loader import DEFAULT_SCENARIO, load_scenario
 from trino_harness.scenario.model import Scenario
@@ -279,6 +280,3 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         for line in lines:
             terminalreporter.write_line(line)
 
-
-os.environ.setdefault("TESTCONTAINERS_RYUK_DISABLED", "true")
-os.environ.setdefault("TESTCONTAINERS_CONNECTION_MODE", "docker_host")

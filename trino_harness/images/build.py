@@ -62,7 +62,6 @@ def _exists(client: docker.DockerClient, tag: str) -> bool:
 
 
 def _docker_build(client: docker.DockerClient, context: Path, tag: str, base_id: str) -> None:
-    step_lines = 0
     try:
         for chunk in client.api.build(
             path=str(context),
@@ -76,7 +75,6 @@ def _docker_build(client: docker.DockerClient, context: Path, tag: str, base_id:
                 raise BuildError(chunk["error"], [])
             line = str(chunk.get("stream", "")).strip()
             if line.startswith("Step "):
-                step_lines += 1
                 say(f"  {tag}: {line[:140]}")
     except BuildError as exc:
         raise RuntimeError(f"docker build of {tag} failed: {exc.msg}") from exc

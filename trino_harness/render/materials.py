@@ -7,7 +7,7 @@ secret value is also registered for redaction so no report or log line can carry
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from trino_harness.pki import CertificateAuthority, Issued, rsa_key_pair
 from trino_harness.redaction import register_secret
@@ -44,7 +44,6 @@ class RunMaterials:
     db: DatabasePasswords
     jwt_private_pem: bytes
     jwt_public_pem: bytes
-    extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def generate(cls, scenario: Scenario) -> RunMaterials:

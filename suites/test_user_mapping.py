@@ -19,26 +19,26 @@ FIX = (
 )
 
 
-def test_principal_maps_to_expected_user(target, mapping_row):
+def test_principal_maps_to_expected_user(target, user_mapping_row):
     if (
-        mapping_row.provider in ("file", "ldap")
-        and f"{mapping_row.provider}:{mapping_row.principal}" not in target.passwords
+        user_mapping_row.provider in ("file", "ldap")
+        and f"{user_mapping_row.provider}:{user_mapping_row.principal}" not in target.passwords
     ):
-        pytest.skip(f"no credential for {mapping_row.label()}: add the login under users to test it")
-    outcome = run_as(target, mapping_row, "SELECT current_user")
-    if mapping_row.user is None:
+        pytest.skip(f"no credential for {user_mapping_row.label()}: add the login under users to test it")
+    outcome = run_as(target, user_mapping_row, "SELECT current_user")
+    if user_mapping_row.user is None:
         check(
             not outcome.ok and outcome.http_status == 401,
-            what=f"login as {mapping_row.label()}",
+            what=f"login as {user_mapping_row.label()}",
             expected="refused with HTTP 401 (no user mapping matches / principal not allowed)",
             observed=outcome,
             fix=FIX,
         )
     else:
         check(
-            outcome.ok and outcome.rows == [[mapping_row.user]],
-            what=f"current_user for {mapping_row.label()}",
-            expected=mapping_row.user,
+            outcome.ok and outcome.rows == [[user_mapping_row.user]],
+            what=f"current_user for {user_mapping_row.label()}",
+            expected=user_mapping_row.user,
             observed=outcome,
             fix=FIX,
         )

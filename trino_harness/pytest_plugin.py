@@ -144,28 +144,14 @@ def scenario_of(config: pytest.Config) -> Scenario:
     return _scenarios[path]
 
 
-def _row_id(row: Any) -> str:
-    if hasattr(row, "as_user"):
-        return f"{row.principal.label()}-as-{row.as_user}-{'allowed' if row.allowed else 'denied'}"
-    if hasattr(row, "table"):
-        return f"{row.user}-{row.table}-{'allowed' if row.allowed else 'denied'}"
-    outcome = f"as-{row.user}" if row.user else "refused"
-    return f"{row.label()}-{outcome}"
-
-
-TABLES = {
-    "smoke_row": "smoke",
-    "mapping_row": "user_mapping",
-    "impersonation_row": "impersonation",
-    "table_row": "table_access",
-}
-
-
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    for fixture, table in TABLES.items():
-        if fixture in metafunc.fixturenames:
-            rows = getattr(scenario_of(metafunc.config).expectations, table)
-            metafunc.parametrize(fixture, rows, ids=[_row_id(r) for r in rows])
+    """A fixture named ``<table>_row`` is parameterized with ``scenario.expectations.<table>``."""
+    expectations = scenario_of(metafunc.config).expectations
+    for fixture in metafunc.fixturenames:
+        table = fixture.removesuffix("_row")
+        if fixture.endswith("_row") and table in type(expectations).model_fields:
+            rows = getattr(expectations, table)
+            metafunc.parametrize(fixture, rows, ids=[row.test_id() for row in rows])
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from pathlib import Path
 import docker
 import pytest
 
-from trino_harness.stack.containers import LABEL_RUN
+from trino_harness.stack.containers import CHECKOUT, LABEL_CHECKOUT
 
 REPO = Path(__file__).resolve().parents[2]
 VARIANTS = REPO / "scenarios" / "variants"
@@ -43,12 +43,12 @@ def run_suites(*args: str, env: dict[str, str] | None = None, timeout: float = 1
 
 
 def harness_leftovers() -> list[str]:
-    """Names of every harness container or network on the engine."""
+    """Names of every harness container or network this checkout's runs left on the engine."""
+    mine = {"label": f"{LABEL_CHECKOUT}={CHECKOUT}"}
     client = docker.from_env()
     try:
-        names = [c.name for c in client.containers.list(all=True, filters={"label": LABEL_RUN})]
-        names += [c.name for c in client.containers.list(all=True) if c.name.startswith("trino-harness-")]
-        names += [n.name for n in client.networks.list(filters={"label": LABEL_RUN})]
+        names = [c.name for c in client.containers.list(all=True, filters=mine)]
+        names += [n.name for n in client.networks.list(filters=mine)]
         return sorted(set(names))
     finally:
         client.close()

@@ -102,3 +102,21 @@ def test_seed_archive_sets_owner_and_keeps_secret_modes(rendered):
     with tarfile.open(fileobj=io.BytesIO(etc.tar("/etc/trino", uid=1000, gid=1000))) as tar:
         member = tar.getmember("etc/trino/password.db")
     assert (member.uid, member.gid, member.mode) == (1000, 1000, SECRET_MODE)
+
+
+def test_overlay_manifest_edits_properties_and_removes_files(rendered, tmp_path):
+    _, _, etc = rendered
+    (tmp_path / "overlay.yaml").write_text(
+        "properties:\n"
+        "  config.properties: {http-server.http.enabled: true, http-server.authentication.type: null}\n"
+        "remove: [group-provider.properties]\n"
+    )
+    apply_overlay(etc, tmp_path)
+    config = etc.text("config.properties")
+    assert "http-server.http.enabled=true" in config
+    assert "http-server.authentication.type" not in config
+    assert "http-server.https.port=8443" in config
+    assert "group-provider.properties" not in etc.files
+    (tmp_path / "overlay.yaml").write_text("remove: [no-such.properties]\n")
+    with pytest.raises(OverlayError, match="no such rendered file"):
+        apply_overlay(etc, tmp_path)

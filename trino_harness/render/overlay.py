@@ -1,24 +1,78 @@
-"""Apply a user's config overlay: files in the overlay replace or add to the rendered etc/."""
+"""Apply a user's config overlay to the rendered etc/: replace or add files, edit properties, remove files.
+
+An overlay directory holds files that replace or add to ``/etc/trino`` as they are, plus an
+optional ``overlay.yaml`` manifest for the small edits a misconfiguration usually is::
+
+    properties:              # per properties file: key -> value (null removes the key)
+      config.properties: {http-server.http.enabled: true}
+    remove: [group-provider.properties]
+
+Editing a few properties keeps a variant valid when the harness renders per-run values (ports,
+secrets, certificates) into the same file.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from trino_harness.render.files import PUBLIC_MODE, FileSet
+import yaml
+
+from trino_harness.render.files import PUBLIC_MODE, FileSet, properties
+
+MANIFEST = "overlay.yaml"
 
 
 class OverlayError(ValueError):
     pass
 
 
+def parse_properties(text: str) -> dict[str, str]:
+    """Simple ``key=value`` properties as the harness renders them (no continuation lines)."""
+    values = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith(("#", "!")):
+            key, _, value = line.partition("=")
+            values[key.strip()] = value.strip()
+    return values
+
+
+def _apply_manifest(files: FileSet, manifest: Path) -> list[str]:
+    data = yaml.safe_load(manifest.read_text()) or {}
+    unknown = set(data) - {"properties", "remove"}
+    if unknown:
+        raise OverlayError(f"{manifest}: unknown key(s) {sorted(unknown)}; use 'properties' and 'remove'")
+    applied = []
+    for rel, edits in (data.get("properties") or {}).items():
+        if rel not in files.files:
+            raise OverlayError(f"{manifest}: properties.{rel}: no such rendered file")
+        values: dict[str, str | int | bool] = dict(parse_properties(files.text(rel)))
+        for key, value in (edits or {}).items():
+            if value is None:
+                values.pop(key, None)
+            else:
+                values[key] = value
+        files.add(rel, properties(values), files.files[rel][1])
+        applied.append(f"{rel} (edited: {', '.join(edits or {})})")
+    for rel in data.get("remove") or ():
+        if files.files.pop(rel, None) is None:
+            raise OverlayError(f"{manifest}: remove: {rel}: no such rendered file")
+        applied.append(f"{rel} (removed)")
+    return applied
+
+
 def apply_overlay(files: FileSet, overlay_dir: Path) -> list[str]:
-    """Copy every file under ``overlay_dir`` over ``files``; return the relative paths applied."""
+    """Apply ``overlay_dir`` to ``files``; return a description of each change."""
     if not overlay_dir.is_dir():
         raise OverlayError(f"--trino-config-overlay {overlay_dir}: not a directory")
     applied = []
     for path in sorted(p for p in overlay_dir.rglob("*") if p.is_file()):
         rel = path.relative_to(overlay_dir).as_posix()
+        if rel == MANIFEST or rel.endswith(".md"):
+            continue
         mode = files.files.get(rel, (b"", PUBLIC_MODE))[1]
         files.add(rel, path.read_bytes(), mode)
         applied.append(rel)
+    if (overlay_dir / MANIFEST).is_file():
+        applied += _apply_manifest(files, overlay_dir / MANIFEST)
     return applied

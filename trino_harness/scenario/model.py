@@ -136,9 +136,15 @@ class Principal(Strict):
 class SmokeRow(Principal):
     user: str = Field(description="Trino user the server must report for this principal")
 
+    def test_id(self) -> str:
+        return f"{self.label()}-as-{self.user}"
+
 
 class MappingRow(Principal):
     user: str | None = Field(description="Expected Trino user, or null when the principal must be refused")
+
+    def test_id(self) -> str:
+        return f"{self.label()}-{f'as-{self.user}' if self.user else 'refused'}"
 
 
 class ImpersonationRow(Strict):
@@ -146,11 +152,17 @@ class ImpersonationRow(Strict):
     as_user: str = Field(alias="as")
     allowed: bool
 
+    def test_id(self) -> str:
+        return f"{self.principal.label()}-as-{self.as_user}-{'allowed' if self.allowed else 'denied'}"
+
 
 class TableAccessRow(Strict):
     user: str
     table: str = Field(pattern=r"^[^.]+\.[^.]+\.[^.]+$")
     allowed: bool
+
+    def test_id(self) -> str:
+        return f"{self.user}-{self.table}-{'allowed' if self.allowed else 'denied'}"
 
 
 class Expectations(Strict):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import socket
+from pathlib import Path
 from typing import Any
 
 from testcontainers.core.container import DockerContainer
@@ -16,11 +17,19 @@ from testcontainers.core.network import Network
 LABEL_RUN = "io.trino-harness.run"
 LABEL_PID = "io.trino-harness.pid"
 LABEL_HOST = "io.trino-harness.host"
+LABEL_CHECKOUT = "io.trino-harness.checkout"
+# The checkout a run came from, so tests in one checkout ignore runs of another on the same engine.
+CHECKOUT = str(Path(__file__).resolve().parents[2])
 _SEED_MARKER = "__trino_harness_seed__"
 
 
 def run_labels(run_id: str) -> dict[str, str]:
-    return {LABEL_RUN: run_id, LABEL_PID: str(os.getpid()), LABEL_HOST: socket.gethostname()}
+    return {
+        LABEL_RUN: run_id,
+        LABEL_PID: str(os.getpid()),
+        LABEL_HOST: socket.gethostname(),
+        LABEL_CHECKOUT: CHECKOUT,
+    }
 
 
 class HarnessNetwork(Network):

@@ -1,4 +1,4 @@
-"""Command line: ``python -m trino_harness {build,compose,cleanup}``."""
+"""Command line: ``python -m trino_harness {build,compose,cleanup,load}``."""
 
 from __future__ import annotations
 
@@ -21,7 +21,16 @@ def main(argv: list[str] | None = None) -> int:
     compose.add_argument("--trino-version", default=None)
     compose.add_argument("--trino-config-overlay", type=Path, default=None)
     sub.add_parser("cleanup", help="remove every harness container and network on this engine")
+    from trino_harness.load.cli import add_arguments as load_arguments
+
+    load_arguments(
+        sub.add_parser("load", help="measure each authentication provider's overhead under load (Locust)")
+    )
     args = parser.parse_args(argv)
+    if args.command == "load":
+        from trino_harness.load.cli import run as run_load
+
+        return run_load(args)
 
     from trino_harness import docker_engine
 

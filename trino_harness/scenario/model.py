@@ -172,6 +172,36 @@ class Expectations(Strict):
     table_access: tuple[TableAccessRow, ...] = ()
 
 
+# The ways in a load run measures (trino_harness/load/ways.py holds one entry per name).
+LoadWay = Literal["baseline", "password_file", "ldap", "ldap_no_cache", "jwt", "certificate", "impersonation"]
+
+
+class LoadLimits(Strict):
+    """Go-live limits for one way in: every limit set must hold, or the load run exits non-zero.
+
+    Overheads are the way's full-statement latency minus the baseline's in the same run
+    (median over repeats); ``error_rate`` pools every repeat.
+    """
+
+    p50_overhead_ms: float | None = None
+    p95_overhead_ms: float | None = None
+    p99_overhead_ms: float | None = None
+    p95_ms: float | None = Field(None, description="Absolute full-statement p95 latency")
+    p99_ms: float | None = Field(None, description="Absolute full-statement p99 latency")
+    error_rate: float | None = Field(None, ge=0, le=1)
+
+
+class Load(Strict):
+    """What ``python -m trino_harness load`` runs by default, and its optional go-live thresholds."""
+
+    statement: str = Field("SELECT 1", min_length=1)
+    users_per_way: int = Field(2, ge=1, le=100, description="Concurrent Locust users per way in")
+    run_time_s: float = Field(60, gt=0, le=3600)
+    thresholds: dict[LoadWay | Literal["all"], LoadLimits] = Field(
+        default_factory=dict, description="way in (or 'all') -> limits"
+    )
+
+
 class Trino(Strict):
     version: str = Field("476", pattern=r"^[0-9]{3}$")
     environment: str = Field("harness", pattern=r"^[a-z0-9_]+$")
@@ -192,6 +222,7 @@ class Scenario(Strict):
     access_rules: AccessRules
     operator: Principal = Field(description="Identity the harness uses for administrative reads")
     expectations: Expectations = Expectations()
+    load: Load = Load()
 
     def user(self, name: str) -> User:
         return next(u for u in self.users if u.name == name)

@@ -1,0 +1,78 @@
+"""One statement through Trino's client protocol: ``POST /v1/statement``, then ``nextUri`` to the end.
+
+Hand-rolled on purpose: the load figures need the first response's latency as well as the whole
+statement's, and every HTTP request of the statement (each one authenticated again) on the
+caller's own session. Locust users and the raw reference client both use this, so they do the
+same work per statement.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import requests
+
+SOURCE = "trino-harness-load"
+
+
+@dataclass(frozen=True)
+class StatementResult:
+    started: float  # wall clock (epoch seconds) when the POST was sent
+    first_response_ms: float
+    total_ms: float
+    http_requests: int
+    bytes_received: int
+    error: str | None = None  # None: the statement FINISHED
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def _describe(response: requests.Response) -> str:
+    reason = response.reason or ""
+    return f"HTTP {response.status_code} {reason}".strip()
+
+
+def run_statement(
+    session: requests.Session,
+    base_url: str,
+    sql: str,
+    headers: dict[str, str] | None = None,
+    timeout_s: float = 60.0,
+) -> StatementResult:
+    """Run ``sql`` to completion; errors are reported in the result, never raised."""
+    headers = {"X-Trino-Source": SOURCE, **(headers or {})}
+    started = time.time()
+    t0 = time.perf_counter()
+    first_ms = 0.0
+    count = 0
+    received = 0
+    error: str | None = None
+    try:
+        response = session.post(
+            f"{base_url}/v1/statement", data=sql.encode(), headers=headers, timeout=timeout_s
+        )
+        first_ms = (time.perf_counter() - t0) * 1000
+        while True:
+            count += 1
+            received += len(response.content)
+            if response.status_code != 200:
+                error = _describe(response)
+                break
+            body = response.json()
+            if body.get("error"):
+                failure = body["error"]
+                error = f"{failure.get('errorName', 'QUERY_FAILED')}: {failure.get('message', '')}"
+                break
+            next_uri = body.get("nextUri")
+            if not next_uri:
+                break
+            response = session.get(next_uri, headers=headers, timeout=timeout_s)
+    except (requests.RequestException, ValueError) as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        if not first_ms:
+            first_ms = (time.perf_counter() - t0) * 1000
+    total_ms = (time.perf_counter() - t0) * 1000
+    return StatementResult(started, first_ms, total_ms, count, received, error)

@@ -14,11 +14,10 @@ from dataclasses import astuple
 from pathlib import Path
 from typing import Any, ClassVar
 
-from locust import User, events, task
+from locust import User, constant, constant_throughput, events, task
 from locust.env import Environment
 from locust.exception import StopUser
 from locust.runners import WorkerRunner
-from locust.wait_time import constant, constant_throughput
 
 from trino_harness.load.plan import LoadPlan
 from trino_harness.load.protocol import run_statement

@@ -82,7 +82,7 @@ def locust_command(
         "--html",
         str(out_dir / "locust.html"),
         "--json-file",
-        str(out_dir / "locust.json"),
+        str(out_dir / "locust"),  # Locust appends .json
         "--only-summary",
         "--exit-code-on-error",
         "0",  # failures are judged from the samples, not by Locust's exit code

@@ -65,7 +65,7 @@ def test_overhead_is_the_difference_to_the_baseline_of_the_same_run():
 
 
 def test_overhead_without_a_baseline_in_the_run_is_refused():
-    with pytest.raises(ValueError, match="need the run.s own baseline"):
+    with pytest.raises(ValueError, match=r"need the run's own baseline"):
         overheads(run_figures(SampleSet(_samples("ldap", [1.0]))))
 
 

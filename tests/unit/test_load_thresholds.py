@@ -62,7 +62,9 @@ def test_load_section_is_optional(tmp_path):
 
 
 def test_thresholds_load_from_the_scenario(tmp_path):
-    path = _scenario_with(tmp_path, {"thresholds": {"ldap": {"p95_overhead_ms": 50}, "all": {"error_rate": 0}}})
+    path = _scenario_with(
+        tmp_path, {"thresholds": {"ldap": {"p95_overhead_ms": 50}, "all": {"error_rate": 0}}}
+    )
     thresholds = load_scenario(path).load.thresholds
     assert thresholds["ldap"].p95_overhead_ms == 50 and thresholds["all"].error_rate == 0
 

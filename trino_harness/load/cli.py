@@ -35,7 +35,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--run-time", type=float, default=None, help="seconds per run (default: scenario)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per stack, for the spread (default 3)")
     parser.add_argument(
-        "--rate-per-user", type=float, default=0.0, help="statements/s per user; 0 = closed loop"
+        "--rate-per-user",
+        type=float,
+        default=None,
+        help="statements/s per user, 0 = closed loop (default: scenario)",
     )
     parser.add_argument(
         "--processes", type=int, default=0, help="Locust --processes N (workers on this machine)"
@@ -65,7 +68,7 @@ def _bounded(args: argparse.Namespace) -> str | None:
         return "--run-time must be in (0, 3600] seconds"
     if args.processes < 0 or args.processes > (os.cpu_count() or 1) * 4:
         return "--processes must be 0..4x the CPU count"
-    if args.rate_per_user < 0 or args.max_statements_per_user < 1:
+    if (args.rate_per_user or 0) < 0 or args.max_statements_per_user < 1:
         return "--rate-per-user must be >= 0 and --max-statements-per-user >= 1"
     return None
 
@@ -100,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
         run_time_s=run_time,
         repeat=args.repeat,
         spawn_rate=args.spawn_rate,
-        rate_per_user=args.rate_per_user,
+        rate_per_user=load.rate_per_user if args.rate_per_user is None else args.rate_per_user,
         processes=args.processes,
         warmup_s=args.warmup,
         fidelity_s=None if args.no_fidelity else (args.fidelity_time or min(run_time, 30.0)),

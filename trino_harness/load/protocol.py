@@ -1,9 +1,10 @@
 """One statement through Trino's client protocol: ``POST /v1/statement``, then ``nextUri`` to the end.
 
 Hand-rolled on purpose: the load figures need the first response's latency as well as the whole
-statement's, and every HTTP request of the statement (each one authenticated again) on the
-caller's own session. Locust users and the raw reference client both use this, so they do the
-same work per statement.
+statement's. Only the POST is authenticated (Trino serves the ``queued``/``executing`` nextUri
+GETs as public resources guarded by the URI's slug), so the first response carries the
+provider's cost; the whole statement is what a user waits for. Locust users and the raw
+reference client both use this, so they do the same work per statement.
 """
 
 from __future__ import annotations

@@ -259,7 +259,7 @@ def write_reports(out_dir: Path, summary: dict, rows: list[Row], verdicts: list[
         "table": out_dir / "summary.txt",
         "chart": out_dir / "overhead.svg",
     }
-    paths["json"].write_text(json.dumps(summary, indent=2, default=str) + "\n")
+    paths["json"].write_text(json.dumps(summary, indent=2, default=str, allow_nan=False) + "\n")
     paths["table"].write_text(text_report(summary, rows, verdicts))
     chart_rows = [(r.label, r.overhead) for r in rows if r.way != BASELINE]
     paths["chart"].write_text(

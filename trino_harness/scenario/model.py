@@ -196,6 +196,7 @@ class Load(Strict):
 
     statement: str = Field("SELECT 1", min_length=1)
     users_per_way: int = Field(2, ge=1, le=100, description="Concurrent Locust users per way in")
+    rate_per_user: float = Field(0.5, ge=0, le=100, description="Statements/s per user; 0 = closed loop")
     run_time_s: float = Field(60, gt=0, le=3600)
     thresholds: dict[LoadWay | Literal["all"], LoadLimits] = Field(
         default_factory=dict, description="way in (or 'all') -> limits"

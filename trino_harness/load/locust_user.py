@@ -9,6 +9,7 @@ hand their samples to the master with each stats report (``report_to_master``), 
 
 from __future__ import annotations
 
+import random
 import time
 from dataclasses import astuple
 from pathlib import Path
@@ -65,6 +66,10 @@ class TrinoUser(User):
         rate = current.rate_per_user
         self._pace = constant_throughput(rate) if rate > 0 else constant(0)
         self._left = current.max_statements_per_user
+        if rate > 0:
+            # Users spawned together would otherwise stay in lockstep and hit Trino in bursts;
+            # a random phase makes paced users arrive the way independent clients do.
+            time.sleep(random.uniform(0, 1 / rate))  # gevent-patched: yields to other users
 
     def wait_time(self) -> float:
         return self._pace(self)

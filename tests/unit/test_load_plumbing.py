@@ -12,7 +12,7 @@ import yaml
 from trino_harness.load.cli import _bounded, add_arguments
 from trino_harness.load.processes import LOCUSTFILE, ChildRun, LocustSettings, locust_command
 from trino_harness.load.report import build_summary, write_reports
-from trino_harness.load.runner import LoadSettings, RunResult, StackResult
+from trino_harness.load.runner import LoadSettings, RunResult, StackResult, run_load
 from trino_harness.load.samples import Sample, SampleSet
 from trino_harness.load.stacks import write_overlay
 from trino_harness.load.summary import run_figures
@@ -133,3 +133,20 @@ def test_reports_show_overhead_with_spread_and_judge_thresholds(tmp_path):
     assert data["rows"][1]["overhead"]["p50_overhead_ms"]["values"] == [10.0, 14.0, 12.0]
     svg = xml.dom.minidom.parse(str(paths["chart"]))
     assert svg.documentElement.tagName == "svg"
+
+
+def test_a_target_without_the_no_cache_configuration_reports_those_ways_as_skipped(tmp_path):
+    class NoConfiguration:
+        def supports(self, stack: str) -> bool:
+            return False
+
+        def open(self, stack: str):
+            raise AssertionError("must not open a stack it does not support")
+
+    skipped: dict[str, str] = {}
+    selection = select(load_scenario(), ["ldap_no_cache"])
+    results = run_load(
+        NoConfiguration(), selection, LoadSettings("SELECT 1", 1, 1.0), tmp_path, tmp_path, skipped
+    )
+    assert results == [] and list(skipped) == ["ldap_no_cache"]
+    assert "no 'ldap-no-cache' configuration" in skipped["ldap_no_cache"]

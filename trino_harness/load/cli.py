@@ -128,9 +128,10 @@ def run(args: argparse.Namespace) -> int:
         f"about {len(stacks) * (per_stack + 30) + 2 * (settings.fidelity_s or 0):.0f}s; reports: {out_dir}"
     )
     try:
-        results = run_load(source, selection, settings, out_dir, private / "load")
+        skipped = dict(selection.skipped)
+        results = run_load(source, selection, settings, out_dir, private / "load", skipped)
         summary, rows, verdicts = build_summary(
-            results, selection, settings, load.thresholds, args.scenario.resolve(), selection.skipped
+            results, selection, settings, load.thresholds, args.scenario.resolve(), skipped
         )
         paths = write_reports(out_dir, summary, rows, verdicts)
         print(paths["table"].read_text(), end="")

@@ -30,6 +30,7 @@ ABSOLUTE = (
     "first_p95_ms",
 )
 CHART_METRICS = [f"p{q}_overhead_ms" for q in PERCENTILES]
+FIDELITY_FLOOR = 0.9  # Locust below 90% of the raw client's throughput: the generator may be the limit
 
 
 @dataclass
@@ -171,6 +172,11 @@ def text_report(summary: dict, rows: list[Row], verdicts: list[Verdict]) -> str:
             f"-> ratio {_fmt(fid['ratio'], 3)} "
             f"(generator CPU: Locust {fid['locust_cpu_percent']:.0f}%, raw {fid['raw_cpu_percent']:.0f}%)",
         ]
+        if fid["ratio"] is not None and fid["ratio"] < FIDELITY_FLOOR:
+            out.append(
+                f"  ratio below {FIDELITY_FLOOR}: Locust may be what limits these figures; "
+                "try --processes, or fewer users per generator"
+            )
     if summary["skipped"]:
         out += ["", "Not measured: " + "; ".join(f"{k} ({v})" for k, v in summary["skipped"].items())]
     out += [

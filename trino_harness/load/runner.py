@@ -252,12 +252,19 @@ def run_load(
     settings: LoadSettings,
     out_dir: Path,
     private_dir: Path,
+    skipped: dict[str, str] | None = None,
 ) -> list[StackResult]:
-    """Every stack configuration the selection needs, one stack at a time."""
+    """Every stack configuration the selection needs, one stack at a time.
+
+    Ways whose stack the source cannot provide are recorded in ``skipped`` with the reason.
+    """
     results = []
     for position, stack in enumerate(selection.stacks()):
         if not source.supports(stack):
-            say(f"[{stack}] this target cannot provide it: skipping {', '.join(selection.home(stack))}")
+            missing = [name for name in selection.home(stack) if name != BASELINE]
+            say(f"[{stack}] this target cannot provide it: skipping {', '.join(missing)}")
+            if skipped is not None:
+                skipped.update({name: f"the target offers no '{stack}' configuration" for name in missing})
             continue
         started = time.monotonic()
         with source.open(stack) as target:

@@ -38,17 +38,14 @@ def _smoke(provider: str) -> Callable[[Scenario], Access | None]:
 
 
 def _impersonation(scenario: Scenario) -> Access | None:
-    row = next(
-        (
-            r
-            for r in scenario.expectations.impersonation
-            if r.allowed
-            and r.principal.provider in ("file", "ldap")
-            and r.as_user not in r.principal.principal
-        ),
-        None,
-    )
-    return Access(row.principal.provider, row.principal.principal, row.as_user) if row else None
+    """The first allowed row where a password principal acts as *another* user."""
+    for row in scenario.expectations.impersonation:
+        who = row.principal
+        if row.allowed and who.provider in ("file", "ldap"):
+            user = scenario.login(who.provider, who.principal)
+            if user is not None and user.name != row.as_user:
+                return Access(who.provider, who.principal, row.as_user)
+    return None
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,9 @@
 import argparse
 import ast
 import json
+import os
+import sys
+import time
 import xml.dom.minidom
 from pathlib import Path
 
@@ -10,7 +13,14 @@ import pytest
 import yaml
 
 from trino_harness.load.cli import _bounded, add_arguments
-from trino_harness.load.processes import LOCUSTFILE, ChildRun, LocustSettings, locust_command
+from trino_harness.load.processes import (
+    LOCUSTFILE,
+    ChildRun,
+    GeneratorFailed,
+    LocustSettings,
+    locust_command,
+    run_child,
+)
 from trino_harness.load.report import build_summary, write_reports
 from trino_harness.load.runner import LoadSettings, RunResult, StackResult, run_load
 from trino_harness.load.samples import Sample, SampleSet
@@ -150,3 +160,18 @@ def test_a_target_without_the_no_cache_configuration_reports_those_ways_as_skipp
     )
     assert results == [] and list(skipped) == ["ldap_no_cache"]
     assert "no 'ldap-no-cache' configuration" in skipped["ldap_no_cache"]
+
+
+def test_a_generator_that_overstays_its_bound_is_stopped(tmp_path):
+    started = time.monotonic()
+    with pytest.raises(GeneratorFailed, match="overran its 1s bound"):
+        run_child(
+            [sys.executable, "-c", "import time; time.sleep(60)"], dict(os.environ), tmp_path / "log", 1.0
+        )
+    assert time.monotonic() - started < 10
+
+
+def test_generator_cpu_is_measured_from_the_child(tmp_path):
+    burn = "import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass"
+    run = run_child([sys.executable, "-c", burn], dict(os.environ), tmp_path / "log", 30.0)
+    assert run.returncode == 0 and run.cpu_s >= 0.25 and 0 < run.cpu_percent <= 100 * (os.cpu_count() or 1)

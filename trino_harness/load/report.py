@@ -229,6 +229,7 @@ def build_summary(
             {
                 "stack": res.stack,
                 "ways": res.ways,
+                "warmup": {n: f.as_dict() for n, f in res.warmup.items()},
                 "runs": [
                     {
                         "index": run.index,

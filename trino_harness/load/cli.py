@@ -93,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
         scenario = load_scenario(args.scenario)
         selection = select(scenario, args.ways.split(",") if args.ways else None)
     except (ScenarioError, KeyError, ValueError) as exc:
-        say(f"error: {exc}")
+        say(f"error: {exc.args[0] if isinstance(exc, KeyError) else exc}")
         return EXIT_UNMEASURED
     load = scenario.load
     run_time = args.run_time or load.run_time_s

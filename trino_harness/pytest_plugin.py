@@ -197,6 +197,25 @@ def target(pytestconfig: pytest.Config) -> Target:
 
 
 @pytest.fixture(scope="session")
+def tls_scan(target: Target, pytestconfig: pytest.Config) -> Any:
+    """One sslyze scan of the coordinator per run, shared by xdist workers through the run directory."""
+    from trino_harness.progress import step
+    from trino_harness.tls_scan import TlsScan, TlsScanError, scan
+
+    root = _run_root(pytestconfig)
+    cache = root / "tls-scan.json"
+    with FileLock(str(root / "tls-scan.lock")):
+        if not cache.exists():
+            try:
+                with step(f"TLS scan of {target.host}:{target.port} (sslyze, every protocol and suite)"):
+                    result = scan(target.host, target.port)
+            except TlsScanError as exc:
+                pytest.fail(f"{exc}: the TLS floor cannot be judged", pytrace=False)
+            cache.write_text(json.dumps(result.to_json()))
+        return TlsScan.from_json(json.loads(cache.read_text()))
+
+
+@pytest.fixture(scope="session")
 def audit_reader(target: Target) -> Any:
     from trino_harness.audit.reader import HarnessAuditReader
 

@@ -46,6 +46,13 @@ class Target:
     jwt_audience: str | None = None
     audit: AuditDatabase | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    # Plain-HTTP port to probe (None: not declared). The reference stack publishes it even when
+    # disabled, so a check can show that nothing answers there.
+    http_port: int | None = None
+    # A copy of the coordinator's effective etc/ (rendered config + overlay), for static lints.
+    config_dir: str | None = None
+    # The key of the CA that issues client certificates, to make broken ones (expired, ...).
+    client_ca_key_path: str | None = None
 
     @property
     def url(self) -> str:

@@ -12,6 +12,7 @@ from trino_harness.scenario.model import Scenario, UserMapping
 
 ETC = "/etc/trino"
 HTTPS_PORT = 8443
+HTTP_PORT = 8080  # disabled in the baseline; published anyway so checks can prove nothing answers
 SHARED_SECRET_ENV = "TRINO_SHARED_SECRET"
 CATALOG_PASSWORD_ENV = "POSTGRES_CATALOG_PASSWORD"
 CATALOG_DATABASE = "warehouse"
@@ -87,6 +88,8 @@ def render_trino_etc(scenario: Scenario, materials: RunMaterials) -> FileSet:
         SECRET_MODE,
     )
     files.add("tls/ca.pem", materials.ca.cert_pem)
+    for problem, issued in materials.trino_tls_broken.items():
+        files.add(f"tls/server-{problem}.pem", issued.key_pem + issued.cert_pem, SECRET_MODE)
     files.add("jwt/public.pem", materials.jwt_public_pem)
 
     passwords = materials.user_passwords

@@ -165,7 +165,45 @@ class TableAccessRow(Strict):
         return f"{self.user}-{self.table}-{'allowed' if self.allowed else 'denied'}"
 
 
+class AuthenticationRow(Principal):
+    """A principal the authentication suites attack with every case its provider knows."""
+
+    user: str | None = Field(
+        description="Trino user a valid login maps to, or null when even valid credentials must be refused"
+    )
+
+
+TlsProtocol = Literal["SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"]
+WeakCipher = Literal["NULL", "EXPORT", "RC4", "DES", "3DES", "anon", "MD5"]
+
+
+class TlsExpectations(Strict):
+    """The coordinator's TLS floor: which protocol versions answer and which cipher families never do."""
+
+    accepted_protocols: tuple[TlsProtocol, ...] = ("TLSv1.2", "TLSv1.3")
+    refused_protocols: tuple[TlsProtocol, ...] = ("SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1")
+    weak_ciphers: tuple[WeakCipher, ...] = ("NULL", "EXPORT", "RC4", "DES", "3DES", "anon", "MD5")
+
+    @model_validator(mode="after")
+    def _disjoint(self) -> TlsExpectations:
+        both = set(self.accepted_protocols) & set(self.refused_protocols)
+        if both:
+            raise ValueError(f"protocols both accepted and refused: {sorted(both)}")
+        return self
+
+
+class PasswordFileExpectations(Strict):
+    """Floors for password-file hashes; Trino itself only insists on bcrypt cost 8 and PBKDF2 1000."""
+
+    min_bcrypt_cost: int = Field(10, ge=8)
+    # OWASP's 2023 figure for PBKDF2-HMAC-SHA1, the variant Trino's file authenticator uses.
+    min_pbkdf2_iterations: int = Field(1_300_000, ge=1000)
+
+
 class Expectations(Strict):
+    tls: TlsExpectations = TlsExpectations()
+    password_file: PasswordFileExpectations = PasswordFileExpectations()
+    authentication: tuple[AuthenticationRow, ...] = ()
     smoke: tuple[SmokeRow, ...] = ()
     user_mapping: tuple[MappingRow, ...] = ()
     impersonation: tuple[ImpersonationRow, ...] = ()
@@ -206,6 +244,7 @@ class Scenario(Strict):
         if duplicates:
             raise ValueError(f"users: duplicate user name(s) {duplicates}")
         for section, rows in (
+            ("authentication", self.expectations.authentication),
             ("smoke", self.expectations.smoke),
             ("user_mapping", self.expectations.user_mapping),
         ):

@@ -18,7 +18,6 @@ import httpx
 import psycopg
 
 from trino_harness import docker_engine
-from trino_harness.clients import tls_context
 from trino_harness.images.build import StackImages, ensure_images
 from trino_harness.progress import say, step
 from trino_harness.redaction import redact
@@ -32,7 +31,7 @@ from trino_harness.render.postgres import (
     render_audit_seed,
     render_postgres_seed,
 )
-from trino_harness.render.trino_etc import HTTPS_PORT, render_trino_etc, trino_environment
+from trino_harness.render.trino_etc import HTTP_PORT, HTTPS_PORT, render_trino_etc, trino_environment
 from trino_harness.scenario.loader import load_scenario
 from trino_harness.scenario.model import Scenario
 from trino_harness.stack.cleanup import reap_orphans, remove_run
@@ -105,6 +104,7 @@ class ReferenceStack:
         """Write what clients need (CA, client certs, JWT signing key) under the run dir, 0600."""
         client = FileSet()
         client.add("ca.pem", materials.ca.cert_pem)
+        client.add("ca.key", materials.ca.issued.key_pem, SECRET_MODE)
         client.add("jwt-signing-key.pem", materials.jwt_private_pem, SECRET_MODE)
         certs = {}
         for i, (subject, issued) in enumerate(materials.client_certs.items()):
@@ -147,6 +147,7 @@ class ReferenceStack:
             make(trino_image, "trino", scenario.trino.coordinator_alias)
             .with_seed(seeds["trino"].tar("/etc/trino", uid=TRINO_UID, gid=TRINO_UID))
             .publish_local(HTTPS_PORT)
+            .publish_local(HTTP_PORT)
         )
         for key, value in trino_environment(materials).items():
             trino.with_env(key, value)
@@ -177,9 +178,9 @@ class ReferenceStack:
         port = c["trino"].host_port(HTTPS_PORT)
 
         def trino_active() -> bool:
-            info = httpx.get(
-                f"https://127.0.0.1:{port}/v1/info", verify=tls_context(str(ca_path)), timeout=5
-            ).json()
+            # Readiness only: the TLS suites judge the certificate, and a deliberately broken one
+            # (a negative control) must not stop the stack from starting.
+            info = httpx.get(f"https://127.0.0.1:{port}/v1/info", verify=False, timeout=5).json()
             return info.get("starting") is False
 
         wait_until(c["trino"], trino_active, "/v1/info reporting starting=false", 60)
@@ -248,6 +249,9 @@ class ReferenceStack:
                 sslrootcert=str(ca_path),
             ),
             timings=dict(self.timings),
+            http_port=self.containers["trino"].host_port(HTTP_PORT),
+            config_dir=str(opts.run_dir / "etc" / "trino"),
+            client_ca_key_path=str(opts.run_dir / "client" / "ca.key"),
         )
         return target
 

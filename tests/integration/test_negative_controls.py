@@ -1,4 +1,8 @@
-"""Every variant with a ``variant.yaml`` turns exactly its declared checks red, saying why."""
+"""Every variant with a ``variant.yaml`` turns exactly its declared checks red, saying why.
+
+``must_fail`` must all go red and ``must_mention`` must appear in the output; anything else red
+must be listed under ``may_also_fail`` (collateral a broken certificate causes, for instance).
+"""
 
 from __future__ import annotations
 
@@ -29,4 +33,7 @@ def test_variant_turns_its_checks_red_with_a_message_naming_the_problem(variant:
     assert not missed, f"{variant.name} went undetected by {missed}; red: {failed}\n{run.output[-4000:]}"
     for text in spec.get("must_mention", []):
         assert text in run.output, f"{variant.name}: failure output does not mention {text!r}"
+    # Precision: anything else that went red must be declared as expected collateral.
+    undeclared = [c for c in failed if c not in spec["must_fail"] + spec.get("may_also_fail", [])]
+    assert not undeclared, f"{variant.name}: undeclared red checks {undeclared}"
     assert harness_leftovers() == []

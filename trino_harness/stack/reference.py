@@ -32,13 +32,13 @@ from trino_harness.render.postgres import (
     render_audit_seed,
     render_postgres_seed,
 )
-from trino_harness.render.trino_etc import HTTPS_PORT, render_trino_etc, trino_environment
+from trino_harness.render.trino_etc import HTTPS_PORT, REQUEST_LOG, render_trino_etc, trino_environment
 from trino_harness.scenario.loader import load_scenario
 from trino_harness.scenario.model import Scenario
 from trino_harness.stack.cleanup import reap_orphans, remove_run
 from trino_harness.stack.containers import HarnessNetwork, SeededContainer
 from trino_harness.stack.waiting import wait_for_log, wait_until
-from trino_harness.target import AuditDatabase, ClientCert, Target
+from trino_harness.target import AuditDatabase, ClientCert, RequestLogSource, Target
 
 TRINO_UID = 1000  # the official image's trino user; our image keeps it
 LOG_TAIL_LINES = 40
@@ -246,6 +246,9 @@ class ReferenceStack:
                 user=AUDIT_READER,
                 password=materials.db.audit_reader,
                 sslrootcert=str(ca_path),
+            ),
+            request_log=RequestLogSource(
+                container=self.containers["trino"].get_wrapped_container().name, path=REQUEST_LOG
             ),
             timings=dict(self.timings),
         )

@@ -1,7 +1,9 @@
 """Keep one query of a given owner running while a check looks at it, then make sure it is gone.
 
-The query reads a huge TPC-H table and the harness never fetches its rows: once its output
-buffer is full it waits, RUNNING, at little CPU cost. On exit it is cancelled as its owner
+The query cross-joins ``tpch.tiny.nation`` with itself seven times (25^7 rows) and the harness
+never fetches its rows: once its output buffer is full it waits, RUNNING, at little CPU cost. It
+needs only SELECT on that one table, which every user of the baseline has, so the owner's query
+starts whatever groups the owner has. On exit it is cancelled as its owner
 (if nothing killed it first) and the exit waits, bounded, until the server reports it done.
 """
 
@@ -59,7 +61,8 @@ class RunningQuery:
 def _start(target: Target, owner: Principal, timeout_s: float) -> RunningQuery:
     session = http_session(target)
     authentication(target, owner).set_http_session(session)
-    sql = f"SELECT '{uuid.uuid4().hex}' AS trino_harness_marker, l.* FROM tpch.sf1000.lineitem l"
+    tables = ", ".join(f"tpch.tiny.nation n{i}" for i in range(7))
+    sql = f"SELECT '{uuid.uuid4().hex}' AS trino_harness_marker, n0.name FROM {tables}"
     response = session.post(
         f"{target.url}/v1/statement", data=sql, headers={"X-Trino-Source": SOURCE}, timeout=30
     )

@@ -20,8 +20,9 @@ from .running_query import running_query
 pytestmark = pytest.mark.authz
 
 FIX = (
-    "review the 'queries' section of rules.json: 'view'/'kill' for another owner's query need a rule "
-    "(optionally with queryOwner); without a 'queries' section everyone may view and kill everything"
+    "access-control.name=file with a 'queries' section in rules.json: 'view'/'kill' of another owner's "
+    "query need a rule (optionally with queryOwner); without that section, or with allow-all access "
+    "control, everyone may view and kill every query"
 )
 KILL_MESSAGE = "trino-harness query visibility check"
 

@@ -225,6 +225,16 @@ def audit_reader(target: Target) -> Any:
 
 
 @pytest.fixture(scope="session")
+def request_log(target: Target) -> Any:
+    """The coordinator's HTTP request log, where failed logins are recorded (they make no query event)."""
+    from trino_harness.audit.request_log import ContainerRequestLog
+
+    if target.request_log is None:
+        pytest.skip("the target names no HTTP request log: add its location to the profile")
+    return ContainerRequestLog(target.request_log)
+
+
+@pytest.fixture(scope="session")
 def audit_timeout(pytestconfig: pytest.Config) -> float:
     return float(pytestconfig.getoption("--audit-timeout"))
 

@@ -11,6 +11,9 @@ from trino_harness.render.materials import AUDIT_ALIAS, LDAP_ALIAS, POSTGRES_ALI
 from trino_harness.scenario.model import Scenario, UserMapping
 
 ETC = "/etc/trino"
+DATA_DIR = "/data/trino"
+# airlift's default http-server.log.path is var/log/http-request.log, relative to the data directory.
+REQUEST_LOG = f"{DATA_DIR}/var/log/http-request.log"
 HTTPS_PORT = 8443
 HTTP_PORT = 8080  # disabled in the baseline; published anyway so checks can prove nothing answers
 SHARED_SECRET_ENV = "TRINO_SHARED_SECRET"
@@ -57,7 +60,7 @@ def render_trino_etc(scenario: Scenario, materials: RunMaterials) -> FileSet:
             {
                 "node.environment": scenario.trino.environment,
                 "node.id": "coordinator",
-                "node.data-dir": "/data/trino",
+                "node.data-dir": DATA_DIR,
                 # Internal URIs use the alias the server certificate names, not the container IP.
                 "node.internal-address": alias,
             }
@@ -153,6 +156,9 @@ def render_trino_etc(scenario: Scenario, materials: RunMaterials) -> FileSet:
         "access-control.config-files": f"{ETC}/access-control.properties",
         "event-listener.config-files": f"{ETC}/http-event-listener.properties",
         "catalog.management": "static",
+        # Write each request-log line at once (airlift otherwise buffers up to ~10 s), so a failed
+        # login's only server-side record is there when a check looks for it.
+        "http-server.log.immediate-flush": True,
     }
     mappings = scenario.user_mapping
     config |= _mapping_properties("password", mappings.password, files)

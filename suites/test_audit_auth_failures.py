@@ -43,7 +43,7 @@ def test_failed_login_is_in_the_request_log(
     _refused(audit_auth_failures_row, attempt)
     entries, waited = wait_for_entries(request_log, attempt.marker, audit_timeout)
     if entries:
-        measure("request-log landing latency of a failed login (s)", waited)
+        measure("request-log landing latency of a refused login (s)", waited)
     check(
         [(e.method, e.uri, e.status) for e in entries] == [("POST", "/v1/statement", 401)],
         what=f"request-log lines with user agent {attempt.marker}",

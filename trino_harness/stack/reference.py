@@ -19,7 +19,7 @@ import docker
 import httpx
 import psycopg
 import requests
-from trino.exceptions import HttpError, TrinoQueryError
+from trino.exceptions import HttpError, TrinoConnectionError, TrinoQueryError
 
 from trino_harness import docker_engine
 from trino_harness.clients import connect
@@ -281,8 +281,10 @@ class ReferenceStack:
                 return exc.error_name != "NO_NODES_AVAILABLE"
             except HttpError:
                 return True  # the operator cannot log in: nothing to probe with; the checks will say so
-            except requests.exceptions.SSLError:
-                return True  # a deliberately broken server certificate: the TLS suite judges it
+            except TrinoConnectionError as exc:
+                if isinstance(exc.__context__, requests.exceptions.SSLError):
+                    return True  # a deliberately broken server certificate: the TLS suite judges it
+                raise
             return True
 
         return wait_until(self.containers["trino"], scan_scheduled, "a schedulable table scan", 60)

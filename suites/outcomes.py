@@ -30,8 +30,15 @@ class Outcome:
         return f"{where}: {self.message} (query {self.query_id})"
 
 
-def run_as(target: Target, who: Principal, sql: str, user: str | None = None) -> Outcome:
-    cur = connect(target, who, user=user).cursor()
+def run_as(
+    target: Target,
+    who: Principal,
+    sql: str,
+    user: str | None = None,
+    source: str = "trino-harness",
+    client_info: str | None = None,
+) -> Outcome:
+    cur = connect(target, who, user=user, source=source, client_info=client_info).cursor()
     try:
         cur.execute(sql)
         return Outcome(cur.fetchall(), None, None, None, cur.query_id)

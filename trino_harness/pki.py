@@ -88,6 +88,14 @@ class CertificateAuthority:
         )
         return cls(Issued(cert.public_bytes(serialization.Encoding.PEM), _key_pem(key)), key)
 
+    @classmethod
+    def load(cls, cert_pem: bytes, key_pem: bytes) -> CertificateAuthority:
+        """An existing CA (e.g. a target's client CA) to issue deliberately broken certificates from."""
+        key = serialization.load_pem_private_key(key_pem, None)
+        if not isinstance(key, rsa.RSAPrivateKey):
+            raise TypeError("only RSA CA keys are supported")
+        return cls(Issued(cert_pem, key_pem), key)
+
     @property
     def cert_pem(self) -> bytes:
         return self.issued.cert_pem
@@ -122,7 +130,12 @@ class CertificateAuthority:
         return Issued(cert.public_bytes(serialization.Encoding.PEM), _key_pem(key))
 
     def issue_server(
-        self, common_name: str, hosts: list[str], days: int = 7, also_client: bool = False
+        self,
+        common_name: str,
+        hosts: list[str],
+        days: int = 7,
+        also_client: bool = False,
+        not_before: dt.datetime | None = None,
     ) -> Issued:
         """A TLS server certificate whose SANs name every host and IP a client may use.
 
@@ -144,13 +157,8 @@ class CertificateAuthority:
                 x509.NameAttribute(NameOID.ORGANIZATION_NAME, ORGANIZATION),
             ]
         )
-        return self._issue(
-            subject,
-            usages,
-            sans,
-            _now() - dt.timedelta(minutes=5),
-            _now() + dt.timedelta(days=days),
-        )
+        start = not_before or (_now() - dt.timedelta(minutes=5))
+        return self._issue(subject, usages, sans, start, start + dt.timedelta(days=days))
 
     def issue_client(
         self, subject_rfc4514: str, days: int = 7, not_before: dt.datetime | None = None

@@ -197,12 +197,41 @@ def target(pytestconfig: pytest.Config) -> Target:
 
 
 @pytest.fixture(scope="session")
+def tls_scan(target: Target, pytestconfig: pytest.Config) -> Any:
+    """One sslyze scan of the coordinator per run, shared by xdist workers through the run directory."""
+    from trino_harness.progress import step
+    from trino_harness.tls_scan import TlsScan, TlsScanError, scan
+
+    root = _run_root(pytestconfig)
+    cache = root / "tls-scan.json"
+    with FileLock(str(root / "tls-scan.lock")):
+        if not cache.exists():
+            try:
+                with step(f"TLS scan of {target.host}:{target.port} (sslyze, every protocol and suite)"):
+                    result = scan(target.host, target.port)
+            except TlsScanError as exc:
+                pytest.fail(f"{exc}: the TLS floor cannot be judged", pytrace=False)
+            cache.write_text(json.dumps(result.to_json()))
+        return TlsScan.from_json(json.loads(cache.read_text()))
+
+
+@pytest.fixture(scope="session")
 def audit_reader(target: Target) -> Any:
     from trino_harness.audit.reader import HarnessAuditReader
 
     if target.audit is None:
         pytest.skip("the target has no audit source: add an audit database to the profile")
     return HarnessAuditReader(target.audit)
+
+
+@pytest.fixture(scope="session")
+def request_log(target: Target) -> Any:
+    """The coordinator's HTTP request log, where failed logins are recorded (they make no query event)."""
+    from trino_harness.audit.request_log import ContainerRequestLog
+
+    if target.request_log is None:
+        pytest.skip("the target names no HTTP request log: add its location to the profile")
+    return ContainerRequestLog(target.request_log)
 
 
 @pytest.fixture(scope="session")

@@ -33,6 +33,14 @@ class AuditDatabase:
 
 
 @dataclass(frozen=True)
+class RequestLogSource:
+    """Where the coordinator's HTTP request log is: a file inside a container the harness may exec in."""
+
+    container: str
+    path: str
+
+
+@dataclass(frozen=True)
 class Target:
     host: str
     port: int
@@ -45,7 +53,15 @@ class Target:
     jwt_issuer: str | None = None
     jwt_audience: str | None = None
     audit: AuditDatabase | None = None
+    request_log: RequestLogSource | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    # Plain-HTTP port to probe (None: not declared). The reference stack publishes it even when
+    # disabled, so a check can show that nothing answers there.
+    http_port: int | None = None
+    # A copy of the coordinator's effective etc/ (rendered config + overlay), for static lints.
+    config_dir: str | None = None
+    # The key of the CA that issues client certificates, to make broken ones (expired, ...).
+    client_ca_key_path: str | None = None
 
     @property
     def url(self) -> str:
@@ -68,4 +84,6 @@ class Target:
         if data.get("audit"):
             register_secret(data["audit"]["password"])
             data["audit"] = AuditDatabase(**data["audit"])
+        if data.get("request_log"):
+            data["request_log"] = RequestLogSource(**data["request_log"])
         return cls(**data)

@@ -24,6 +24,12 @@ class SuiteRun:
     output: str
 
     @property
+    def failed(self) -> list[str]:
+        """The checks that went red, as ``file.py::test_name[row-id]`` (sorted)."""
+        red = [line.split(" ")[1] for line in self.output.splitlines() if line.startswith("FAILED ")]
+        return sorted(nodeid.removeprefix("suites/") for nodeid in red)
+
+    @property
     def kept_run_dir(self) -> Path | None:
         match = re.search(r"run directory kept: (\S+)", self.output)
         return Path(match.group(1)) if match else None

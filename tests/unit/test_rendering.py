@@ -120,3 +120,14 @@ def test_overlay_manifest_edits_properties_and_removes_files(rendered, tmp_path)
     (tmp_path / "overlay.yaml").write_text("remove: [no-such.properties]\n")
     with pytest.raises(OverlayError, match="no such rendered file"):
         apply_overlay(etc, tmp_path)
+
+
+def test_request_log_is_written_at_once_where_the_target_reads_it(rendered):
+    from trino_harness.render.trino_etc import REQUEST_LOG
+
+    _, _, etc = rendered
+    config = _props(etc.text("config.properties"))
+    node = _props(etc.text("node.properties"))
+    assert config["http-server.log.immediate-flush"] == "true"
+    assert "http-server.log.enabled" not in config  # airlift's default: on
+    assert REQUEST_LOG == f"{node['node.data-dir']}/var/log/http-request.log"

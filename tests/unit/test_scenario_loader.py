@@ -59,3 +59,39 @@ def test_unreadable_and_malformed_files_name_the_file(tmp_path):
     bad.write_text("users: [unclosed")
     with pytest.raises(ScenarioError, match=f"{bad}: not valid YAML"):
         load_scenario(bad)
+
+
+def test_baseline_declares_group_visibility_and_audit_tables():
+    expectations = load_scenario().expectations
+    assert any(row.via is not None for row in expectations.group_access)
+    assert {row.can_kill for row in expectations.query_visibility} == {True, False}
+    assert {row.state for row in expectations.audit} == {"FINISHED", "FAILED"}
+    assert any(row.as_user for row in expectations.audit)
+    assert expectations.audit_auth_failures
+
+
+def test_audit_row_names_an_error_exactly_when_it_failed(tmp_path):
+    path = _write_variant(tmp_path, lambda d: d["expectations"]["audit"][0].update(error="PERMISSION_DENIED"))
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert "expectations.audit.0: " in str(err.value) and "exactly when state is FAILED" in str(err.value)
+
+
+def test_group_and_visibility_rows_must_name_declared_users(tmp_path):
+    path = _write_variant(tmp_path, lambda d: d["expectations"]["query_visibility"][0].update(owner="nobody"))
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert "query_visibility.0.owner: 'nobody' is not one of the declared users" in str(err.value)
+    path = _write_variant(
+        tmp_path, lambda d: d["expectations"]["group_access"][1]["via"].update(principal="nobody")
+    )
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    assert "expectations.group_access.1.via.principal" in str(err.value)
+
+
+def test_login_attempt_must_fit_its_provider(tmp_path):
+    row = {"provider": "file", "principal": "alice@harness.test", "attempt": "expired_token"}
+    path = _write_variant(tmp_path, lambda d: d["expectations"]["audit_auth_failures"].append(row))
+    with pytest.raises(ScenarioError, match="attempt 'expired_token' needs provider jwt"):
+        load_scenario(path)

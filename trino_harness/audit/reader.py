@@ -32,11 +32,18 @@ class AuditEvent:
     create_time: datetime | None
     end_time: datetime | None
     received_at: datetime | None
+    execution_start_time: datetime | None = None
+    error_type: str | None = None
+    failure_message: str | None = None
 
 
 class AuditReader(Protocol):
     def events(self, query_id: str) -> list[AuditEvent]:
         """Every stored event of ``query_id``, oldest first."""
+        ...
+
+    def events_mentioning(self, text: str) -> list[AuditEvent]:
+        """Every stored event whose query text contains ``text`` (to prove that none exists)."""
         ...
 
 
@@ -60,15 +67,22 @@ class HarnessAuditReader:
             row_factory=dict_row,
         )
 
-    def events(self, query_id: str) -> list[AuditEvent]:
+    _COLUMNS = """event_type, query_id, query_user AS user, principal, source, client_info, query,
+        query_state AS state, error_code, create_time, end_time, received_at, execution_start_time,
+        error_type, failure_message"""
+
+    def _select(self, where: str, value: str) -> list[AuditEvent]:
         with self._connect() as conn:
             rows = conn.execute(
-                """SELECT event_type, query_id, query_user AS user, principal, source, client_info, query,
-                          query_state AS state, error_code, create_time, end_time, received_at
-                   FROM trino_query_events WHERE query_id = %s ORDER BY id""",
-                (query_id,),
+                f"SELECT {self._COLUMNS} FROM trino_query_events WHERE {where} ORDER BY id", (value,)
             ).fetchall()
         return [AuditEvent(**row) for row in rows]
+
+    def events(self, query_id: str) -> list[AuditEvent]:
+        return self._select("query_id = %s", query_id)
+
+    def events_mentioning(self, text: str) -> list[AuditEvent]:
+        return self._select("strpos(query, %s) > 0", text)
 
 
 def wait_for_completed(

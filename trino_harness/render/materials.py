@@ -6,6 +6,7 @@ secret value is also registered for redaction so no report or log line can carry
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from dataclasses import dataclass
 
@@ -44,6 +45,9 @@ class RunMaterials:
     db: DatabasePasswords
     jwt_private_pem: bytes
     jwt_public_pem: bytes
+    # Broken coordinator certificates, rendered beside the good one so a TLS negative control is a
+    # one-property overlay (http-server.https.keystore.path); the baseline never uses them.
+    trino_tls_broken: dict[str, Issued]
 
     @classmethod
     def generate(cls, scenario: Scenario) -> RunMaterials:
@@ -63,4 +67,20 @@ class RunMaterials:
             db=DatabasePasswords(_password(), _password(), _password(), _password()),
             jwt_private_pem=jwt_private,
             jwt_public_pem=jwt_public,
+            trino_tls_broken=_broken_server_certs(ca, alias),
         )
+
+
+def _broken_server_certs(ca: CertificateAuthority, alias: str) -> dict[str, Issued]:
+    """Coordinator certificates that are wrong in exactly one way each."""
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=30)
+    return {
+        "expired": ca.issue_server(
+            alias, [alias, *LOCAL_HOSTS], days=1, also_client=True, not_before=long_ago
+        ),
+        # Names only the in-network alias: internal traffic still verifies, clients on 127.0.0.1 do not.
+        "wrong-host": ca.issue_server(alias, [alias], also_client=True),
+        "unknown-ca": CertificateAuthority.create("Unknown CA").issue_server(
+            alias, [alias, *LOCAL_HOSTS], also_client=True
+        ),
+    }

@@ -5,7 +5,11 @@ optional ``overlay.yaml`` manifest for the small edits a misconfiguration usuall
 
     properties:              # per properties file: key -> value (null removes the key)
       config.properties: {http-server.http.enabled: true}
+    append:                  # text added to the end of a rendered file (e.g. a jvm.config flag)
+      jvm.config: "-Djava.security.properties=/etc/trino/legacy.security\n"
     remove: [group-provider.properties]
+
+``variant.yaml`` and ``*.md`` files describe a variant and are not copied.
 
 Editing a few properties keeps a variant valid when the harness renders per-run values (ports,
 secrets, certificates) into the same file.
@@ -20,6 +24,7 @@ import yaml
 from trino_harness.render.files import PUBLIC_MODE, FileSet, properties
 
 MANIFEST = "overlay.yaml"
+NOT_COPIED = {MANIFEST, "variant.yaml"}
 
 
 class OverlayError(ValueError):
@@ -39,9 +44,11 @@ def parse_properties(text: str) -> dict[str, str]:
 
 def _apply_manifest(files: FileSet, manifest: Path) -> list[str]:
     data = yaml.safe_load(manifest.read_text()) or {}
-    unknown = set(data) - {"properties", "remove"}
+    unknown = set(data) - {"properties", "append", "remove"}
     if unknown:
-        raise OverlayError(f"{manifest}: unknown key(s) {sorted(unknown)}; use 'properties' and 'remove'")
+        raise OverlayError(
+            f"{manifest}: unknown key(s) {sorted(unknown)}; use 'properties', 'append' and 'remove'"
+        )
     applied = []
     for rel, edits in (data.get("properties") or {}).items():
         if rel not in files.files:
@@ -54,6 +61,11 @@ def _apply_manifest(files: FileSet, manifest: Path) -> list[str]:
                 values[key] = value
         files.add(rel, properties(values), files.files[rel][1])
         applied.append(f"{rel} (edited: {', '.join(edits or {})})")
+    for rel, text in (data.get("append") or {}).items():
+        if rel not in files.files:
+            raise OverlayError(f"{manifest}: append.{rel}: no such rendered file")
+        files.add(rel, files.text(rel) + str(text), files.files[rel][1])
+        applied.append(f"{rel} (appended)")
     for rel in data.get("remove") or ():
         if files.files.pop(rel, None) is None:
             raise OverlayError(f"{manifest}: remove: {rel}: no such rendered file")
@@ -68,7 +80,7 @@ def apply_overlay(files: FileSet, overlay_dir: Path) -> list[str]:
     applied = []
     for path in sorted(p for p in overlay_dir.rglob("*") if p.is_file()):
         rel = path.relative_to(overlay_dir).as_posix()
-        if rel == MANIFEST or rel.endswith(".md"):
+        if rel in NOT_COPIED or rel.endswith(".md"):
             continue
         mode = files.files.get(rel, (b"", PUBLIC_MODE))[1]
         files.add(rel, path.read_bytes(), mode)

@@ -11,7 +11,11 @@ from trino_harness.render.materials import AUDIT_ALIAS, LDAP_ALIAS, POSTGRES_ALI
 from trino_harness.scenario.model import Scenario, UserMapping
 
 ETC = "/etc/trino"
+DATA_DIR = "/data/trino"
+# airlift's default http-server.log.path is var/log/http-request.log, relative to the data directory.
+REQUEST_LOG = f"{DATA_DIR}/var/log/http-request.log"
 HTTPS_PORT = 8443
+HTTP_PORT = 8080  # disabled in the baseline; published anyway so checks can prove nothing answers
 SHARED_SECRET_ENV = "TRINO_SHARED_SECRET"
 CATALOG_PASSWORD_ENV = "POSTGRES_CATALOG_PASSWORD"
 CATALOG_DATABASE = "warehouse"
@@ -56,7 +60,7 @@ def render_trino_etc(scenario: Scenario, materials: RunMaterials) -> FileSet:
             {
                 "node.environment": scenario.trino.environment,
                 "node.id": "coordinator",
-                "node.data-dir": "/data/trino",
+                "node.data-dir": DATA_DIR,
                 # Internal URIs use the alias the server certificate names, not the container IP.
                 "node.internal-address": alias,
             }
@@ -87,6 +91,8 @@ def render_trino_etc(scenario: Scenario, materials: RunMaterials) -> FileSet:
         SECRET_MODE,
     )
     files.add("tls/ca.pem", materials.ca.cert_pem)
+    for problem, issued in materials.trino_tls_broken.items():
+        files.add(f"tls/server-{problem}.pem", issued.key_pem + issued.cert_pem, SECRET_MODE)
     files.add("jwt/public.pem", materials.jwt_public_pem)
 
     passwords = materials.user_passwords
@@ -150,6 +156,9 @@ def render_trino_etc(scenario: Scenario, materials: RunMaterials) -> FileSet:
         "access-control.config-files": f"{ETC}/access-control.properties",
         "event-listener.config-files": f"{ETC}/http-event-listener.properties",
         "catalog.management": "static",
+        # Write each request-log line at once (airlift otherwise buffers up to ~10 s), so a failed
+        # login's only server-side record is there when a check looks for it.
+        "http-server.log.immediate-flush": True,
     }
     mappings = scenario.user_mapping
     config |= _mapping_properties("password", mappings.password, files)

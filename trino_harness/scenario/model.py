@@ -165,11 +165,136 @@ class TableAccessRow(Strict):
         return f"{self.user}-{self.table}-{'allowed' if self.allowed else 'denied'}"
 
 
+class AuthenticationRow(Principal):
+    """A principal the authentication suites attack with every case its provider knows."""
+
+    user: str | None = Field(
+        description="Trino user a valid login maps to, or null when even valid credentials must be refused"
+    )
+
+
+TlsProtocol = Literal["SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"]
+WeakCipher = Literal["NULL", "EXPORT", "RC4", "DES", "3DES", "anon", "MD5"]
+
+
+class TlsExpectations(Strict):
+    """The coordinator's TLS floor: which protocol versions answer and which cipher families never do."""
+
+    accepted_protocols: tuple[TlsProtocol, ...] = ("TLSv1.2", "TLSv1.3")
+    refused_protocols: tuple[TlsProtocol, ...] = ("SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1")
+    weak_ciphers: tuple[WeakCipher, ...] = ("NULL", "EXPORT", "RC4", "DES", "3DES", "anon", "MD5")
+
+    @model_validator(mode="after")
+    def _disjoint(self) -> TlsExpectations:
+        both = set(self.accepted_protocols) & set(self.refused_protocols)
+        if both:
+            raise ValueError(f"protocols both accepted and refused: {sorted(both)}")
+        return self
+
+
+class PasswordFileExpectations(Strict):
+    """Floors for password-file hashes; Trino itself only insists on bcrypt cost 8 and PBKDF2 1000."""
+
+    min_bcrypt_cost: int = Field(10, ge=8)
+    # OWASP's 2023 figure for PBKDF2-HMAC-SHA1, the variant Trino's file authenticator uses.
+    min_pbkdf2_iterations: int = Field(1_300_000, ge=1000)
+
+
+# -- groups, query visibility and audit correctness ---------------------------------------------
+class GroupAccessRow(Strict):
+    """``user`` (itself, or impersonated by ``via``) has its declared groups; a group rule decides ``table``.
+
+    The groups expected are the user's ``users[].groups``: what the group provider must report even
+    when the user is only impersonated (a request carries the user name, never its groups).
+    """
+
+    user: Name
+    via: Principal | None = Field(None, description="Impersonating principal; null: the user logs in itself")
+    table: str = Field(pattern=r"^[^.]+\.[^.]+\.[^.]+$")
+    allowed: bool
+
+    def test_id(self) -> str:
+        who = f"{self.via.label()}-as-{self.user}" if self.via else self.user
+        return f"{who}-reads-{self.table}-{'allowed' if self.allowed else 'denied'}"
+
+
+class QueryVisibilityRow(Strict):
+    """May ``viewer`` see the text of, and kill, a running query of ``owner``?"""
+
+    viewer: Name
+    owner: Name
+    can_see: bool
+    can_kill: bool
+
+    def test_id(self) -> str:
+        yes_no = {True: "yes", False: "no"}
+        return f"{self.viewer}-on-{self.owner}-see-{yes_no[self.can_see]}-kill-{yes_no[self.can_kill]}"
+
+
+class AuditRow(Strict):
+    """One query and the completed event it must leave: who ran it, as whom, and how it ended."""
+
+    principal: Principal
+    as_user: str | None = Field(None, alias="as", description="Requested (impersonated) user, if any")
+    user: Name = Field(description="Effective Trino user the event must name")
+    sql: str
+    state: Literal["FINISHED", "FAILED"]
+    error: str | None = Field(None, description="Trino error name a FAILED query must record")
+    client_info_recorded: bool = Field(
+        True,
+        description="False where Trino fails the query before its session exists (e.g. impersonation "
+        "denied): that event keeps user, principal and source but no client info",
+    )
+
+    @model_validator(mode="after")
+    def _error_iff_failed(self) -> AuditRow:
+        if (self.state == "FAILED") != (self.error is not None):
+            raise ValueError("set 'error' (the Trino error name) exactly when state is FAILED")
+        return self
+
+    def test_id(self) -> str:
+        who = self.principal.label() + (f"-as-{self.as_user}" if self.as_user else "")
+        return f"{who}-{self.state.lower()}" + (f"-{self.error}" if self.error else "")
+
+
+AuthAttempt = Literal["wrong_password", "expired_token", "refused_principal"]
+_ATTEMPT_PROVIDERS: dict[str, tuple[str, ...]] = {
+    "wrong_password": ("file", "ldap"),
+    "expired_token": ("jwt",),
+    "refused_principal": ("jwt", "certificate"),
+}
+
+
+class AuthFailureRow(Principal):
+    """A login that must fail: recorded in the request log, never as a query or a query event."""
+
+    attempt: AuthAttempt
+
+    @model_validator(mode="after")
+    def _attempt_fits_provider(self) -> AuthFailureRow:
+        if self.provider not in _ATTEMPT_PROVIDERS[self.attempt]:
+            raise ValueError(
+                f"attempt '{self.attempt}' needs provider {' or '.join(_ATTEMPT_PROVIDERS[self.attempt])}"
+            )
+        return self
+
+    def test_id(self) -> str:
+        return f"{self.label()}-{self.attempt.replace('_', '-')}"
+
+
 class Expectations(Strict):
+    tls: TlsExpectations = TlsExpectations()
+    password_file: PasswordFileExpectations = PasswordFileExpectations()
+    authentication: tuple[AuthenticationRow, ...] = ()
     smoke: tuple[SmokeRow, ...] = ()
     user_mapping: tuple[MappingRow, ...] = ()
     impersonation: tuple[ImpersonationRow, ...] = ()
     table_access: tuple[TableAccessRow, ...] = ()
+    # groups, query visibility and audit correctness
+    group_access: tuple[GroupAccessRow, ...] = ()
+    query_visibility: tuple[QueryVisibilityRow, ...] = ()
+    audit: tuple[AuditRow, ...] = ()
+    audit_auth_failures: tuple[AuthFailureRow, ...] = ()
 
 
 # The ways in a load run measures (trino_harness/load/ways.py holds one entry per name).
@@ -238,6 +363,7 @@ class Scenario(Strict):
         if duplicates:
             raise ValueError(f"users: duplicate user name(s) {duplicates}")
         for section, rows in (
+            ("authentication", self.expectations.authentication),
             ("smoke", self.expectations.smoke),
             ("user_mapping", self.expectations.user_mapping),
         ):
@@ -246,6 +372,26 @@ class Scenario(Strict):
         self._check_principal("operator", self.operator)
         for i, imp in enumerate(self.expectations.impersonation):
             self._check_principal(f"expectations.impersonation.{i}.principal", imp.principal)
+        return self
+
+    @model_validator(mode="after")
+    def _consistent_group_and_audit_tables(self) -> Scenario:
+        known = {u.name for u in self.users}
+        exp = self.expectations
+        named = [(f"group_access.{i}.user", r.user) for i, r in enumerate(exp.group_access)]
+        for i, row in enumerate(exp.query_visibility):
+            named += [(f"query_visibility.{i}.{k}", getattr(row, k)) for k in ("viewer", "owner")]
+        for where, name in named:
+            if name not in known:
+                raise ValueError(f"expectations.{where}: '{name}' is not one of the declared users")
+        for i, row in enumerate(exp.group_access):
+            if row.via is not None:
+                self._check_principal(f"expectations.group_access.{i}.via", row.via)
+        for i, audit in enumerate(exp.audit):
+            self._check_principal(f"expectations.audit.{i}.principal", audit.principal)
+        for i, failure in enumerate(exp.audit_auth_failures):
+            if failure.attempt != "wrong_password":  # a wrong password needs no known login
+                self._check_principal(f"expectations.audit_auth_failures.{i}", failure)
         return self
 
     def _check_principal(self, where: str, row: Principal) -> None:

@@ -10,15 +10,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import docker
 import httpx
 import psycopg
+import requests
+from trino.exceptions import HttpError, TrinoConnectionError, TrinoQueryError
 
 from trino_harness import docker_engine
-from trino_harness.clients import tls_context
+from trino_harness.clients import connect
 from trino_harness.images.build import StackImages, ensure_images
 from trino_harness.progress import say, step
 from trino_harness.redaction import redact
@@ -32,13 +36,19 @@ from trino_harness.render.postgres import (
     render_audit_seed,
     render_postgres_seed,
 )
-from trino_harness.render.trino_etc import HTTPS_PORT, render_trino_etc, trino_environment
+from trino_harness.render.trino_etc import (
+    HTTP_PORT,
+    HTTPS_PORT,
+    REQUEST_LOG,
+    render_trino_etc,
+    trino_environment,
+)
 from trino_harness.scenario.loader import load_scenario
-from trino_harness.scenario.model import Scenario
+from trino_harness.scenario.model import Principal, Scenario
 from trino_harness.stack.cleanup import reap_orphans, remove_run
 from trino_harness.stack.containers import HarnessNetwork, SeededContainer
 from trino_harness.stack.waiting import wait_for_log, wait_until
-from trino_harness.target import AuditDatabase, ClientCert, Target
+from trino_harness.target import AuditDatabase, ClientCert, RequestLogSource, Target
 
 TRINO_UID = 1000  # the official image's trino user; our image keeps it
 LOG_TAIL_LINES = 40
@@ -105,6 +115,7 @@ class ReferenceStack:
         """Write what clients need (CA, client certs, JWT signing key) under the run dir, 0600."""
         client = FileSet()
         client.add("ca.pem", materials.ca.cert_pem)
+        client.add("ca.key", materials.ca.issued.key_pem, SECRET_MODE)
         client.add("jwt-signing-key.pem", materials.jwt_private_pem, SECRET_MODE)
         certs = {}
         for i, (subject, issued) in enumerate(materials.client_certs.items()):
@@ -147,6 +158,7 @@ class ReferenceStack:
             make(trino_image, "trino", scenario.trino.coordinator_alias)
             .with_seed(seeds["trino"].tar("/etc/trino", uid=TRINO_UID, gid=TRINO_UID))
             .publish_local(HTTPS_PORT)
+            .publish_local(HTTP_PORT)
         )
         for key, value in trino_environment(materials).items():
             trino.with_env(key, value)
@@ -177,9 +189,9 @@ class ReferenceStack:
         port = c["trino"].host_port(HTTPS_PORT)
 
         def trino_active() -> bool:
-            info = httpx.get(
-                f"https://127.0.0.1:{port}/v1/info", verify=tls_context(str(ca_path)), timeout=5
-            ).json()
+            # Readiness only: the TLS suites judge the certificate, and a deliberately broken one
+            # (a negative control) must not stop the stack from starting.
+            info = httpx.get(f"https://127.0.0.1:{port}/v1/info", verify=False, timeout=5).json()
             return info.get("starting") is False
 
         wait_until(c["trino"], trino_active, "/v1/info reporting starting=false", 60)
@@ -205,19 +217,12 @@ class ReferenceStack:
         ca_path = opts.run_dir / "client" / "ca.pem"
 
         started = time.monotonic()
-        try:
-            with step(f"starting reference stack {opts.run_id} (Trino {version})"):
-                network = HarnessNetwork(opts.run_id).create()
-                for container in self._containers(images, scenario, materials, seeds, network):
-                    self.containers[container.role] = container
-                    container.start()
-                self._wait_ready(materials, ca_path)
-        except BaseException as exc:
-            report = self._failure_report()
-            self.stop()
-            if isinstance(exc, Exception):
-                raise StackStartError(f"reference stack did not start: {exc}\n{report}") from exc
-            raise
+        with self._stopped_on_failure(), step(f"starting reference stack {opts.run_id} (Trino {version})"):
+            network = HarnessNetwork(opts.run_id).create()
+            for container in self._containers(images, scenario, materials, seeds, network):
+                self.containers[container.role] = container
+                container.start()
+            self._wait_ready(materials, ca_path)
         self.timings["stack_start_s"] = time.monotonic() - started
         trino_s = trino_startup_seconds(self.containers["trino"])
         if trino_s is not None:
@@ -247,9 +252,54 @@ class ReferenceStack:
                 password=materials.db.audit_reader,
                 sslrootcert=str(ca_path),
             ),
+            request_log=RequestLogSource(
+                container=self.containers["trino"].get_wrapped_container().name, path=REQUEST_LOG
+            ),
             timings=dict(self.timings),
+            http_port=self.containers["trino"].host_port(HTTP_PORT),
+            config_dir=str(opts.run_dir / "etc" / "trino"),
+            client_ca_key_path=str(opts.run_dir / "client" / "ca.key"),
         )
-        return target
+        with self._stopped_on_failure():
+            self.timings["stack_start_s"] += self._wait_schedulable(target, scenario.operator)
+        return replace(target, timings=dict(self.timings))
+
+    def _wait_schedulable(self, target: Target, operator: Principal) -> float:
+        """Wait until Trino schedules a table scan; return the seconds waited.
+
+        ``/v1/info`` reports ``starting=false`` before the coordinator has registered itself as a
+        worker: for a few seconds a scan fails with NO_NODES_AVAILABLE (``SELECT 1`` needs no
+        worker). Any other answer ends the wait, a denial included (then the probe proves less).
+        """
+
+        def scan_scheduled() -> bool:
+            cursor = connect(target, operator).cursor()
+            try:
+                cursor.execute("SELECT count(*) FROM tpch.tiny.nation")
+                cursor.fetchall()
+            except TrinoQueryError as exc:
+                return exc.error_name != "NO_NODES_AVAILABLE"
+            except HttpError:
+                return True  # the operator cannot log in: nothing to probe with; the checks will say so
+            except TrinoConnectionError as exc:
+                if isinstance(exc.__context__, requests.exceptions.SSLError):
+                    return True  # a deliberately broken server certificate: the TLS suite judges it
+                raise
+            return True
+
+        return wait_until(self.containers["trino"], scan_scheduled, "a schedulable table scan", 60)
+
+    @contextmanager
+    def _stopped_on_failure(self) -> Iterator[None]:
+        """Any failure while starting: keep the logs, remove the stack, raise StackStartError."""
+        try:
+            yield
+        except BaseException as exc:
+            report = self._failure_report()
+            self.stop()
+            if isinstance(exc, Exception):
+                raise StackStartError(f"reference stack did not start: {exc}\n{report}") from exc
+            raise
 
     def _failure_report(self) -> str:
         """Each container's log tail plus its error lines; full logs are kept under the run dir."""

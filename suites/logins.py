@@ -1,0 +1,90 @@
+"""Login cases: each principal of ``expectations.authentication`` crossed with its provider's attacks.
+
+Test ids read like ``test_ldap_login[bob-wrong-password-rejected]``: who, which case, and what the
+server must do. Only ``valid`` on a row with a ``user`` must log in (as that user); every other
+case, and ``valid`` on a row whose user is null, must be refused with HTTP 401.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from trino_harness.evidence import check
+from trino_harness.protocol import Answer
+from trino_harness.pytest_plugin import scenario_of
+from trino_harness.scenario.model import AuthenticationRow
+
+PASSWORD_CASES = ("valid", "wrong-password", "empty-password", "other-case", "unknown-user")
+LDAP_CASES = (*PASSWORD_CASES, "filter-wildcard", "filter-injection", "dn-injection")
+
+
+@dataclass(frozen=True)
+class LoginCase:
+    row: AuthenticationRow
+    case: str
+
+    @property
+    def must_log_in(self) -> bool:
+        return self.case == "valid" and self.row.user is not None
+
+    def test_id(self) -> str:
+        name = self.row.label().removeprefix(f"{self.row.provider}-")
+        return f"{name}-{self.case}-{'accepted' if self.must_log_in else 'rejected'}"
+
+
+def parametrize_logins(metafunc: pytest.Metafunc, provider: str, cases: tuple[str, ...]) -> None:
+    """Parametrize a ``login_case`` fixture with every row of ``provider`` crossed with ``cases``."""
+    if "login_case" not in metafunc.fixturenames:
+        return
+    rows = [r for r in scenario_of(metafunc.config).expectations.authentication if r.provider == provider]
+    params = [LoginCase(row, case) for row in rows for case in cases]
+    if not params:
+        reason = f"no '{provider}' principal in expectations.authentication: add one to test this provider"
+        metafunc.parametrize("login_case", [pytest.param(None, marks=pytest.mark.skip(reason=reason))])
+        return
+    metafunc.parametrize("login_case", params, ids=[p.test_id() for p in params])
+
+
+def password_attempt(login: str, password: str, case: str) -> tuple[str, str]:
+    """The (user, password) a case sends; metacharacter cases keep the real password, so a
+    widened LDAP filter or DN would let them in."""
+    return {
+        "valid": (login, password),
+        "wrong-password": (login, password + "-wrong"),
+        "empty-password": (login, ""),
+        "other-case": (login.upper() if login != login.upper() else login.lower(), password),
+        "unknown-user": (f"unknown_{login}", password),
+        "filter-wildcard": ("*", password),
+        "filter-injection": (f"{login})(uid=*", password),
+        "dn-injection": (f"{login},ou=people", password),
+    }[case]
+
+
+def judge(login: LoginCase, answer: Answer, what: str, fix: str, tls_alert_refuses: bool = False) -> None:
+    """The verdict every provider shares; ``other-case`` may also map to the very same user.
+
+    ``tls_alert_refuses``: for client certificates the server may refuse during the handshake.
+    """
+    row = login.row
+    if login.must_log_in:
+        check(
+            answer.accepted and answer.user == row.user,
+            what=what,
+            expected=f"logged in as Trino user {row.user}",
+            observed=answer,
+            fix=fix,
+        )
+        return
+    same_user = login.case == "other-case" and row.user is not None and answer.user == row.user
+    alert = tls_alert_refuses and answer.transport is not None and answer.transport.kind == "tls-alert"
+    check(
+        answer.status == 401 or same_user or alert,
+        what=what,
+        expected="refused with HTTP 401"
+        + (" or a TLS alert" if tls_alert_refuses else "")
+        + (f" (or logged in as the same user {row.user})" if login.case == "other-case" else ""),
+        observed=answer,
+        fix=fix,
+    )

@@ -1,0 +1,93 @@
+"""Failed logins: recorded in the coordinator's HTTP request log, never as a query or a query event.
+
+Authentication happens before a query exists, so Trino's event listeners never hear of a failed
+login; its only server-side trace is the request log. These checks prove both halves: the 401 is
+logged, and no query and no audit event carries the attempt's statement.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from trino_harness.audit.reader import wait_for_completed
+from trino_harness.audit.request_log import wait_for_entries
+from trino_harness.evidence import check
+
+from .login_attempts import LoginAttempt, attempt_login
+from .outcomes import run_as
+
+pytestmark = pytest.mark.audit
+
+LOGIN_FIX = (
+    "the login was not refused: check the authenticator and the provider's user-mapping pattern/file "
+    "(full-match regexes; anchor the domain, e.g. (.+)@example\\.com)"
+)
+
+
+def _refused(row, attempt: LoginAttempt) -> None:
+    check(
+        attempt.status == 401 and attempt.query_id is None,
+        what=f"login as {row.label()} ({row.attempt.replace('_', ' ')})",
+        expected="HTTP 401 and no query id",
+        observed=attempt,
+        fix=LOGIN_FIX,
+    )
+
+
+def test_failed_login_is_in_the_request_log(
+    target, audit_auth_failures_row, request_log, audit_timeout, measure
+):
+    attempt = attempt_login(target, audit_auth_failures_row)
+    _refused(audit_auth_failures_row, attempt)
+    entries, waited = wait_for_entries(request_log, attempt.marker, audit_timeout)
+    if entries:
+        measure("request-log landing latency of a refused login (s)", waited)
+    check(
+        [(e.method, e.uri, e.status) for e in entries] == [("POST", "/v1/statement", 401)],
+        what=f"request-log lines with user agent {attempt.marker}",
+        expected=[("POST", "/v1/statement", 401)],
+        observed=f"{entries} after {waited:.1f}s",
+        fix="keep http-server.log.enabled=true (default) and read the file named by http-server.log.path "
+        "(default var/log/http-request.log under the data directory)",
+    )
+
+
+def test_failed_login_leaves_no_query_and_no_query_event(
+    target, scenario, audit_auth_failures_row, audit_reader, audit_timeout
+):
+    attempt = attempt_login(target, audit_auth_failures_row)
+    _refused(audit_auth_failures_row, attempt)
+    half = len(attempt.marker) // 2  # split, so the operator's own query text does not contain the marker
+    needle = f"'{attempt.marker[:half]}' || '{attempt.marker[half:]}'"
+    live = run_as(
+        target,
+        scenario.operator,
+        f"SELECT query_id FROM system.runtime.queries WHERE strpos(query, {needle}) > 0",
+    )
+    check(
+        live.ok and live.rows == [],
+        what=f"queries whose text holds {attempt.marker} (as the operator {scenario.operator.label()})",
+        expected="none",
+        observed=live,
+        fix="a query exists, so authentication let the request through: " + LOGIN_FIX,
+    )
+    # A later query's event proves the audit path delivers, so the attempt's missing event means something.
+    barrier = run_as(target, scenario.operator, f"SELECT 'trino-harness barrier {uuid.uuid4().hex[:12]}'")
+    events, _ = wait_for_completed(audit_reader, barrier.query_id or "", audit_timeout)
+    check(
+        any(e.event_type == "completed" for e in events),
+        what=f"completed event of the barrier query {barrier.query_id}, run after the failed login",
+        expected="stored (the audit path delivers, so a missing event means something)",
+        observed=f"{events} within {audit_timeout:.0f}s",
+        fix="event-listener.config-files must list the HTTP event listener with log-completed=true",
+    )
+    stray = audit_reader.events_mentioning(attempt.marker)
+    check(
+        stray == [],
+        what=f"audit events whose query text holds {attempt.marker}",
+        expected="none",
+        observed=stray,
+        fix="a query event exists, so authentication let the request through: " + LOGIN_FIX,
+    )

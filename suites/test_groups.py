@@ -1,0 +1,71 @@
+"""Groups: the group provider gives every user its declared groups, and group rules decide table access.
+
+An impersonated user arrives as a bare name (``X-Trino-User``): only the coordinator's group
+provider can attach its groups. Without one, the user silently has none and every group rule
+stops matching, so each row is checked both for the groups Trino reports and for the table.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from trino_harness.evidence import check
+from trino_harness.identities import principal_for_user
+from trino_harness.scenario.model import GroupAccessRow, Principal, Scenario
+
+from .outcomes import run_as
+
+pytestmark = pytest.mark.authz
+
+GROUPS_FIX = (
+    "etc/group-provider.properties must name a group provider (e.g. group-provider.name=file with "
+    "file.group-file listing 'group:user1,user2'); Trino applies it to impersonated users too"
+)
+TABLE_FIX = "review the group rules in the 'catalogs' and 'tables' sections of rules.json (first match wins)"
+
+
+def _identity(scenario: Scenario, row: GroupAccessRow) -> tuple[Principal, str | None, str]:
+    """How to act as the row's user: its own login, or the impersonating principal plus X-Trino-User."""
+    if row.via is not None:
+        return row.via, row.user, f"{row.via.label()} impersonating {row.user}"
+    who = principal_for_user(scenario, row.user)
+    if who is None:
+        pytest.skip(f"no way to log in as {row.user}: give the user a password or a client certificate")
+    return who, None, row.user
+
+
+def test_group_provider_reports_the_declared_groups(target, scenario, group_access_row):
+    who, user, what = _identity(scenario, group_access_row)
+    expected = sorted(scenario.user(group_access_row.user).groups)
+    outcome = run_as(target, who, "SELECT current_user, current_groups()", user=user)
+    observed = (outcome.rows[0][0], sorted(outcome.rows[0][1])) if outcome.ok and outcome.rows else outcome
+    check(
+        observed == (group_access_row.user, expected),
+        what=f"current_user, current_groups() for {what}",
+        expected=(group_access_row.user, expected),
+        observed=observed,
+        fix=GROUPS_FIX,
+    )
+
+
+def test_group_rule_decides_table_access(target, scenario, group_access_row):
+    row = group_access_row
+    who, user, what = _identity(scenario, row)
+    outcome = run_as(target, who, f"SELECT count(*) FROM {row.table}", user=user)
+    groups = list(scenario.user(row.user).groups)
+    if row.allowed:
+        check(
+            outcome.ok,
+            what=f"{what} (groups {groups}) reading {row.table}",
+            expected="the query succeeds (a group rule allows it)",
+            observed=outcome,
+            fix=f"{TABLE_FIX}; if the user has no groups: {GROUPS_FIX}",
+        )
+    else:
+        check(
+            outcome.error_name == "PERMISSION_DENIED",
+            what=f"{what} (groups {groups}) reading {row.table}",
+            expected="PERMISSION_DENIED (Access Denied: Cannot select from table ...)",
+            observed=outcome,
+            fix=TABLE_FIX,
+        )

@@ -1,0 +1,177 @@
+"""TLS enforcement: a trusted certificate for the right host, a protocol and cipher floor, and
+no credentials or identities accepted over cleartext.
+
+Run first (``pytest suites/ -m tls``): nothing later means much if passwords cross the wire in
+the clear.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from trino_harness.evidence import check
+from trino_harness.protocol import Answer, submit, ui_api, web_ui_cookie
+from trino_harness.pytest_plugin import scenario_of
+from trino_harness.tls import describe_transport_error, presented_certificate, verified_handshake
+
+pytestmark = pytest.mark.tls
+
+CERT_FIXES = {
+    "expired": "renew the certificate in http-server.https.keystore.path (and automate renewal)",
+    "not-yet-valid": "check the certificate's notBefore and the coordinator host's clock",
+    "wrong-host": "reissue the certificate with a subjectAltName for every name and IP clients use",
+    "unknown-ca": "serve a certificate chained to the CA clients trust, intermediates in the keystore",
+}
+CLEARTEXT_FIX = (
+    "set http-server.http.enabled=false (or keep "
+    "http-server.authentication.allow-insecure-over-http=false and http-server.process-forwarded=false "
+    "unless a TLS-terminating proxy is the only way in)"
+)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    tls = scenario_of(metafunc.config).expectations.tls
+    if "protocol_expectation" in metafunc.fixturenames:
+        rows = [(p, True) for p in tls.accepted_protocols] + [(p, False) for p in tls.refused_protocols]
+        metafunc.parametrize(
+            "protocol_expectation", rows, ids=[f"{p}-{'accepted' if ok else 'refused'}" for p, ok in rows]
+        )
+    if "weak_cipher" in metafunc.fixturenames:
+        metafunc.parametrize("weak_cipher", tls.weak_ciphers, ids=list(tls.weak_ciphers))
+
+
+def test_coordinator_certificate_chains_to_the_ca_and_names_the_host(target):
+    try:
+        protocol = verified_handshake(target.host, target.port, target.ca_path)
+        problem = None
+    except OSError as exc:
+        protocol, problem = None, describe_transport_error(exc)
+    presented = presented_certificate(target.host, target.port) if problem else None
+    check(
+        problem is None,
+        what=f"verified TLS handshake with {target.host}:{target.port} (trusting only {target.ca_path})",
+        expected="a certificate chained to the expected CA, valid now, naming the host clients use",
+        observed=f"{problem}; presented {presented}" if problem else f"handshake ok ({protocol})",
+        fix=CERT_FIXES.get(problem.kind, "inspect the coordinator's keystore") if problem else "",
+    )
+
+
+def test_tls_protocol_is_accepted_or_refused_as_declared(tls_scan, protocol_expectation):
+    protocol, should_accept = protocol_expectation
+    if protocol in tls_scan.errors:
+        pytest.fail(f"{protocol} could not be tested on {tls_scan.endpoint}: {tls_scan.errors[protocol]}")
+    accepted = tls_scan.accepted.get(protocol, [])
+    check(
+        bool(accepted) == should_accept,
+        what=f"{protocol} handshake with {tls_scan.endpoint} (sslyze, every cipher suite)",
+        expected="accepted" if should_accept else "refused with every cipher suite",
+        observed=f"accepted with {accepted}" if accepted else "refused with every cipher suite",
+        fix=(
+            "keep TLSv1/TLSv1.1 in the JVM's jdk.tls.disabledAlgorithms (no -Djava.security.properties "
+            "override re-enabling them) and http-server.https.excluded-cipher at its default"
+            if not should_accept
+            else "run a JDK with TLS 1.2/1.3 enabled and do not restrict http-server.https.included-cipher"
+        ),
+    )
+
+
+def test_no_weak_cipher_suite_is_offered(tls_scan, weak_cipher):
+    offered = tls_scan.suites_matching(weak_cipher)
+    check(
+        not offered,
+        what=f"{weak_cipher} cipher suites on {tls_scan.endpoint} (sslyze, every protocol)",
+        expected=f"no {weak_cipher} suite accepted",
+        observed=f"accepted: {offered}" if offered else "none accepted",
+        fix="drop them from http-server.https.included-cipher, keep http-server.https.excluded-cipher at "
+        "its default, and keep them in jdk.tls.disabledAlgorithms",
+    )
+
+
+# -- cleartext --------------------------------------------------------------------------------
+def _refused(answer: Answer) -> bool:
+    """Nothing serves HTTP there, or Trino refused (401/403, or 406 for a forwarded header)."""
+    if answer.transport is not None:
+        return answer.transport.kind in ("refused", "closed")
+    return answer.status in (401, 403, 406)
+
+
+def _cleartext_check(target, attempt: str, answer: Answer, accepted_as: str | None = None) -> None:
+    if target.http_port is None:
+        pytest.skip("the target declares no plain-HTTP port: add http_port to the profile to probe it")
+    if answer.transport is not None:
+        # A silent port only counts as refusal when the same host answers over HTTPS right now.
+        https = submit(target, "SELECT 1")
+        if https.transport is not None:
+            pytest.fail(f"inconclusive: HTTPS on {target.url} does not answer either ({https})")
+    check(
+        _refused(answer),
+        what=f"{attempt} over plain HTTP to {target.host}:{target.http_port}",
+        expected="refused: no HTTP listener, or 401/403/406 from Trino",
+        observed=f"accepted{f' as {accepted_as}' if accepted_as else ''}: {answer}"
+        if answer.accepted
+        else str(answer),
+        fix=CLEARTEXT_FIX,
+    )
+
+
+def _password_principal(scenario, target):
+    for row in scenario.expectations.authentication:
+        if (
+            row.provider in ("file", "ldap")
+            and row.user
+            and f"{row.provider}:{row.principal}" in target.passwords
+        ):
+            return row
+    pytest.skip("no password principal in expectations.authentication to try over cleartext")
+
+
+def test_password_is_refused_over_cleartext(target, scenario):
+    row = _password_principal(scenario, target)
+    answer = submit(
+        target, auth=(row.principal, target.password(row.provider, row.principal)), plain_http=True
+    )
+    _cleartext_check(target, f"Basic password login as {row.principal}", answer, answer.user)
+
+
+def test_password_is_refused_over_cleartext_with_spoofed_forwarded_proto(target, scenario):
+    row = _password_principal(scenario, target)
+    answer = submit(
+        target,
+        auth=(row.principal, target.password(row.provider, row.principal)),
+        headers={"X-Forwarded-Proto": "https"},
+        plain_http=True,
+    )
+    _cleartext_check(target, f"Basic login as {row.principal} with X-Forwarded-Proto: https", answer)
+
+
+def test_jwt_is_refused_over_cleartext(target, scenario):
+    from trino_harness.clients import mint_jwt
+
+    row = next((r for r in scenario.expectations.authentication if r.provider == "jwt" and r.user), None)
+    if row is None or not target.jwt_private_key_path:
+        pytest.skip("no JWT principal in expectations.authentication (or no signing key) to try")
+    answer = submit(
+        target, headers={"Authorization": f"Bearer {mint_jwt(target, row.principal)}"}, plain_http=True
+    )
+    _cleartext_check(target, f"JWT for {row.principal}", answer, answer.user)
+
+
+def test_web_ui_session_cookie_is_refused_over_cleartext(target, scenario):
+    row = _password_principal(scenario, target)
+    cookies = web_ui_cookie(target, row.principal, target.password(row.provider, row.principal))
+    over_https = ui_api(target, "/ui/api/stats", cookies)
+    if over_https.status != 200:
+        pytest.fail(f"the Web UI session cookie is not honoured even over HTTPS ({over_https}); cannot judge")
+    if target.http_port is None:
+        pytest.skip("the target declares no plain-HTTP port: add http_port to the profile to probe it")
+    answer = ui_api(target, "/ui/api/stats", cookies, plain_http=True)
+    if answer.status in (302, 303):
+        answer = Answer(status=401, body=f"redirected to {answer.headers.get('location')}")
+    _cleartext_check(target, "Web UI session cookie (valid over HTTPS)", answer)
+
+
+def test_bare_user_header_is_not_an_identity_over_cleartext(target, scenario):
+    operator = scenario.operator.principal
+    user = next((u.name for u in scenario.users if u.login_name == operator), operator)
+    answer = submit(target, headers={"X-Trino-User": user}, plain_http=True)
+    _cleartext_check(target, f"X-Trino-User: {user} without any credential", answer, answer.user)

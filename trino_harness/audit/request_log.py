@@ -1,0 +1,105 @@
+"""Read the coordinator's HTTP request log, where Trino records requests that never became queries.
+
+A failed login (HTTP 401) creates no query and so no query event; the only server-side record of
+it is airlift's request log (``http-server.log.path``, default ``var/log/http-request.log`` under
+the data directory). Checks find their own request by the unique ``User-Agent`` they sent and
+never know where the log lives: the reference stack reads it inside its container; a remote
+target can read it from wherever its logs are shipped.
+
+Line format (Trino 476, tab-separated): time, client address, method, URI, user, user agent,
+status, request bytes, response bytes, then timings. ``user`` is ``null`` for every request
+the harness saw, failed or not, so the log cannot name who tried.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+import docker
+from docker.errors import DockerException
+
+from trino_harness.target import RequestLogSource
+
+
+class RequestLogUnavailable(RuntimeError):
+    """The request log could not be read (missing file, container gone)."""
+
+
+@dataclass(frozen=True)
+class RequestLogEntry:
+    time: datetime
+    client: str
+    method: str
+    uri: str
+    user: str | None
+    agent: str | None
+    status: int
+
+
+def parse_line(line: str) -> RequestLogEntry | None:
+    """One request-log line, or None when it is not one (a partial or foreign line)."""
+    fields = line.rstrip("\n").split("\t")
+    if len(fields) < 7 or not fields[6].isdigit():
+        return None
+    try:
+        when = datetime.fromisoformat(fields[0])
+    except ValueError:
+        return None
+
+    def value(text: str) -> str | None:
+        return None if text == "null" else text
+
+    return RequestLogEntry(
+        when, fields[1], fields[2], fields[3], value(fields[4]), value(fields[5]), int(fields[6])
+    )
+
+
+class RequestLogReader(Protocol):
+    def entries(self, agent: str) -> list[RequestLogEntry]:
+        """Every logged request whose user agent is exactly ``agent``, oldest first."""
+        ...
+
+
+class ContainerRequestLog:
+    """The log file inside the coordinator's container, read with ``grep`` through ``docker exec``.
+
+    Only the current file is read: airlift rotates it at 100 MB, far beyond one suite run.
+    """
+
+    def __init__(self, source: RequestLogSource) -> None:
+        self._source = source
+
+    def entries(self, agent: str) -> list[RequestLogEntry]:
+        client = docker.from_env(timeout=30)
+        try:
+            container = client.containers.get(self._source.container)
+            code, output = container.exec_run(["grep", "-F", "-e", agent, "--", self._source.path])
+        except DockerException as exc:
+            raise RequestLogUnavailable(f"{self._source.container}: {exc}") from exc
+        finally:
+            client.close()
+        if code == 1:  # grep: no line matched
+            return []
+        if code != 0:
+            raise RequestLogUnavailable(
+                f"{self._source.container}:{self._source.path}: {output.decode(errors='replace').strip()}"
+            )
+        parsed = (parse_line(line) for line in output.decode(errors="replace").splitlines())
+        return [entry for entry in parsed if entry is not None and entry.agent == agent]
+
+
+def wait_for_entries(
+    reader: RequestLogReader, agent: str, timeout_s: float = 30.0
+) -> tuple[list[RequestLogEntry], float]:
+    """Poll until a request from ``agent`` is logged; return the entries (maybe none) and the wait."""
+    started = time.monotonic()
+    interval = 0.05
+    while True:
+        found = reader.entries(agent)
+        if found or time.monotonic() - started > timeout_s:
+            return found, time.monotonic() - started
+        time.sleep(interval)
+        interval = min(interval * 2, 0.5)

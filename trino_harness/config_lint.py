@@ -1,0 +1,114 @@
+"""Static checks on the coordinator's effective config: what a running server cannot show.
+
+A weak hash in the password file or a cleartext LDAP URL works perfectly until someone reads the
+file or the wire, so these are read from the config the server runs with (the reference stack
+keeps a copy; a remote profile may point at one). Hash values are never reported, only the
+user, the line and what is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from trino_harness.render.overlay import parse_properties
+
+SERVER_ETC = "/etc/trino"
+_BCRYPT = re.compile(r"^\$2[aby]?\$(\d\d)\$[./A-Za-z0-9]{53}$")
+_PBKDF2 = re.compile(r"^(\d+):[0-9a-fA-F]+:[0-9a-fA-F]+$")
+
+
+@dataclass(frozen=True)
+class Finding:
+    file: str
+    line: int
+    user: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line} user '{self.user}': {self.problem}"
+
+
+def _local(config_dir: Path, server_path: str) -> Path:
+    """Map a path the server sees (``/etc/trino/...`` or relative to its etc) into ``config_dir``."""
+    path = server_path.strip()
+    if path.startswith(SERVER_ETC + "/"):
+        return config_dir / path[len(SERVER_ETC) + 1 :]
+    return config_dir / path.removeprefix("etc/")
+
+
+def authenticator_configs(config_dir: str | Path, name: str) -> list[tuple[str, dict[str, str]]]:
+    """Each password authenticator file whose ``password-authenticator.name`` is ``name``."""
+    root = Path(config_dir)
+    config = parse_properties((root / "config.properties").read_text())
+    listed = config.get("password-authenticator.config-files", "")
+    paths = [_local(root, p) for p in listed.split(",") if p.strip()] or [
+        root / "password-authenticator.properties"
+    ]
+    found = []
+    for path in paths:
+        if path.is_file():
+            props = parse_properties(path.read_text())
+            if props.get("password-authenticator.name") == name:
+                found.append((path.name, props))
+    return found
+
+
+def lint_password_entries(
+    name: str, text: str, min_bcrypt_cost: int, min_pbkdf2_iterations: int
+) -> list[Finding]:
+    findings = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        user, sep, hashed = line.partition(":")
+        if not sep:
+            findings.append(Finding(name, number, "?", "not a user:hash line"))
+        elif m := _BCRYPT.match(hashed):
+            if int(m.group(1)) < min_bcrypt_cost:
+                findings.append(
+                    Finding(name, number, user, f"bcrypt cost {int(m.group(1))} < {min_bcrypt_cost}")
+                )
+        elif m := _PBKDF2.match(hashed):
+            if int(m.group(1)) < min_pbkdf2_iterations:
+                findings.append(
+                    Finding(
+                        name,
+                        number,
+                        user,
+                        f"PBKDF2 with {int(m.group(1))} iterations < {min_pbkdf2_iterations}",
+                    )
+                )
+        else:
+            findings.append(
+                Finding(name, number, user, "neither bcrypt nor PBKDF2 (plaintext or unknown hash)")
+            )
+    return findings
+
+
+def lint_password_files(
+    config_dir: str | Path, min_bcrypt_cost: int, min_pbkdf2_iterations: int
+) -> tuple[list[str], list[Finding]]:
+    """Lint every file authenticator's password file; return (files read, findings)."""
+    root = Path(config_dir)
+    files, findings = [], []
+    for _, props in authenticator_configs(root, "file"):
+        path = _local(root, props.get("file.password-file", "etc/password.db"))
+        files.append(path.name)
+        findings += lint_password_entries(path.name, path.read_text(), min_bcrypt_cost, min_pbkdf2_iterations)
+    return files, findings
+
+
+def ldap_transport_findings(config_dir: str | Path) -> tuple[list[str], list[str]]:
+    """Each LDAP authenticator's URL, and a finding for each that is not LDAPS."""
+    urls, findings = [], []
+    for file, props in authenticator_configs(config_dir, "ldap"):
+        url = props.get("ldap.url", "")
+        urls.append(f"{file}: {url}")
+        if not url.startswith("ldaps://"):
+            findings.append(f"{file}: ldap.url={url} is not ldaps://")
+        if props.get("ldap.allow-insecure", "false").lower() == "true":
+            findings.append(f"{file}: ldap.allow-insecure=true")
+    return urls, findings

@@ -1,0 +1,174 @@
+"""Trino's client protocol spoken raw (httpx), where status codes and headers are the evidence.
+
+The ``trino`` client hides what authentication checks need to see: the HTTP status, every
+``WWW-Authenticate`` challenge, the plain-text 401 body, and a TLS alert as opposed to a refused
+connection. ``submit`` posts one statement, follows ``nextUri`` to the end and keeps all of it.
+"""
+
+from __future__ import annotations
+
+import ssl
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from trino_harness.redaction import redact, register_secret
+from trino_harness.target import ClientCert, Target
+from trino_harness.tls import TransportProblem, describe_transport_error
+
+STATEMENT_PATH = "/v1/statement"
+MAX_PAGES = 1000
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Everything the server said to one statement (or why it said nothing)."""
+
+    status: int | None = None
+    challenges: tuple[str, ...] = ()
+    body: str = ""
+    rows: list[list[Any]] | None = None
+    error_name: str | None = None
+    error_message: str | None = None
+    query_id: str | None = None
+    transport: TransportProblem | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.rows is not None
+
+    @property
+    def user(self) -> str | None:
+        """First column of the first row: the checks select ``current_user``."""
+        return self.rows[0][0] if self.rows else None
+
+    @property
+    def accepted(self) -> bool:
+        """The server took the statement: authentication passed (the query may still fail)."""
+        return self.status == 200
+
+    def __str__(self) -> str:
+        if self.transport:
+            return f"no HTTP answer: {self.transport}"
+        if self.ok:
+            return f"HTTP {self.status}, rows={self.rows} (query {self.query_id})"
+        if self.error_name:
+            return (
+                f"HTTP {self.status}, query failed {self.error_name}: {self.error_message} "
+                f"(query {self.query_id})"
+            )
+        challenges = f", WWW-Authenticate: {list(self.challenges)}" if self.challenges else ""
+        return redact(f"HTTP {self.status}{challenges}, body: {self.body[:300]!r}")
+
+
+def client_context(target: Target, cert: ClientCert | None = None, verify: bool = True) -> ssl.SSLContext:
+    """Trust only the target's CA (hostname checked); present ``cert`` when given."""
+    if verify:
+        context = ssl.create_default_context(cafile=target.ca_path)
+    else:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    if cert is not None:
+        context.load_cert_chain(cert.cert_path, cert.key_path)
+    return context
+
+
+def submit(
+    target: Target,
+    sql: str = "SELECT current_user",
+    *,
+    headers: dict[str, str] | None = None,
+    auth: tuple[str, str] | None = None,
+    cert: ClientCert | None = None,
+    plain_http: bool = False,
+    cookies: dict[str, str] | None = None,
+    timeout: float = 60,
+) -> Answer:
+    """POST ``sql`` and follow ``nextUri``; a transport failure becomes ``Answer.transport``."""
+    if plain_http:
+        if target.http_port is None:
+            raise LookupError("the target declares no plain-HTTP port")
+        base, verify = f"http://{target.host}:{target.http_port}", False
+    else:
+        base, verify = target.url, client_context(target, cert)
+    request_headers = {"X-Trino-Source": "trino-harness", **(headers or {})}
+    try:
+        with httpx.Client(verify=verify, trust_env=False, timeout=timeout, cookies=cookies) as http:
+            response = http.post(base + STATEMENT_PATH, content=sql, headers=request_headers, auth=auth)
+            return _follow(http, response, request_headers, auth)
+    except httpx.TransportError as exc:
+        return Answer(transport=describe_transport_error(exc))
+
+
+def _follow(
+    http: httpx.Client,
+    response: httpx.Response,
+    headers: dict[str, str],
+    auth: tuple[str, str] | None,
+) -> Answer:
+    first = response
+    if response.status_code != 200:
+        return Answer(
+            status=response.status_code,
+            challenges=tuple(response.headers.get_list("www-authenticate")),
+            body=response.text,
+            headers=dict(response.headers),
+        )
+    rows: list[list[Any]] = []
+    for _ in range(MAX_PAGES):
+        page = response.json()
+        rows.extend(page.get("data") or [])
+        if page.get("error"):
+            error = page["error"]
+            return Answer(
+                status=first.status_code,
+                error_name=error.get("errorName"),
+                error_message=error.get("message"),
+                query_id=page.get("id"),
+            )
+        next_uri = page.get("nextUri")
+        if not next_uri:
+            return Answer(status=first.status_code, rows=rows, query_id=page.get("id"))
+        try:
+            response = http.get(next_uri, headers=headers, auth=auth)
+        except httpx.TransportError as exc:
+            problem = describe_transport_error(exc)
+            return Answer(status=first.status_code, body=f"following nextUri failed: {problem}")
+        if response.status_code != 200:
+            return Answer(status=response.status_code, body=response.text, query_id=page.get("id"))
+    raise RuntimeError(f"statement did not finish within {MAX_PAGES} pages")
+
+
+UI_COOKIE = "Trino-UI-Token"
+
+
+def web_ui_cookie(target: Target, login: str, password: str) -> dict[str, str]:
+    """Log in to the Web UI form over HTTPS; return its session cookie (registered as a secret)."""
+    with httpx.Client(verify=client_context(target), trust_env=False, timeout=30) as http:
+        response = http.post(
+            target.url + "/ui/login", data={"username": login, "password": password, "redirectPath": ""}
+        )
+        token = http.cookies.get(UI_COOKIE)
+    if not token:
+        raise LookupError(f"Web UI login gave no {UI_COOKIE} cookie (HTTP {response.status_code})")
+    return {UI_COOKIE: register_secret(token)}
+
+
+def ui_api(target: Target, path: str, cookies: dict[str, str], plain_http: bool = False) -> Answer:
+    """GET a Web UI API path with a session cookie; the answer's ``status`` says if it was honoured."""
+    base = f"http://{target.host}:{target.http_port}" if plain_http else target.url
+    verify: ssl.SSLContext | bool = False if plain_http else client_context(target)
+    try:
+        with httpx.Client(verify=verify, trust_env=False, timeout=30, cookies=cookies) as http:
+            response = http.get(base + path)
+    except httpx.TransportError as exc:
+        return Answer(transport=describe_transport_error(exc))
+    return Answer(
+        status=response.status_code,
+        challenges=tuple(response.headers.get_list("www-authenticate")),
+        body=response.text if response.status_code != 200 else "",
+        headers=dict(response.headers),
+    )

@@ -294,4 +294,3 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         terminalreporter.write_sep("-", "trino-harness figures (measured, not asserted)")
         for line in lines:
             terminalreporter.write_line(line)
-

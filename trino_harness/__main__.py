@@ -1,4 +1,4 @@
-"""Command line: ``python -m trino_harness {build,compose,cleanup,load}``."""
+"""Command line: ``python -m trino_harness {build,compose,cleanup,load,matrix}``."""
 
 from __future__ import annotations
 
@@ -26,7 +26,16 @@ def main(argv: list[str] | None = None) -> int:
     load_arguments(
         sub.add_parser("load", help="measure each authentication provider's overhead under load (Locust)")
     )
+    from trino_harness.matrix.cli import add_arguments as matrix_arguments
+
+    matrix_arguments(
+        sub.add_parser("matrix", help="run the baseline and every variant; write the detection report")
+    )
     args = parser.parse_args(argv)
+    if args.command == "matrix":
+        from trino_harness.matrix.cli import run as run_matrix
+
+        return run_matrix(args)
     if args.command == "load":
         from trino_harness.load.cli import run as run_load
 

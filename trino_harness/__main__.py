@@ -20,7 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     compose.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO)
     compose.add_argument("--trino-version", default=None)
     compose.add_argument("--trino-config-overlay", type=Path, default=None)
-    sub.add_parser("cleanup", help="remove every harness container and network on this engine")
+    cleanup = sub.add_parser("cleanup", help="remove the harness containers and networks of this checkout")
+    cleanup.add_argument("--all", action="store_true", help="those of every checkout on this engine")
     from trino_harness.load.cli import add_arguments as load_arguments
 
     load_arguments(
@@ -57,9 +58,11 @@ def main(argv: list[str] | None = None) -> int:
             env_file = render_compose(args.out, args.scenario, args.trino_version, args.trino_config_overlay)
             print(f"rendered; start with:\n  docker-compose --env-file {env_file} up")
         elif args.command == "cleanup":
-            from trino_harness.stack.cleanup import remove_run
+            from trino_harness.stack.cleanup import remove_checkout, remove_run
 
-            print(f"removed {remove_run(docker_engine.ensure_engine())} containers/networks")
+            client = docker_engine.ensure_engine()
+            removed = remove_run(client) if args.all else remove_checkout(client)
+            print(f"removed {removed} containers/networks")
     except (ScenarioError, docker_engine.DockerUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from trino.exceptions import HttpError, TrinoQueryError
 
 from trino_harness.clients import connect
+from trino_harness.observations import observe
 from trino_harness.scenario.model import Principal
 from trino_harness.target import Target
 
@@ -41,10 +42,12 @@ def run_as(
     cur = connect(target, who, user=user, source=source, client_info=client_info).cursor()
     try:
         cur.execute(sql)
-        return Outcome(cur.fetchall(), None, None, None, cur.query_id)
+        outcome = Outcome(cur.fetchall(), None, None, None, cur.query_id)
     except TrinoQueryError as exc:
-        return Outcome(None, exc.error_name, exc.message, None, exc.query_id)
+        outcome = Outcome(None, exc.error_name, exc.message, None, exc.query_id)
     except HttpError as exc:
         text = str(exc)
         status = int(text.split(":")[0].split()[-1]) if text.startswith("error ") else None
-        return Outcome(None, None, text, status, None)
+        outcome = Outcome(None, None, text, status, None)
+    observe(outcome)
+    return outcome

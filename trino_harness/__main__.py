@@ -1,4 +1,4 @@
-"""Command line: ``python -m trino_harness {build,compose,cleanup,load,matrix}``."""
+"""Command line: ``python -m trino_harness {build,compose,cleanup,load,matrix,compare}``."""
 
 from __future__ import annotations
 
@@ -32,7 +32,14 @@ def main(argv: list[str] | None = None) -> int:
     matrix_arguments(
         sub.add_parser("matrix", help="run the baseline and every variant; write the detection report")
     )
+    from trino_harness.compare.cli import add_arguments as compare_arguments
+
+    compare_arguments(sub.add_parser("compare", help="the same config at two Trino versions, check by check"))
     args = parser.parse_args(argv)
+    if args.command == "compare":
+        from trino_harness.compare.cli import run as run_compare
+
+        return run_compare(args)
     if args.command == "matrix":
         from trino_harness.matrix.cli import run as run_matrix
 

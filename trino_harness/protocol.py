@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from trino_harness.observations import observe
 from trino_harness.redaction import redact, register_secret
 from trino_harness.target import ClientCert, Target
 from trino_harness.tls import TransportProblem, describe_transport_error
@@ -98,9 +99,11 @@ def submit(
     try:
         with httpx.Client(verify=verify, trust_env=False, timeout=timeout, cookies=cookies) as http:
             response = http.post(base + STATEMENT_PATH, content=sql, headers=request_headers, auth=auth)
-            return _follow(http, response, request_headers, auth)
+            answer = _follow(http, response, request_headers, auth)
     except httpx.TransportError as exc:
-        return Answer(transport=describe_transport_error(exc))
+        answer = Answer(transport=describe_transport_error(exc))
+    observe(answer)
+    return answer
 
 
 def _follow(

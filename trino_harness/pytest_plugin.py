@@ -262,6 +262,17 @@ def measure(pytestconfig: pytest.Config) -> Iterator[Any]:
 
 # -- reporting ------------------------------------------------------------------------------
 @pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Keep what the server answered during the check (normalised) as a JUnit property."""
+    from trino_harness.observations import PROPERTY, collecting
+
+    with collecting() as lines:
+        yield
+    if lines:
+        item.user_properties.append((PROPERTY, " | ".join(lines)))
+
+
+@pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Iterator[None]:
     """Scrub generated secrets, private keys and tokens from every failure and captured output."""
     outcome = yield

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from trino_harness.matrix.catalog import VariantSpec
+from trino_harness.observations import PROPERTY as OBSERVED_PROPERTY
 
 MESSAGE_LIMIT = 600
 
@@ -17,6 +18,7 @@ class CheckResult:
     name: str  # test_name[row-id]
     outcome: str  # passed | failed | error | skipped
     message: str = ""  # the first lines of the failure, error or skip reason (already redacted)
+    observed: str = ""  # what the server answered, normalised (trino_harness.observations)
 
     @property
     def check_id(self) -> str:
@@ -39,7 +41,10 @@ def read_junit(path: Path) -> list[CheckResult]:
                 outcome = {"failure": "failed", "error": "error", "skipped": "skipped"}[tag]
                 message = (node.get("message") or node.text or "")[:MESSAGE_LIMIT]
                 break
-        results.append(CheckResult(module, case.get("name", ""), outcome, message))
+        observed = next(
+            (p.get("value", "") for p in case.iter("property") if p.get("name") == OBSERVED_PROPERTY), ""
+        )
+        results.append(CheckResult(module, case.get("name", ""), outcome, message, observed))
     return results
 
 

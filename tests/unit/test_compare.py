@@ -1,0 +1,49 @@
+"""Version-to-version comparison: what counts as a change, and what is noise."""
+
+from __future__ import annotations
+
+from trino_harness.compare.diff import compare_runs, to_markdown
+from trino_harness.matrix.verdict import CheckResult
+from trino_harness.observations import collecting, normalise, observe
+from trino_harness.redaction import register_secret
+
+
+def result(name: str, outcome: str = "passed", observed: str = "", message: str = "") -> CheckResult:
+    return CheckResult("test_x.py", name, outcome, message, observed)
+
+
+def test_identical_runs_have_no_change():
+    run = [result("a", observed="HTTP 401"), result("b", "failed", message="expected: 403")]
+    assert compare_runs(run, list(run)) == []
+
+
+def test_verdict_answer_and_failure_text_changes_are_told_apart():
+    before = [result("a"), result("b", observed="HTTP 401"), result("c", "failed", message="x"), result("d")]
+    after = [result("a", "failed", message="expected 401"), result("b", observed="HTTP 403"),
+             result("c", "failed", message="y"), result("e")]  # fmt: skip
+    kinds = {(c.check, c.kind) for c in compare_runs(before, after)}
+    assert kinds == {
+        ("test_x.py::a", "verdict"),
+        ("test_x.py::b", "answer"),
+        ("test_x.py::c", "failure-text"),
+        ("test_x.py::d", "only-before"),
+        ("test_x.py::e", "only-after"),
+    }
+    assert "**5 differ**" in to_markdown("Trino 470", "Trino 476", before, compare_runs(before, after))
+
+
+def test_answers_are_normalised_so_two_runs_of_one_version_compare_equal():
+    one = "HTTP 401: JWT expired 2026-11-23T03:40:01Z. Current time: 2026-11-23T03:41:01.123Z, diff "
+    two = "HTTP 401: JWT expired 2026-11-24T09:00:00Z. Current time: 2026-11-24T09:01:00.001Z, diff "
+    one, two = one + "60123 milliseconds.", two + "60001 milliseconds."
+    assert normalise(one) == normalise(two)
+    assert normalise("Cannot kill query 20261123_034001_00012_abcde") == "Cannot kill query <query-id>"
+    assert normalise("HTTP 401") != normalise("HTTP 403")
+
+
+def test_observations_are_kept_per_check_and_redacted():
+    secret = register_secret("s3cr3t-observed-value")
+    observe("outside any check")  # ignored
+    with collecting() as lines:
+        observe(f"HTTP 200 with {secret}")
+    assert lines == ["HTTP 200 with ***"]

@@ -1,0 +1,53 @@
+"""The upgrade comparison on real stacks: one version against itself shows no difference
+(so answers are normalised well enough), and a changed config shows exactly its checks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO, VARIANTS, harness_leftovers
+
+pytestmark = pytest.mark.integration
+
+
+def compare(*args: str) -> tuple[int, str]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "trino_harness", "compare", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def test_a_version_compared_with_itself_shows_no_difference(tmp_path: Path):
+    code, output = compare("--compare-to", "476", "--pytest-args", "-m authn", "--out", str(tmp_path))
+    report = json.loads((tmp_path / "compare.json").read_text())
+    assert code == 0 and report["identical"], output[-4000:]
+    assert report["checks_compared"] > 50
+    assert harness_leftovers() == []
+
+
+def test_two_result_files_show_the_changed_answers(tmp_path: Path):
+    # Same version, one run with LDAP's group gate removed: the gate's check changes verdict.
+    before, after = tmp_path / "before", tmp_path / "after"
+    for out, overlay in ((before, None), (after, VARIANTS / "ldap-no-group-gate")):
+        args = ["-m", "authn", "-k", "ldap", f"--junitxml={out}.xml", "-p", "no:cacheprovider"]
+        if overlay:
+            args += ["--trino-config-overlay", str(overlay)]
+        subprocess.run(
+            [sys.executable, "-m", "pytest", "suites/", *args], cwd=REPO, capture_output=True, timeout=900
+        )
+    code, output = compare("--results", f"{before}.xml", f"{after}.xml", "--out", str(tmp_path / "report"))
+    report = json.loads((tmp_path / "report" / "compare.json").read_text())
+    changed = {c["check"]: c["kind"] for c in report["changes"]}
+    assert code == 1, output[-3000:]
+    assert changed.get("test_authn_ldap.py::test_ldap_login[carol-valid-rejected]") == "verdict", changed
+    assert "Behaviour change: before → after" in (tmp_path / "report" / "compare.md").read_text()
+    assert harness_leftovers() == []

@@ -1,4 +1,4 @@
-"""Command line: ``python -m trino_harness {build,compose,cleanup,load}``."""
+"""Command line: ``python -m trino_harness {build,compose,cleanup,load,report}``."""
 
 from __future__ import annotations
 
@@ -26,11 +26,20 @@ def main(argv: list[str] | None = None) -> int:
     load_arguments(
         sub.add_parser("load", help="measure each authentication provider's overhead under load (Locust)")
     )
+    from trino_harness.reporting.cli import add_arguments as report_arguments
+
+    report_arguments(
+        sub.add_parser("report", help="render the control summary; --allure builds the Allure report")
+    )
     args = parser.parse_args(argv)
     if args.command == "load":
         from trino_harness.load.cli import run as run_load
 
         return run_load(args)
+    if args.command == "report":
+        from trino_harness.reporting.cli import run as run_report
+
+        return run_report(args)
 
     from trino_harness import docker_engine
 

@@ -75,7 +75,7 @@ def test_phases_merge_and_the_worst_outcome_wins():
 
 def test_order_is_stage_then_collection_and_numbers_read_like_kube_bench(run):
     sections = run.numbered()
-    assert [(n, title) for n, title, _ in sections] == [("1", "TLS"), ("2", "Authentication"), ("3", "Audit")]
+    assert [(n, title) for n, title, _ in sections] == [("1", "TLS"), ("2", "Authentication"), ("4", "Audit")]
     authn_groups = sections[1][2]
     assert [(n, title) for n, title, _ in authn_groups] == [
         ("2.1", "test_authn_jwt checks"),
@@ -91,7 +91,7 @@ def test_order_is_stage_then_collection_and_numbers_read_like_kube_bench(run):
 def test_markdown_shows_each_control_its_evidence_and_the_remediations(run):
     text = render_markdown(run)
     assert "**6 controls: 3 PASS, 1 FAIL, 1 ERROR, 1 SKIP**" in text
-    assert text.index("## 1 TLS") < text.index("## 2 Authentication") < text.index("## 3 Audit")
+    assert text.index("## 1 TLS") < text.index("## 2 Authentication") < text.index("## 4 Audit")
     assert "| 1.1.1 | ✅ PASS | critical | none | cert | handshake ok |" in text
     assert "| login [a\\|b] | refused with HTTP 401 |" in text  # a pipe inside a cell is escaped
     assert "expected refused; observed 200 &lt;script>" in text

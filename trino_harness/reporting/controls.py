@@ -73,6 +73,11 @@ class Control:
         return cls(**{**data, "evidence": tuple(data.get("evidence", ()))})
 
 
+def stage_number(stage: str) -> int:
+    """1 TLS, 2 authn, 3 authz, 4 audit, 5 smoke; anything else after them."""
+    return STAGES.index(stage) + 1 if stage in STAGES else len(STAGES) + 1
+
+
 def humanize(function: str, case_id: str) -> str:
     """``test_ldap_login`` + ``bob-wrong-password`` → ``ldap login [bob-wrong-password]``."""
     words = re.sub(r"^test_", "", function).replace("_", " ")
@@ -100,13 +105,16 @@ class Run:
         return {status: sum(c.status == status for c in chosen) for status in STATUSES}
 
     def numbered(self) -> list[tuple[str, str, list[tuple[str, str, list[tuple[str, Control]]]]]]:
-        """kube-bench numbering: ``[(n, stage title, [(n.m, group title, [(n.m.k, control)])])]``."""
+        """kube-bench numbering: ``[(n, stage title, [(n.m, group title, [(n.m.k, control)])])]``.
+
+        A stage keeps its number whatever else ran (``stage_number``); groups and controls count up.
+        """
         sections: list[tuple[str, str, list[tuple[str, str, list[tuple[str, Control]]]]]] = []
         stage = group = None
         for control in self.ordered():
             if control.stage != stage:
                 stage, group = control.stage, None
-                sections.append((str(len(sections) + 1), STAGE_TITLES.get(stage, stage), []))
+                sections.append((str(stage_number(stage)), STAGE_TITLES.get(stage, stage), []))
             number, _, groups = sections[-1]
             if control.group != group:
                 group = control.group

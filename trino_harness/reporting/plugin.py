@@ -24,7 +24,7 @@ import pytest
 from trino_harness import evidence
 from trino_harness.evidence import CheckFailed
 from trino_harness.redaction import redact
-from trino_harness.reporting.controls import ERROR, FAIL, PASS, SKIP, Control, Run, humanize
+from trino_harness.reporting.controls import ERROR, FAIL, PASS, SKIP, Control, Run, humanize, stage_number
 from trino_harness.reporting.labels import Labels, labels_of
 from trino_harness.reporting.summary import write_summary
 
@@ -97,6 +97,10 @@ def _add_allure_labels(item: pytest.Item, labels: Labels) -> None:
     mark = pytest.mark.allure_label
     item.add_marker(mark(Severity(labels.severity), label_type=LabelType.SEVERITY))
     item.add_marker(mark(labels.stage_title, label_type=LabelType.EPIC))
+    # Allure's Suites tree then mirrors controls.md: "1 TLS" > test_tls > each check.
+    item.add_marker(
+        mark(f"{stage_number(labels.stage)} {labels.stage_title}", label_type=LabelType.PARENT_SUITE)
+    )
     item.add_marker(mark(labels.provider, label_type=LabelType.FEATURE))
     item.add_marker(mark(labels.stage, label_type="stage"))
     item.add_marker(mark(labels.provider, label_type="provider"))
@@ -108,9 +112,11 @@ def _module_name(item: pytest.Item) -> str:
 
 
 def _group_title(item: pytest.Item) -> str:
+    """The module docstring's first sentence (its summary may wrap over several lines)."""
     module = getattr(item, "module", None)
-    doc = (module.__doc__ or "").strip() if module else ""
-    return doc.splitlines()[0].rstrip(".") if doc else _module_name(item)
+    paragraph = " ".join(((module.__doc__ or "") if module else "").strip().split("\n\n")[0].split())
+    sentence = paragraph.split(". ")[0].rstrip(".")
+    return sentence or _module_name(item)
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -23,8 +23,10 @@ body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem au
 h1{margin-bottom:.2rem}.run{color:#57606a;margin-top:0}
 table{border-collapse:collapse;width:100%;margin:.4rem 0 1.2rem}
 th,td{border-bottom:1px solid #d8dee4;padding:.3rem .5rem;text-align:left;vertical-align:top}
-table.counts{width:auto;min-width:28rem}th{background:#f6f8fa}td.n{white-space:nowrap;color:#57606a}td.num{text-align:right}
-code{font-size:12px;color:#57606a;word-break:break-all}
+table.controls{table-layout:fixed}table.controls col.c{width:36%}table.controls col.n{width:4.2rem}
+table.controls col.s{width:4.6rem}table.controls col.v{width:5.2rem}table.controls col.p{width:7.5rem}
+table.counts{width:auto;min-width:28rem}td{overflow-wrap:break-word}th{background:#f6f8fa}td.n{white-space:nowrap;color:#57606a}td.num{text-align:right}
+code{font-size:12px;color:#57606a}
 .st{font-weight:700;border-radius:3px;padding:0 .35rem;white-space:nowrap;font-size:12px}
 .PASS{background:#dafbe1;color:#116329}.FAIL{background:#ffebe9;color:#a40e26}
 .ERROR{background:#fff1c2;color:#7d4e00}.SKIP{background:#eaeef2;color:#57606a}
@@ -35,6 +37,12 @@ details summary{cursor:pointer}pre{white-space:pre-wrap;margin:.3rem 0;font-size
 .fix dt{color:#57606a}.fix dd{margin:0;word-break:break-word}
 .fix.ERROR{border-color:#bf8700;background:#fffbea}
 """
+
+TABLE_HEAD = (
+    '<table class="controls"><colgroup><col class="n"><col class="s"><col class="v"><col class="p">'
+    '<col class="c"><col></colgroup><tr><th>#</th><th>result</th><th>severity</th><th>provider</th>'
+    "<th>control</th><th>evidence</th></tr>"
+)
 
 
 def badge(status: str) -> str:
@@ -101,11 +109,9 @@ def render_html(run: Run) -> str:
     for number, stage_title, groups in run.numbered():
         parts.append(f"<h2>{escape(number)} {escape(stage_title)}</h2>")
         for group_number, group_title, rows in groups:
-            parts.append(f"<h3>{escape(group_number)} {escape(group_title)}</h3>")
-            parts.append(
-                "<table><tr><th>#</th><th>result</th><th>severity</th><th>provider</th>"
-                "<th>control</th><th>evidence</th></tr>"
-            )
+            module = escape(rows[0][1].group + ".py")
+            parts.append(f"<h3>{escape(group_number)} {escape(group_title)} <code>{module}</code></h3>")
+            parts.append(TABLE_HEAD)
             for row_number, control in rows:
                 parts.append(_row(row_number, control))
                 if needs_remediation(control):

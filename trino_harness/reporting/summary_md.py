@@ -43,7 +43,7 @@ def render_markdown(run: Run) -> str:
     for number, stage_title, groups in run.numbered():
         lines += [f"## {number} {stage_title}", ""]
         for group_number, group_title, rows in groups:
-            lines += [f"### {group_number} {group_title}", ""]
+            lines += [f"### {group_number} {group_title} ({code(rows[0][1].group + '.py')})", ""]
             lines += [
                 "| # | result | severity | provider | control | evidence |",
                 "|---|---|---|---|---|---|",

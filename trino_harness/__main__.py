@@ -1,4 +1,4 @@
-"""Command line: ``python -m trino_harness {build,compose,cleanup,load,report}``."""
+"""Command line: ``python -m trino_harness {build,compose,cleanup,load,matrix,report}``."""
 
 from __future__ import annotations
 
@@ -20,11 +20,17 @@ def main(argv: list[str] | None = None) -> int:
     compose.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO)
     compose.add_argument("--trino-version", default=None)
     compose.add_argument("--trino-config-overlay", type=Path, default=None)
-    sub.add_parser("cleanup", help="remove every harness container and network on this engine")
+    cleanup = sub.add_parser("cleanup", help="remove the harness containers and networks of this checkout")
+    cleanup.add_argument("--all", action="store_true", help="those of every checkout on this engine")
     from trino_harness.load.cli import add_arguments as load_arguments
 
     load_arguments(
         sub.add_parser("load", help="measure each authentication provider's overhead under load (Locust)")
+    )
+    from trino_harness.matrix.cli import add_arguments as matrix_arguments
+
+    matrix_arguments(
+        sub.add_parser("matrix", help="run the baseline and every variant; write the detection report")
     )
     from trino_harness.reporting.cli import add_arguments as report_arguments
 
@@ -32,6 +38,10 @@ def main(argv: list[str] | None = None) -> int:
         sub.add_parser("report", help="render the control summary; --allure builds the Allure report")
     )
     args = parser.parse_args(argv)
+    if args.command == "matrix":
+        from trino_harness.matrix.cli import run as run_matrix
+
+        return run_matrix(args)
     if args.command == "load":
         from trino_harness.load.cli import run as run_load
 
@@ -57,9 +67,11 @@ def main(argv: list[str] | None = None) -> int:
             env_file = render_compose(args.out, args.scenario, args.trino_version, args.trino_config_overlay)
             print(f"rendered; start with:\n  docker-compose --env-file {env_file} up")
         elif args.command == "cleanup":
-            from trino_harness.stack.cleanup import remove_run
+            from trino_harness.stack.cleanup import remove_checkout, remove_run
 
-            print(f"removed {remove_run(docker_engine.ensure_engine())} containers/networks")
+            client = docker_engine.ensure_engine()
+            removed = remove_run(client) if args.all else remove_checkout(client)
+            print(f"removed {removed} containers/networks")
     except (ScenarioError, docker_engine.DockerUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -112,3 +112,26 @@ def ldap_transport_findings(config_dir: str | Path) -> tuple[list[str], list[str
         if props.get("ldap.allow-insecure", "false").lower() == "true":
             findings.append(f"{file}: ldap.allow-insecure=true")
     return urls, findings
+
+
+# Keys that carry a secret: passwords, shared secrets, passphrases, keystore/truststore keys.
+_SECRET_KEY = re.compile(r"(^|[.-])(password|secret|passphrase)$|(keystore|truststore)\.key$")
+# A value that only points at a secret: ${ENV:VAR}, or a secrets-plugin reference ${namespace:key}.
+_REFERENCE = re.compile(r"^\$\{[A-Za-z][A-Za-z0-9_-]*:[^}]+\}$")
+
+
+def literal_secret_findings(config_dir: str | Path) -> tuple[int, list[str]]:
+    """Properties files read, and each secret-bearing property whose value is written out literally.
+
+    Only the file, the key and the value's length are reported: never the value.
+    """
+    root = Path(config_dir)
+    files = sorted(root.rglob("*.properties"))
+    findings = []
+    for path in files:
+        for key, value in parse_properties(path.read_text()).items():
+            if _SECRET_KEY.search(key) and value and not _REFERENCE.match(value):
+                findings.append(
+                    f"{path.relative_to(root)}: {key} is a literal ({len(value)} characters), not a reference"
+                )
+    return len(files), findings

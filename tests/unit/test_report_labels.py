@@ -74,6 +74,7 @@ def test_provider_comes_from_the_principal_a_row_logs_in_with():
             "normal",
         ),
         ("smoke", "test_server_reports_the_pinned_version", "", "minor"),
+        ("secrets", "test_no_secret_is_written_literally_in_the_config", "", "critical"),
         ("authn", "test_ldap_connection_from_trino_is_encrypted", "", "critical"),
         ("authn", "test_request_without_credentials_gets_a_basic_challenge", "", "minor"),
     ],
@@ -110,3 +111,5 @@ def test_every_collected_suite_check_is_labelled():
     assert by_id[impersonation + "[file-svc_bi-as-admin-denied]"] == ("authz", "password_file", "critical")
     audit = "suites/test_audit.py::test_query_leaves_exactly_one_completed_event"
     assert by_id[audit + "[ldap-bob-failed-DIVISION_BY_ZERO]"] == ("audit", "ldap", "normal")
+    secrets = "suites/test_secrets.py::test_no_secret_is_written_literally_in_the_config"
+    assert by_id[secrets] == ("secrets", "none", "critical")

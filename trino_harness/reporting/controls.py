@@ -74,7 +74,7 @@ class Control:
 
 
 def stage_number(stage: str) -> int:
-    """1 TLS, 2 authn, 3 authz, 4 audit, 5 smoke; anything else after them."""
+    """1 TLS, 2 authn, 3 authz, 4 audit, 5 secrets, 6 smoke; anything else after them."""
     return STAGES.index(stage) + 1 if stage in STAGES else len(STAGES) + 1
 
 
@@ -96,7 +96,7 @@ class Run:
         self.controls[phase.check_id] = known.merged(phase) if known else phase
 
     def ordered(self) -> list[Control]:
-        """Stage order (TLS → authn → authz → audit → smoke, then others), then collection order."""
+        """Stage order (TLS → authn → authz → audit → secrets → smoke), then collection order."""
         rank = {stage: i for i, stage in enumerate(STAGES)}
         return sorted(self.controls.values(), key=lambda c: (rank.get(c.stage, len(STAGES)), c.index))
 

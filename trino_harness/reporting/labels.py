@@ -7,6 +7,7 @@ Severity (Allure's levels), from the first rule that matches:
 
 1. a per-check override in ``SEVERITY_OVERRIDES`` (e.g. LDAP over cleartext is critical);
 2. ``tls`` stage: **critical** (cleartext credentials or a forged coordinator defeat everything else);
+   ``secrets`` stage too (a password written in a config file leaks with every copy of the file);
 3. ``authn``/``authz`` check whose case must be refused (``…-rejected``, ``-refused``, ``-denied``,
    ``see-no``, ``kill-no``): **critical**, a pass there is a bypass;
 4. ``smoke``: **minor** (wiring; any real fault also turns a stage check red);
@@ -19,12 +20,13 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-STAGES = ("tls", "authn", "authz", "audit", "smoke")  # report order: seed order, smoke last
+STAGES = ("tls", "authn", "authz", "audit", "secrets", "smoke")  # report order: seed order, smoke last
 STAGE_TITLES = {
     "tls": "TLS",
     "authn": "Authentication",
     "authz": "Authorization",
     "audit": "Audit",
+    "secrets": "Secrets hygiene",
     "smoke": "Smoke (end-to-end wiring)",
 }
 SEVERITIES = ("blocker", "critical", "normal", "minor", "trivial")
@@ -98,7 +100,7 @@ def severity_of(stage: str, function: str, case_id: str) -> str:
     """Allure severity; the rules are in this module's docstring (and the README)."""
     if function in SEVERITY_OVERRIDES:
         return SEVERITY_OVERRIDES[function]
-    if stage == "tls":
+    if stage in ("tls", "secrets"):
         return "critical"
     if stage in ("authn", "authz") and _MUST_BE_REFUSED.search(case_id):
         return "critical"

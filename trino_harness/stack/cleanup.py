@@ -8,7 +8,7 @@ import socket
 import docker
 from docker.errors import APIError, NotFound
 
-from trino_harness.stack.containers import LABEL_HOST, LABEL_PID, LABEL_RUN
+from trino_harness.stack.containers import CHECKOUT, LABEL_CHECKOUT, LABEL_HOST, LABEL_PID, LABEL_RUN
 
 
 def _alive(pid: int) -> bool:
@@ -55,3 +55,14 @@ def reap_orphans(client: docker.DockerClient) -> list[str]:
     for run_id in orphan_runs:
         remove_run(client, run_id)
     return sorted(orphan_runs)
+
+
+def remove_checkout(client: docker.DockerClient, checkout: str = CHECKOUT) -> int:
+    """Remove every harness container and network started from ``checkout`` (default: this one)."""
+    selector = f"{LABEL_CHECKOUT}={checkout}"
+    runs = {c.labels.get(LABEL_RUN) for c in client.containers.list(all=True, filters={"label": selector})}
+    runs |= {
+        (n.attrs.get("Labels") or {}).get(LABEL_RUN)
+        for n in client.networks.list(filters={"label": selector})
+    }
+    return sum(remove_run(client, run_id) for run_id in runs if run_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -96,20 +97,25 @@ class ReferenceStack:
         self.containers: dict[str, SeededContainer] = {}
         self.timings: dict[str, float] = {}
         self._client: docker.DockerClient | None = None
+        self._network: HarnessNetwork | None = None
+        self._images: StackImages | None = None
+        # Set by start_services(): the scenario, version, secrets and client files of this run.
+        self._scenario: Scenario
+        self._version: str
+        self._materials: RunMaterials
+        self._certs: dict[str, ClientCert]
 
     # -- rendering ---------------------------------------------------------------------------
-    def _render(self, scenario: Scenario, materials: RunMaterials) -> dict[str, FileSet]:
-        etc = render_trino_etc(scenario, materials)
-        if self.options.overlay:
-            applied = apply_overlay(etc, self.options.overlay)
-            say(f"config overlay {self.options.overlay}: {', '.join(applied) or 'no files'}")
-        etc.write_to(self.options.run_dir / "etc" / "trino")
-        return {
-            "trino": etc,
-            "ldap": render_ldap_seed(scenario, materials),
-            "postgres": render_postgres_seed(materials),
-            "audit": render_audit_seed(materials),
-        }
+    def _render_trino(self, overlay: Path | None) -> FileSet:
+        """The coordinator's etc/: rendered from the scenario, then the overlay; copied under the run dir."""
+        etc = render_trino_etc(self._scenario, self._materials)
+        if overlay:
+            applied = apply_overlay(etc, overlay)
+            say(f"config overlay {overlay}: {', '.join(applied) or 'no files'}")
+        etc_dir = self.options.run_dir / "etc" / "trino"
+        shutil.rmtree(etc_dir, ignore_errors=True)
+        etc.write_to(etc_dir)
+        return etc
 
     def _client_files(self, scenario: Scenario, materials: RunMaterials) -> dict[str, ClientCert]:
         """Write what clients need (CA, client certs, JWT signing key) under the run dir, 0600."""
@@ -127,47 +133,52 @@ class ReferenceStack:
         return certs
 
     # -- containers --------------------------------------------------------------------------
-    def _containers(
-        self,
-        images: StackImages,
-        scenario: Scenario,
-        materials: RunMaterials,
-        seeds: dict[str, FileSet],
-        network: HarnessNetwork,
-    ) -> list[SeededContainer]:
-        run_id = self.options.run_id
-        trino_image = self.options.trino_image or images.trino
+    def _make(self, image: str, role: str, alias: str) -> SeededContainer:
+        assert self._network is not None
+        return (
+            SeededContainer(image, self.options.run_id, role)
+            .with_network(self._network)
+            .with_network_aliases(alias)
+        )
 
-        def make(image: str, role: str, alias: str) -> SeededContainer:
-            return SeededContainer(image, run_id, role).with_network(network).with_network_aliases(alias)
-
+    def _services(self, images: StackImages) -> list[SeededContainer]:
+        materials = self._materials
         postgres = (
-            make(images.postgres, "postgres", POSTGRES_ALIAS)
-            .with_seed(seeds["postgres"].tar("/harness/postgres"))
+            self._make(images.postgres, "postgres", POSTGRES_ALIAS)
+            .with_seed(render_postgres_seed(materials).tar("/harness/postgres"))
             .publish_local(5432)
         )
         ldap = (
-            make(images.ldap, "ldap", LDAP_ALIAS)
-            .with_seed(seeds["ldap"].tar("/harness/ldap"))
+            self._make(images.ldap, "ldap", LDAP_ALIAS)
+            .with_seed(render_ldap_seed(self._scenario, materials).tar("/harness/ldap"))
             .publish_local(636)
         )
-        audit = make(images.audit, "audit", AUDIT_ALIAS).with_seed(
-            seeds["audit"].tar("/harness/audit", uid=65534, gid=65534)
+        audit = self._make(images.audit, "audit", AUDIT_ALIAS).with_seed(
+            render_audit_seed(materials).tar("/harness/audit", uid=65534, gid=65534)
         )
+        return [postgres, ldap, audit]
+
+    def _coordinator(self, etc: FileSet) -> SeededContainer:
+        assert self._images is not None
         trino = (
-            make(trino_image, "trino", scenario.trino.coordinator_alias)
-            .with_seed(seeds["trino"].tar("/etc/trino", uid=TRINO_UID, gid=TRINO_UID))
+            self._make(
+                self.options.trino_image or self._images.trino,
+                "trino",
+                self._scenario.trino.coordinator_alias,
+            )
+            .with_seed(etc.tar("/etc/trino", uid=TRINO_UID, gid=TRINO_UID))
             .publish_local(HTTPS_PORT)
             .publish_local(HTTP_PORT)
         )
-        for key, value in trino_environment(materials).items():
+        for key, value in trino_environment(self._materials).items():
             trino.with_env(key, value)
-        return [postgres, ldap, audit, trino]
+        return trino
 
-    def _wait_ready(self, materials: RunMaterials, ca_path: Path) -> None:
+    def _wait_services(self) -> None:
         c = self.containers
         wait_for_log(c["postgres"], "database system is ready to accept connections", 120)
         pg_port = c["postgres"].host_port(5432)
+        materials = self._materials
 
         def postgres_accepts() -> bool:
             with psycopg.connect(
@@ -177,7 +188,7 @@ class ReferenceStack:
                 user=AUDIT_READER,
                 password=materials.db.audit_reader,
                 sslmode="verify-full",
-                sslrootcert=str(ca_path),
+                sslrootcert=str(self._ca_path),
                 connect_timeout=3,
             ):
                 return True
@@ -185,8 +196,11 @@ class ReferenceStack:
         wait_until(c["postgres"], postgres_accepts, "a verified TLS login", 60)
         wait_for_log(c["ldap"], "slapd starting", 60)
         wait_for_log(c["audit"], "audit collector listening", 120)
-        wait_for_log(c["trino"], "SERVER STARTED", 240)
-        port = c["trino"].host_port(HTTPS_PORT)
+
+    def _wait_coordinator(self) -> None:
+        trino = self.containers["trino"]
+        wait_for_log(trino, "SERVER STARTED", 240)
+        port = trino.host_port(HTTPS_PORT)
 
         def trino_active() -> bool:
             # Readiness only: the TLS suites judge the certificate, and a deliberately broken one
@@ -194,10 +208,19 @@ class ReferenceStack:
             info = httpx.get(f"https://127.0.0.1:{port}/v1/info", verify=False, timeout=5).json()
             return info.get("starting") is False
 
-        wait_until(c["trino"], trino_active, "/v1/info reporting starting=false", 60)
+        wait_until(trino, trino_active, "/v1/info reporting starting=false", 60)
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> Target:
+        """Start every service, then the coordinator with the options' overlay."""
+        self.start_services()
+        return self.start_coordinator(self.options.overlay)
+
+    def start_services(self) -> None:
+        """Network, PostgreSQL, OpenLDAP and the audit collector, with this run's secrets.
+
+        They outlive coordinator restarts: a configuration variant only ever changes Trino.
+        """
         opts = self.options
         opts.run_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         client = docker_engine.ensure_engine()
@@ -205,43 +228,67 @@ class ReferenceStack:
         reaped = reap_orphans(client)
         if reaped:
             say(f"removed leftovers of dead runs: {', '.join(reaped)}")
-        scenario = load_scenario(opts.scenario_path)
-        version = opts.trino_version or scenario.trino.version
+        self._scenario = load_scenario(opts.scenario_path)
+        self._version = opts.trino_version or self._scenario.trino.version
         with step("images (build only what is missing)") as t_images:
-            images = ensure_images(client, version)
+            self._images = ensure_images(client, self._version)
         self.timings["images_s"] = t_images["seconds"]
-
-        materials = RunMaterials.generate(scenario)
-        seeds = self._render(scenario, materials)
-        certs = self._client_files(scenario, materials)
-        ca_path = opts.run_dir / "client" / "ca.pem"
-
+        self._materials = RunMaterials.generate(self._scenario)
+        self._certs = self._client_files(self._scenario, self._materials)
         started = time.monotonic()
-        with self._stopped_on_failure(), step(f"starting reference stack {opts.run_id} (Trino {version})"):
-            network = HarnessNetwork(opts.run_id).create()
-            for container in self._containers(images, scenario, materials, seeds, network):
+        with self._stopped_on_failure(), step(f"starting services of stack {opts.run_id}"):
+            self._network = HarnessNetwork(opts.run_id).create()
+            for container in self._services(self._images):
                 self.containers[container.role] = container
                 container.start()
-            self._wait_ready(materials, ca_path)
-        self.timings["stack_start_s"] = time.monotonic() - started
-        trino_s = trino_startup_seconds(self.containers["trino"])
+            self._wait_services()
+        self.timings["services_start_s"] = time.monotonic() - started
+
+    def start_coordinator(self, overlay: Path | None = None) -> Target:
+        """(Re)start the Trino coordinator with ``overlay`` applied; the services stay as they are."""
+        self.stop_coordinator()
+        etc = self._render_trino(overlay)
+        started = time.monotonic()
+        with (
+            self._stopped_on_failure(coordinator_only=True),
+            step(f"starting Trino {self._version} ({self.options.run_id})"),
+        ):
+            trino = self._coordinator(etc)
+            self.containers["trino"] = trino
+            trino.start()
+            self._wait_coordinator()
+        self.timings["stack_start_s"] = self.timings.get("services_start_s", 0.0) + time.monotonic() - started
+        trino_s = trino_startup_seconds(trino)
         if trino_s is not None:
             self.timings["trino_start_s"] = trino_s
+        target = self._describe()
+        with self._stopped_on_failure(coordinator_only=True):
+            self.timings["stack_start_s"] += self._wait_schedulable(target, self._scenario.operator)
+        return replace(target, timings=dict(self.timings))
 
+    def stop_coordinator(self) -> None:
+        """Remove the coordinator container (if any), keeping the services."""
+        trino = self.containers.pop("trino", None)
+        if trino is not None:
+            trino.get_wrapped_container().remove(force=True, v=True)
+
+    def _describe(self) -> Target:
+        scenario, materials = self._scenario, self._materials
         passwords = {
             f"{u.credential}:{u.login_name}": materials.user_passwords[u.name]
             for u in scenario.users
             if u.credential != "none"
         }
-        target = Target(
+        trino = self.containers["trino"]
+        return Target(
             host="127.0.0.1",
-            port=self.containers["trino"].host_port(HTTPS_PORT),
-            ca_path=str(ca_path),
-            expected_version=version,
-            scenario_path=str(opts.scenario_path),
+            port=trino.host_port(HTTPS_PORT),
+            ca_path=str(self._ca_path),
+            expected_version=self._version,
+            scenario_path=str(self.options.scenario_path),
             passwords=passwords,
-            client_certs=certs,
-            jwt_private_key_path=str(opts.run_dir / "client" / "jwt-signing-key.pem"),
+            client_certs=self._certs,
+            jwt_private_key_path=str(self.options.run_dir / "client" / "jwt-signing-key.pem"),
             jwt_issuer=scenario.jwt.issuer,
             jwt_audience=scenario.jwt.audience,
             audit=AuditDatabase(
@@ -250,19 +297,23 @@ class ReferenceStack:
                 dbname=AUDIT_DATABASE,
                 user=AUDIT_READER,
                 password=materials.db.audit_reader,
-                sslrootcert=str(ca_path),
+                sslrootcert=str(self._ca_path),
             ),
-            request_log=RequestLogSource(
-                container=self.containers["trino"].get_wrapped_container().name, path=REQUEST_LOG
-            ),
+            request_log=RequestLogSource(container=trino.get_wrapped_container().name, path=REQUEST_LOG),
             timings=dict(self.timings),
-            http_port=self.containers["trino"].host_port(HTTP_PORT),
-            config_dir=str(opts.run_dir / "etc" / "trino"),
-            client_ca_key_path=str(opts.run_dir / "client" / "ca.key"),
+            http_port=trino.host_port(HTTP_PORT),
+            config_dir=str(self.options.run_dir / "etc" / "trino"),
+            client_ca_key_path=str(self.options.run_dir / "client" / "ca.key"),
         )
-        with self._stopped_on_failure():
-            self.timings["stack_start_s"] += self._wait_schedulable(target, scenario.operator)
-        return replace(target, timings=dict(self.timings))
+
+    @property
+    def version(self) -> str:
+        """The Trino release this stack runs (known once the services started)."""
+        return self._version
+
+    @property
+    def _ca_path(self) -> Path:
+        return self.options.run_dir / "client" / "ca.pem"
 
     def _wait_schedulable(self, target: Target, operator: Principal) -> float:
         """Wait until Trino schedules a table scan; return the seconds waited.
@@ -290,13 +341,17 @@ class ReferenceStack:
         return wait_until(self.containers["trino"], scan_scheduled, "a schedulable table scan", 60)
 
     @contextmanager
-    def _stopped_on_failure(self) -> Iterator[None]:
-        """Any failure while starting: keep the logs, remove the stack, raise StackStartError."""
+    def _stopped_on_failure(self, coordinator_only: bool = False) -> Iterator[None]:
+        """Any failure while starting: keep the logs, remove the stack (or only the coordinator,
+        so the services can serve the next configuration), raise StackStartError."""
         try:
             yield
         except BaseException as exc:
             report = self._failure_report()
-            self.stop()
+            if coordinator_only and isinstance(exc, Exception):
+                self.stop_coordinator()
+            else:
+                self.stop()
             if isinstance(exc, Exception):
                 raise StackStartError(f"reference stack did not start: {exc}\n{report}") from exc
             raise

@@ -1,0 +1,66 @@
+"""The negative-control matrix: every variant detected, the baseline green and stable, and the
+gate goes red when a variant is left undetectable."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from trino_harness.matrix.catalog import load_catalog
+
+from .conftest import REPO, harness_leftovers
+
+pytestmark = pytest.mark.integration
+TLS_FLOOR = "suites/test_tls.py::test_tls_protocol_is_accepted_or_refused_as_declared"
+
+
+def run_matrix(*args: str, timeout: float = 3600) -> tuple[int, str]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "trino_harness", "matrix", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def test_matrix_detects_every_variant_on_a_green_and_stable_baseline():
+    # The default location, so CI keeps the report (reports/matrix/latest/matrix.md).
+    code, output = run_matrix()
+    out_dir = Path(re.search(r"reports: (\S+)/matrix\.md", output).group(1))
+    report = json.loads((out_dir / "matrix.json").read_text())
+    not_passed = [v["name"] for v in report["variants"] if not (v["detected"] and v["precise"])]
+    assert not not_passed, f"variants not detected precisely: {not_passed}\n{output[-6000:]}"
+    assert len(report["variants"]) == len(load_catalog()) >= 20
+    assert report["summary"]["detection_rate"] == 1.0
+    runs = report["baseline"]["runs"]
+    assert len(runs) == 3 and all(r["counts"]["failed"] + r["counts"]["error"] == 0 for r in runs), runs
+    assert report["baseline"]["stable"], report["baseline"]["differing"]
+    assert code == 0 and report["passed"], output[-3000:]
+    published = "".join(p.read_text(errors="replace") for p in out_dir.rglob("*") if p.is_file())
+    assert "PRIVATE KEY-----" not in published
+    assert harness_leftovers() == []
+
+
+def test_a_variant_whose_check_is_disabled_goes_undetected_and_fails_the_matrix(tmp_path: Path):
+    # Deselect the TLS floor check everywhere: TLS 1.0 re-enabled must now go unnoticed.
+    code, output = run_matrix(
+        "--baseline-runs", "1",
+        "--variants", "tls-legacy-protocols",
+        "--pytest-args", f"-m tls --deselect {TLS_FLOOR}",
+        "--out", str(tmp_path),
+    )  # fmt: skip
+    report = json.loads((tmp_path / "matrix.json").read_text())
+    assert code == 1, output[-3000:]
+    assert report["baseline"]["runs"][0]["counts"]["failed"] == 0, output[-3000:]
+    (variant,) = report["variants"]
+    assert not variant["detected"] and len(variant["missed"]) == 2, variant
+    assert "| `tls-legacy-protocols` |" in (tmp_path / "matrix.md").read_text()
+    assert "**NO**" in (tmp_path / "matrix.md").read_text()
+    assert harness_leftovers() == []

@@ -1,0 +1,128 @@
+"""The matrix's judgement: check patterns, JUnit reading, detection, precision, baseline stability."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from trino_harness.matrix.catalog import CatalogError, CheckPattern, VariantSpec, load_catalog
+from trino_harness.matrix.report import baseline_stability, matrix_passed, to_json, to_markdown
+from trino_harness.matrix.runner import MatrixResult, RunRecord, VariantRecord
+from trino_harness.matrix.verdict import CheckResult, judge, read_junit
+
+TLS10 = CheckResult(
+    "test_tls.py", "test_tls_protocol[TLSv1.0-refused]", "failed", "TLSv1.0 handshake accepted"
+)
+TLS12 = CheckResult("test_tls.py", "test_tls_protocol[TLSv1.2-accepted]", "passed")
+CERT = CheckResult("test_tls.py", "test_certificate", "failed", "expired")
+
+
+def spec(**fields) -> VariantSpec:
+    return VariantSpec(**{"description": "d", "markers": "tls", **fields})
+
+
+def test_pattern_brackets_are_literal_and_star_is_a_wildcard():
+    assert CheckPattern("test_tls_protocol[TLSv1.0-refused]").matches("test_tls.py", TLS10.name)
+    assert not CheckPattern("test_tls_protocol[TLSv1.1-refused]").matches("test_tls.py", TLS10.name)
+    assert CheckPattern("test_tls_protocol[*-refused]").matches("test_tls.py", TLS10.name)
+    assert CheckPattern("test_tls.py::test_tls_protocol[*]").matches("test_tls.py", TLS10.name)
+    assert not CheckPattern("test_audit.py::test_tls_protocol[*]").matches("test_tls.py", TLS10.name)
+
+
+def test_variant_is_detected_when_every_declared_check_is_red_and_mentioned():
+    verdict = judge(
+        spec(must_fail=[TLS10.name], must_mention=["handshake"]), [TLS10, TLS12], "TLSv1.0 handshake"
+    )
+    assert verdict.detected and verdict.precise and verdict.caught == [TLS10.check_id]
+
+
+def test_variant_is_undetected_when_a_declared_check_passes_or_did_not_run():
+    assert judge(spec(must_fail=[TLS12.name]), [TLS10, TLS12], "").missed == [TLS12.name]
+    assert judge(spec(must_fail=["test_absent"]), [TLS12], "").missed == ["test_absent"]
+    # A wildcard must be red for every check it matches, not just one.
+    assert not judge(spec(must_fail=["test_tls_protocol[*]"]), [TLS10, TLS12], "").detected
+
+
+def test_variant_is_undetected_when_the_failure_does_not_say_why():
+    verdict = judge(spec(must_fail=[TLS10.name], must_mention=["TLSv1.1"]), [TLS10], "TLSv1.0 handshake")
+    assert not verdict.detected and verdict.unmentioned == ["TLSv1.1"]
+
+
+def test_undeclared_red_is_collateral_unless_listed_as_may_also_fail():
+    assert judge(spec(must_fail=[TLS10.name]), [TLS10, CERT], "").collateral == [CERT.check_id]
+    assert judge(spec(must_fail=[TLS10.name], may_also_fail=["test_cert*"]), [TLS10, CERT], "").precise
+
+
+def test_a_run_without_checks_detects_nothing():
+    verdict = judge(spec(must_fail=[TLS10.name]), [], "")
+    assert not verdict.detected and "no checks ran" in (verdict.problem or "")
+
+
+def test_junit_outcomes_and_messages_are_read(tmp_path: Path):
+    xml = tmp_path / "r.xml"
+    xml.write_text(
+        '<testsuites><testsuite name="pytest">'
+        '<testcase classname="suites.test_tls" name="test_a[x]"/>'
+        '<testcase classname="suites.test_tls" name="test_b">'
+        '<failure message="expected: 401">long</failure></testcase>'
+        '<testcase classname="suites.test_audit" name="test_c"><error message="fixture broke"/></testcase>'
+        '<testcase classname="suites.test_audit" name="test_d">'
+        '<skipped message="no audit source"/></testcase>'
+        "</testsuite></testsuites>"
+    )
+    results = read_junit(xml)
+    assert [(r.check_id, r.outcome) for r in results] == [
+        ("test_tls.py::test_a[x]", "passed"),
+        ("test_tls.py::test_b", "failed"),
+        ("test_audit.py::test_c", "error"),
+        ("test_audit.py::test_d", "skipped"),
+    ]
+    assert results[1].message == "expected: 401" and results[3].message == "no audit source"
+
+
+def _run(label: str, *results: CheckResult) -> RunRecord:
+    return RunRecord(label, None, 0, list(results), 20.0, 30.0)
+
+
+def test_baseline_runs_must_agree_check_by_check():
+    assert baseline_stability([_run("b1", TLS12), _run("b2", TLS12)]).identical
+    flaky = baseline_stability(
+        [_run("b1", TLS12), _run("b2", CheckResult(TLS12.module, TLS12.name, "failed"))]
+    )
+    assert not flaky.identical and flaky.differing == [TLS12.check_id]
+
+
+def test_matrix_fails_on_a_red_baseline_or_an_undetected_variant(tmp_path: Path):
+    from trino_harness.matrix.catalog import Variant
+
+    variant = Variant(name="v", overlay=tmp_path, spec=spec(must_fail=[TLS10.name]))
+    detected = VariantRecord(variant, _run("v", TLS10), judge(variant.spec, [TLS10], ""))
+    missed = VariantRecord(variant, _run("v", TLS12), judge(variant.spec, [TLS12], ""))
+    green = MatrixResult(
+        "476", tmp_path / "s.yaml", baseline=[_run("baseline-1", TLS12)], variants=[detected]
+    )
+    assert matrix_passed(green)
+    assert not matrix_passed(
+        MatrixResult("476", tmp_path, baseline=[_run("baseline-1", CERT)], variants=[detected])
+    )
+    undetected = MatrixResult(
+        "476", tmp_path / "s.yaml", baseline=[_run("baseline-1", TLS12)], variants=[missed]
+    )
+    assert not matrix_passed(undetected)
+    assert to_json(undetected)["summary"] == {
+        "variants": 1,
+        "detected": 0,
+        "precise": 1,
+        "detection_rate": 0.0,
+    }
+    assert "**NO**" in to_markdown(undetected) and "FAILED" in to_markdown(undetected)
+
+
+def test_catalog_errors_name_the_file_and_the_field(tmp_path: Path):
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "variant.yaml").write_text("description: x\nmarkers: tls\nmust_fail: []\n")
+    with pytest.raises(CatalogError, match=r"broken/variant.yaml: must_fail"):
+        load_catalog(tmp_path)
+    with pytest.raises(CatalogError, match="no variant named nope"):
+        load_catalog(tmp_path, ["nope"])

@@ -1,0 +1,57 @@
+"""The shipped catalogue: at least 20 variants, and every declared check exists under its markers.
+
+A ``must_fail`` entry that names no collected check would make a variant undetectable by typo;
+this catches it without Docker (``pytest --collect-only``).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from functools import cache
+
+from trino_harness.matrix.catalog import load_catalog
+from trino_harness.matrix.verdict import CheckResult
+from trino_harness.scenario.loader import DEFAULT_SCENARIO
+
+REPO = DEFAULT_SCENARIO.parents[1]
+VARIANTS = load_catalog()
+
+
+@cache
+def collected(markers: str) -> list[CheckResult]:
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "suites/",
+            "--collect-only",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-m",
+            markers,
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    ids = [line for line in proc.stdout.splitlines() if line.startswith("suites/")]
+    return [CheckResult(i.split("::")[0].removeprefix("suites/"), i.split("::", 1)[1], "passed") for i in ids]
+
+
+def test_catalogue_spans_at_least_twenty_misconfigurations():
+    assert len(VARIANTS) >= 20, [v.name for v in VARIANTS]
+
+
+def test_every_declared_check_is_collected_under_the_variants_markers():
+    unknown = [
+        f"{v.name}: {pattern}"
+        for v in VARIANTS
+        for pattern in v.spec.must_fail_patterns
+        if not any(pattern.matches(c.module, c.name) for c in collected(v.spec.markers))
+    ]
+    assert not unknown, unknown

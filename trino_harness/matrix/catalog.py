@@ -1,0 +1,96 @@
+"""The variant catalogue: deliberate misconfigurations and the checks each must turn red.
+
+Every directory under ``scenarios/variants/`` is a config overlay; its ``variant.yaml`` says which
+suites to run (a pytest ``-m`` expression), which checks must fail, what the failure output must
+say, and which other checks may go red as collateral. Check patterns name a check as pytest's
+JUnit report does (``test_name[row-id]``) or with its module (``test_tls.py::test_name[row-id]``);
+``*`` matches any run of characters (square brackets are literal: they are part of row ids).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from trino_harness.scenario.loader import DEFAULT_SCENARIO
+
+DEFAULT_CATALOG = DEFAULT_SCENARIO.parent / "variants"
+SPEC_FILE = "variant.yaml"
+
+
+class CatalogError(ValueError):
+    """A variant file is unreadable or invalid; the message names the file and the field."""
+
+
+class CheckPattern(str):
+    """A check id, optionally with ``*`` wildcards and a ``module.py::`` prefix."""
+
+    @cached_property
+    def _regex(self) -> re.Pattern[str]:
+        return re.compile(".*".join(re.escape(part) for part in self.split("*")))
+
+    def matches(self, module: str, name: str) -> bool:
+        """``module`` is the file name (``test_tls.py``), ``name`` the test with its parameters."""
+        subject = f"{module}::{name}" if "::" in self else name
+        return self._regex.fullmatch(subject) is not None
+
+
+class VariantSpec(BaseModel):
+    """What a variant breaks and how the suites must show it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    description: str
+    markers: str = Field(description="pytest -m expression: the suites that matter for this variant")
+    must_fail: list[str] = Field(min_length=1)
+    must_mention: list[str] = []
+    may_also_fail: list[str] = []
+
+    @property
+    def must_fail_patterns(self) -> list[CheckPattern]:
+        return [CheckPattern(p) for p in self.must_fail]
+
+    @property
+    def allowed_patterns(self) -> list[CheckPattern]:
+        return [CheckPattern(p) for p in self.must_fail + self.may_also_fail]
+
+
+class Variant(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    overlay: Path
+    spec: VariantSpec
+
+
+def load_variant(directory: Path) -> Variant:
+    path = directory / SPEC_FILE
+    try:
+        data = yaml.safe_load(path.read_text())
+    except OSError as exc:
+        raise CatalogError(f"{path}: cannot read: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise CatalogError(f"{path}: not valid YAML: {exc}") from exc
+    try:
+        spec = VariantSpec.model_validate(data)
+    except ValidationError as exc:
+        lines = [f"{path}: {'.'.join(map(str, e['loc'])) or '(top level)'}: {e['msg']}" for e in exc.errors()]
+        raise CatalogError("invalid variant\n" + "\n".join(lines)) from None
+    return Variant(name=directory.name, overlay=directory.resolve(), spec=spec)
+
+
+def load_catalog(root: Path = DEFAULT_CATALOG, only: list[str] | None = None) -> list[Variant]:
+    """Every variant under ``root`` (sorted by name), or just those named in ``only``."""
+    available = {p.parent.name: p.parent for p in sorted(root.glob(f"*/{SPEC_FILE}"))}
+    if only:
+        unknown = [name for name in only if name not in available]
+        if unknown:
+            raise CatalogError(
+                f"{root}: no variant named {', '.join(unknown)} (known: {', '.join(available) or 'none'})"
+            )
+        return [load_variant(available[name]) for name in only]
+    return [load_variant(directory) for directory in available.values()]

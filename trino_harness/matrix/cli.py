@@ -1,0 +1,116 @@
+"""``python -m trino_harness matrix``: prove every check can fail, and write the detection report.
+
+Exit codes: 0 the baseline was green and identical in every run and every variant was detected
+precisely; 1 otherwise (the report says which); 2 the matrix could not run (bad catalogue or
+scenario, no Docker, services that did not start); 130 interrupted. The stack is removed however
+the run ends.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import shlex
+import signal
+import uuid
+from pathlib import Path
+from typing import Any
+
+from trino_harness.matrix.catalog import DEFAULT_CATALOG, CatalogError, load_catalog
+from trino_harness.scenario.loader import DEFAULT_SCENARIO, ScenarioError, load_scenario
+
+EXIT_OK, EXIT_FAILED, EXIT_NOT_RUN, EXIT_INTERRUPTED = 0, 1, 2, 130
+REPORTS = Path(__file__).resolve().parents[2] / "reports" / "matrix"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO)
+    parser.add_argument("--catalog", type=Path, default=DEFAULT_CATALOG, help="directory of variants")
+    parser.add_argument("--variants", default=None, help="comma-separated variant names (default: all)")
+    parser.add_argument(
+        "--baseline-runs", type=int, default=3, help="baseline runs, compared for stability (default 3)"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=None, help="report directory (default: reports/matrix/<time>)"
+    )
+    parser.add_argument("--trino-version", default=None)
+    parser.add_argument("--trino-image", default=None)
+    parser.add_argument(
+        "--audit-timeout", type=float, default=5.0, help="seconds per audit event (default 5)"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=2, help="pytest-xdist workers per suites run (default 2)"
+    )
+    parser.add_argument(
+        "--pytest-args",
+        default="",
+        help='extra arguments for every suites run, e.g. "--deselect suites/test_tls.py::..."',
+    )
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def run(args: argparse.Namespace) -> int:
+    from trino_harness import docker_engine
+    from trino_harness.matrix.report import matrix_passed, write_reports
+    from trino_harness.matrix.runner import MatrixOptions, MatrixRunner
+    from trino_harness.progress import say
+    from trino_harness.stack.reference import StackStartError
+
+    try:
+        load_scenario(args.scenario)
+        variants = load_catalog(args.catalog, args.variants.split(",") if args.variants else None)
+    except (ScenarioError, CatalogError) as exc:
+        say(f"error: {exc}")
+        return EXIT_NOT_RUN
+    if not 1 <= args.baseline_runs <= 10:
+        say("error: --baseline-runs must be 1..10")
+        return EXIT_NOT_RUN
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    out_dir = (args.out or REPORTS / f"{stamp}-{uuid.uuid4().hex[:4]}").resolve()
+    options = MatrixOptions(
+        scenario_path=args.scenario.resolve(),
+        variants=variants,
+        out_dir=out_dir,
+        baseline_runs=args.baseline_runs,
+        trino_version=args.trino_version,
+        trino_image=args.trino_image,
+        audit_timeout_s=args.audit_timeout,
+        workers=args.workers,
+        pytest_args=shlex.split(args.pytest_args),
+    )
+    say(
+        f"matrix: baseline x{args.baseline_runs} and {len(variants)} variants, one coordinator start each; "
+        f"reports: {out_dir}"
+    )
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # CI cancelling gets Ctrl-C's cleanup
+    try:
+        result = MatrixRunner(options).run()
+    except KeyboardInterrupt:
+        say("matrix: interrupted; stack removed")
+        return EXIT_INTERRUPTED
+    except (StackStartError, docker_engine.DockerUnavailable) as exc:
+        say(f"error: {exc}")
+        return EXIT_NOT_RUN
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    json_path, md_path = write_reports(result, out_dir)
+    print(md_path.read_text(), end="")
+    print(f"reports: {md_path}  {json_path}  (per-run logs and JUnit XML under {out_dir / 'runs'})")
+    _link_latest(out_dir)
+    return EXIT_OK if matrix_passed(result) else EXIT_FAILED
+
+
+def _link_latest(out_dir: Path) -> None:
+    """``reports/matrix/latest`` points at the newest default-location report."""
+    if out_dir.parent != REPORTS.resolve():
+        return
+    latest = REPORTS / "latest"
+    try:
+        if latest.is_symlink():
+            latest.unlink()
+        latest.symlink_to(out_dir.name)
+    except OSError:
+        pass

@@ -1,4 +1,4 @@
-"""Command line: ``python -m trino_harness {build,compose,cleanup,load,matrix,compare}``."""
+"""Command line: ``python -m trino_harness {build,compose,cleanup,load,matrix,compare,report}``."""
 
 from __future__ import annotations
 
@@ -35,6 +35,11 @@ def main(argv: list[str] | None = None) -> int:
     from trino_harness.compare.cli import add_arguments as compare_arguments
 
     compare_arguments(sub.add_parser("compare", help="the same config at two Trino versions, check by check"))
+    from trino_harness.reporting.cli import add_arguments as report_arguments
+
+    report_arguments(
+        sub.add_parser("report", help="render the control summary; --allure builds the Allure report")
+    )
     args = parser.parse_args(argv)
     if args.command == "compare":
         from trino_harness.compare.cli import run as run_compare
@@ -48,6 +53,10 @@ def main(argv: list[str] | None = None) -> int:
         from trino_harness.load.cli import run as run_load
 
         return run_load(args)
+    if args.command == "report":
+        from trino_harness.reporting.cli import run as run_report
+
+        return run_report(args)
 
     from trino_harness import docker_engine
 

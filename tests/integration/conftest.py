@@ -65,3 +65,11 @@ def docker_engine_ready():
     from trino_harness.docker_engine import ensure_engine
 
     ensure_engine()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def controls_out_of_the_checkout(tmp_path_factory):
+    """Suite runs started from here write their control summary to a temp dir, not to reports/."""
+    from trino_harness.reporting.plugin import CONTROLS_DIR_ENV
+
+    os.environ[CONTROLS_DIR_ENV] = str(tmp_path_factory.mktemp("controls"))

@@ -150,6 +150,7 @@ class MatrixRunner:
             "--target-file", str(target_file),
             "--scenario", str(opts.scenario_path),
             "--junitxml", str(junit),
+            "--controls-dir", str(opts.out_dir / "runs" / label),  # not reports/: each run its own summary
             "--audit-timeout", str(opts.audit_timeout_s),
         ]  # fmt: skip
         if opts.workers > 1:

@@ -1,0 +1,82 @@
+"""The one-page control summary (kube-bench style): what each renderer shares, and writing the files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from trino_harness.reporting.controls import ERROR, FAIL, PASS, SKIP, Control, Run
+
+TITLE = "Trino security controls"
+SHORT = 240
+# What to do about a control that could not judge: nothing in the cluster is known to be wrong yet.
+ERROR_FIX = (
+    "the check could not reach a verdict: read the detail (stack start, reachability, an inconclusive "
+    "probe), fix the cause and run it again"
+)
+
+
+def evidence_line(control: Control) -> str:
+    """The evidence a table cell shows: observed facts for a pass, expected vs observed for a failure."""
+    if control.status == PASS:
+        observed = [e["observed"] for e in control.evidence]
+        return "; ".join(observed) if observed else "passed (no recorded verdict)"
+    if control.status == FAIL:
+        failed = next((e for e in control.evidence if not e["ok"]), None)
+        if failed:
+            return f"expected {failed['expected']}; observed {failed['observed']}"
+        return control.detail.splitlines()[0] if control.detail else "failed"
+    if control.status == ERROR:
+        return control.detail.splitlines()[0] if control.detail else "error"
+    return control.detail or "skipped"
+
+
+def shorten(text: str, limit: int = SHORT) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def failed_verdict(control: Control) -> dict[str, object] | None:
+    return next((e for e in control.evidence if not e["ok"]), None)
+
+
+def remediation_of(control: Control) -> str:
+    if control.status == ERROR:
+        return ERROR_FIX
+    return control.remediation or "see the evidence"
+
+
+def needs_remediation(control: Control) -> bool:
+    return control.status in (FAIL, ERROR)
+
+
+def headline(run: Run) -> str:
+    counts = run.counts()
+    parts = [f"{counts[s]} {s}" for s in (PASS, FAIL, ERROR, SKIP)]
+    return f"{len(run.controls)} controls: " + ", ".join(parts)
+
+
+def run_line(run: Run) -> str:
+    meta = run.meta
+    bits = [
+        f"scenario {meta.get('scenario', '?')}",
+        f"Trino {meta.get('trino_version', '?')}",
+        meta.get("trino_image") and f"image {meta['trino_image']}",
+        meta.get("config_overlay") and f"config overlay {meta['config_overlay']}",
+        meta.get("selection") and f"selection -m '{meta['selection']}'",
+        meta.get("harness_commit") and f"harness {meta['harness_commit']}",
+        meta.get("generated_at"),
+    ]
+    return " · ".join(str(b) for b in bits if b)
+
+
+def write_summary(run: Run, out: Path) -> list[Path]:
+    """Write ``controls.json`` (the source), ``controls.md`` and ``controls.html`` into ``out``."""
+    from trino_harness.reporting.summary_html import render_html
+    from trino_harness.reporting.summary_md import render_markdown
+
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / "controls.json", out / "controls.md", out / "controls.html"]
+    run.save(paths[0])
+    paths[1].write_text(render_markdown(run))
+    paths[2].write_text(render_html(run))
+    return paths

@@ -39,6 +39,7 @@ def test_answers_are_normalised_so_two_runs_of_one_version_compare_equal():
     assert normalise(one) == normalise(two)
     assert normalise("Cannot kill query 20261123_034001_00012_abcde") == "Cannot kill query <query-id>"
     assert normalise("HTTP 401") != normalise("HTTP 403")
+    assert normalise("rows=[['barrier c60dbcc628fb']]") == normalise("rows=[['barrier 1983cde68fde']]")
 
 
 def test_observations_are_kept_per_check_and_redacted():

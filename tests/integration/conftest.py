@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -35,15 +36,36 @@ class SuiteRun:
         return Path(match.group(1)) if match else None
 
 
-def run_suites(*args: str, env: dict[str, str] | None = None, timeout: float = 1500) -> SuiteRun:
-    """Run ``pytest suites/`` in a child process and return its exit code and combined output."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "suites/", "-p", "no:cacheprovider", *args],
+def run_child(
+    command: list[str], timeout: float, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Like ``subprocess.run(capture_output=True, text=True)``, but an interrupted or timed-out test
+    asks the child to stop (SIGTERM: the harness then removes its stack) instead of killing it at
+    once, which would leave the child's containers behind."""
+    with subprocess.Popen(
+        command,
         cwd=REPO,
         env={**os.environ, **(env or {})},
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=timeout,
+    ) as proc:
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except BaseException:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.communicate(timeout=120)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+            raise
+    return subprocess.CompletedProcess(command, proc.returncode, out, err)
+
+
+def run_suites(*args: str, env: dict[str, str] | None = None, timeout: float = 1500) -> SuiteRun:
+    """Run ``pytest suites/`` in a child process and return its exit code and combined output."""
+    proc = run_child(
+        [sys.executable, "-m", "pytest", "suites/", "-p", "no:cacheprovider", *args], timeout, env
     )
     return SuiteRun(proc.returncode, proc.stdout + proc.stderr)
 

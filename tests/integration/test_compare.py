@@ -4,25 +4,18 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import REPO, VARIANTS, harness_leftovers
+from .conftest import VARIANTS, harness_leftovers, run_child
 
 pytestmark = pytest.mark.integration
 
 
 def compare(*args: str) -> tuple[int, str]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "trino_harness", "compare", *args],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
+    proc = run_child([sys.executable, "-m", "trino_harness", "compare", *args], timeout=1800)
     return proc.returncode, proc.stdout + proc.stderr
 
 
@@ -41,9 +34,7 @@ def test_two_result_files_show_the_changed_answers(tmp_path: Path):
         args = ["-m", "authn", "-k", "ldap", f"--junitxml={out}.xml", "-p", "no:cacheprovider"]
         if overlay:
             args += ["--trino-config-overlay", str(overlay)]
-        subprocess.run(
-            [sys.executable, "-m", "pytest", "suites/", *args], cwd=REPO, capture_output=True, timeout=900
-        )
+        run_child([sys.executable, "-m", "pytest", "suites/", *args], timeout=900)
     code, output = compare("--results", f"{before}.xml", f"{after}.xml", "--out", str(tmp_path / "report"))
     report = json.loads((tmp_path / "report" / "compare.json").read_text())
     changed = {c["check"]: c["kind"] for c in report["changes"]}

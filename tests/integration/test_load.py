@@ -17,7 +17,7 @@ import yaml
 
 from trino_harness.load.ways import WAYS
 
-from .conftest import REPO, harness_leftovers
+from .conftest import REPO, harness_leftovers, run_child
 
 pytestmark = pytest.mark.integration
 
@@ -55,11 +55,8 @@ def test_short_load_run_records_every_way_writes_reports_and_a_breach_fails_the_
         },
     )
     out = tmp_path / "reports"
-    proc = subprocess.run(
+    proc = run_child(
         _load("--scenario", scenario, "--repeat", "1", "--warmup", "2", "--fidelity-time", "3", "--out", out),
-        cwd=REPO,
-        capture_output=True,
-        text=True,
         timeout=900,
     )
     output = proc.stdout + proc.stderr

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -13,20 +12,14 @@ import pytest
 
 from trino_harness.matrix.catalog import load_catalog
 
-from .conftest import REPO, harness_leftovers
+from .conftest import harness_leftovers, run_child
 
 pytestmark = pytest.mark.integration
 TLS_FLOOR = "suites/test_tls.py::test_tls_protocol_is_accepted_or_refused_as_declared"
 
 
 def run_matrix(*args: str, timeout: float = 3600) -> tuple[int, str]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "trino_harness", "matrix", *args],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    proc = run_child([sys.executable, "-m", "trino_harness", "matrix", *args], timeout)
     return proc.returncode, proc.stdout + proc.stderr
 
 

@@ -17,6 +17,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from trino_harness.latest import link_latest
 from trino_harness.scenario.loader import DEFAULT_SCENARIO, ScenarioError, load_scenario
 
 EXIT_OK, EXIT_BREACH, EXIT_UNMEASURED, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -138,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"reports: {paths['table']}  {paths['json']}  {paths['chart']}  (Locust CSV/HTML under {out_dir})"
         )
-        _link_latest(out_dir)
+        link_latest(REPORTS, out_dir)
         return EXIT_BREACH if summary["verdict"] == "fail" else EXIT_OK
     except KeyboardInterrupt:
         say("load: interrupted; stacks removed")
@@ -149,16 +150,3 @@ def run(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGTERM, previous)
         shutil.rmtree(private, ignore_errors=True)
-
-
-def _link_latest(out_dir: Path) -> None:
-    """``reports/load/latest`` points at the newest default-location report."""
-    if out_dir.parent != REPORTS.resolve():
-        return
-    latest = REPORTS / "latest"
-    try:
-        if latest.is_symlink():
-            latest.unlink()
-        latest.symlink_to(out_dir.name)
-    except OSError:
-        pass

@@ -16,6 +16,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from trino_harness.latest import link_latest
 from trino_harness.matrix.catalog import DEFAULT_CATALOG, CatalogError, load_catalog
 from trino_harness.scenario.loader import DEFAULT_SCENARIO, ScenarioError, load_scenario
 
@@ -99,18 +100,5 @@ def run(args: argparse.Namespace) -> int:
     json_path, md_path = write_reports(result, out_dir)
     print(md_path.read_text(), end="")
     print(f"reports: {md_path}  {json_path}  (per-run logs and JUnit XML under {out_dir / 'runs'})")
-    _link_latest(out_dir)
+    link_latest(REPORTS, out_dir)
     return EXIT_OK if matrix_passed(result) else EXIT_FAILED
-
-
-def _link_latest(out_dir: Path) -> None:
-    """``reports/matrix/latest`` points at the newest default-location report."""
-    if out_dir.parent != REPORTS.resolve():
-        return
-    latest = REPORTS / "latest"
-    try:
-        if latest.is_symlink():
-            latest.unlink()
-        latest.symlink_to(out_dir.name)
-    except OSError:
-        pass

@@ -38,16 +38,11 @@ def _write(directory: Path, issued: Issued) -> ClientCert:
 
 def _certificate(target, subject: str, case: str, directory: Path) -> ClientCert:
     if case == "valid":
-        return target.client_certs[subject]
+        return target.client_cert(subject)
     if case == "foreign-ca":
         return _write(directory, CertificateAuthority.create("Foreign CA").issue_client(subject))
-    if not target.client_ca_key_path:
-        pytest.skip(
-            "the target gives no client CA key: an expired certificate from the trusted CA cannot be made"
-        )
-    ca = CertificateAuthority.load(
-        Path(target.ca_path).read_bytes(), Path(target.client_ca_key_path).read_bytes()
-    )
+    ca_cert, ca_key = target.client_ca()
+    ca = CertificateAuthority.load(Path(ca_cert).read_bytes(), Path(ca_key).read_bytes())
     long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=30)
     return _write(directory, ca.issue_client(subject, days=1, not_before=long_ago))
 

@@ -31,7 +31,7 @@ def _unmapped_cert_with_wrong_password(target, scenario) -> tuple[Answer, str | 
     cert, pw = _row(scenario, "certificate", mapped=False), _row(scenario, "file")
     answer = submit(
         target,
-        cert=target.client_certs[cert.principal],
+        cert=target.client_cert(cert.principal),
         auth=(pw.principal, _password(target, pw) + "-wrong"),
     )
     return answer, None
@@ -41,7 +41,7 @@ def _mapped_cert_with_another_users_wrong_password(target, scenario) -> tuple[An
     cert = _row(scenario, "certificate")
     operator = scenario.operator
     answer = submit(
-        target, cert=target.client_certs[cert.principal], auth=(operator.principal, "not-the-password")
+        target, cert=target.client_cert(cert.principal), auth=(operator.principal, "not-the-password")
     )
     return answer, cert.user
 
@@ -98,7 +98,7 @@ def test_every_provider_logs_in_on_the_same_coordinator(target, scenario):
         elif row.provider == "jwt":
             answer = submit(target, headers={"Authorization": f"Bearer {mint_jwt(target, row.principal)}"})
         else:
-            answer = submit(target, cert=target.client_certs[row.principal])
+            answer = submit(target, cert=target.client_cert(row.principal))
         outcomes[row.provider] = (row, answer)
     if len(outcomes) < 2:
         pytest.skip("fewer than two providers have a mapped principal in expectations.authentication")

@@ -27,8 +27,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 def test_jwt_login(target, login_case):
-    if not target.jwt_private_key_path:
-        pytest.skip("the target has no JWT signing key: add one to the profile to mint tokens")
+    target.jwt_key()
     token = JWT_CASES[login_case.case](target, login_case.row.principal)
     judge(
         login_case,

@@ -37,9 +37,7 @@ def test_ldap_login(target, login_case):
 
 
 def test_ldap_connection_from_trino_is_encrypted(target):
-    if target.config_dir is None:
-        pytest.skip("the target exposes no coordinator config (config_dir): the LDAP URL cannot be read")
-    urls, findings = ldap_transport_findings(target.config_dir)
+    urls, findings = ldap_transport_findings(target.coordinator_config())
     if not urls:
         pytest.skip("no LDAP password authenticator configured")
     check(

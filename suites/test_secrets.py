@@ -16,11 +16,9 @@ pytestmark = pytest.mark.secrets
 
 
 def test_no_secret_is_written_literally_in_the_config(target):
-    if target.config_dir is None:
-        pytest.skip("the target exposes no coordinator config (config_dir): its files cannot be read")
-    read, findings = literal_secret_findings(target.config_dir)
+    read, findings = literal_secret_findings(target.coordinator_config())
     if not read:
-        pytest.skip(f"no properties files under {target.config_dir}")
+        pytest.skip(f"no properties files under {target.coordinator_config()}")
     check(
         not findings,
         what=f"secret-bearing properties in {read} properties files (catalogs, authenticators, listeners)",

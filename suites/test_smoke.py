@@ -20,11 +20,12 @@ pytestmark = pytest.mark.smoke
 
 def test_server_reports_the_pinned_version(target, scenario):
     info = httpx.get(f"{target.url}/v1/info", verify=tls_context(target.ca_path), timeout=10).json()
+    expected_version = target.version()
     version = str(info.get("nodeVersion", {}).get("version"))
     check(
-        version == target.expected_version,
+        version == expected_version,
         what="GET /v1/info nodeVersion",
-        expected=target.expected_version,
+        expected=expected_version,
         observed=version,
         fix="run the image built for the expected release (--trino-version / --trino-image)",
     )
@@ -33,9 +34,9 @@ def test_server_reports_the_pinned_version(target, scenario):
     cur.execute("SELECT DISTINCT node_version FROM system.runtime.nodes")
     versions = sorted(row[0] for row in cur.fetchall())
     check(
-        versions == [target.expected_version],
+        versions == [expected_version],
         what="system.runtime.nodes node_version",
-        expected=[target.expected_version],
+        expected=[expected_version],
         observed=versions,
         fix="every node must run the same, expected release",
     )

@@ -96,8 +96,7 @@ def _refused(answer: Answer) -> bool:
 
 
 def _cleartext_check(target, attempt: str, answer: Answer, accepted_as: str | None = None) -> None:
-    if target.http_port is None:
-        pytest.skip("the target declares no plain-HTTP port: add http_port to the profile to probe it")
+    target.plain_http_port()
     if answer.transport is not None:
         # A silent port only counts as refusal when the same host answers over HTTPS right now.
         https = submit(target, "SELECT 1")
@@ -116,11 +115,8 @@ def _cleartext_check(target, attempt: str, answer: Answer, accepted_as: str | No
 
 def _password_principal(scenario, target):
     for row in scenario.expectations.authentication:
-        if (
-            row.provider in ("file", "ldap")
-            and row.user
-            and f"{row.provider}:{row.principal}" in target.passwords
-        ):
+        if row.provider in ("file", "ldap") and row.user:
+            target.password(row.provider, row.principal)  # the target must hold it (else: skip, what to add)
             return row
     pytest.skip("no password principal in expectations.authentication to try over cleartext")
 
@@ -148,8 +144,9 @@ def test_jwt_is_refused_over_cleartext(target, scenario):
     from trino_harness.clients import mint_jwt
 
     row = next((r for r in scenario.expectations.authentication if r.provider == "jwt" and r.user), None)
-    if row is None or not target.jwt_private_key_path:
-        pytest.skip("no JWT principal in expectations.authentication (or no signing key) to try")
+    if row is None:
+        pytest.skip("no JWT principal in expectations.authentication to try")
+    target.jwt_key()
     answer = submit(
         target, headers={"Authorization": f"Bearer {mint_jwt(target, row.principal)}"}, plain_http=True
     )
@@ -162,8 +159,7 @@ def test_web_ui_session_cookie_is_refused_over_cleartext(target, scenario):
     over_https = ui_api(target, "/ui/api/stats", cookies)
     if over_https.status != 200:
         pytest.fail(f"the Web UI session cookie is not honoured even over HTTPS ({over_https}); cannot judge")
-    if target.http_port is None:
-        pytest.skip("the target declares no plain-HTTP port: add http_port to the profile to probe it")
+    target.plain_http_port()
     answer = ui_api(target, "/ui/api/stats", cookies, plain_http=True)
     if answer.status in (302, 303):
         answer = Answer(status=401, body=f"redirected to {answer.headers.get('location')}")

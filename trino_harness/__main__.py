@@ -1,4 +1,4 @@
-"""Command line: ``python -m trino_harness {build,compose,cleanup,load,matrix,compare,report}``."""
+"""Command line: ``python -m trino_harness {build,compose,cleanup,load,matrix,compare,report,serve}``."""
 
 from __future__ import annotations
 
@@ -40,7 +40,18 @@ def main(argv: list[str] | None = None) -> int:
     report_arguments(
         sub.add_parser("report", help="render the control summary; --allure builds the Allure report")
     )
+    from trino_harness.profile.serve import add_arguments as serve_arguments
+
+    serve_arguments(
+        sub.add_parser(
+            "serve", help="run a reference stack and write a --target profile for it, until stopped"
+        )
+    )
     args = parser.parse_args(argv)
+    if args.command == "serve":
+        from trino_harness.profile.serve import run as run_serve
+
+        return run_serve(args)
     if args.command == "compare":
         from trino_harness.compare.cli import run as run_compare
 

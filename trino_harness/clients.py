@@ -36,8 +36,7 @@ def tls_context(ca_path: str) -> ssl.SSLContext:
 
 def mint_jwt(target: Target, subject: str, lifetime_s: int = 300, **overrides: Any) -> str:
     """An RS256 token from the target's signing key with its issuer and audience; ``overrides`` win."""
-    if not target.jwt_private_key_path:
-        raise LookupError("the target has no JWT signing key")
+    key = Path(target.jwt_key()).read_bytes()
     now = int(time.time())
     claims: dict[str, Any] = {
         "sub": subject,
@@ -47,7 +46,6 @@ def mint_jwt(target: Target, subject: str, lifetime_s: int = 300, **overrides: A
         "exp": now + lifetime_s,
     }
     claims.update(overrides)
-    key = Path(target.jwt_private_key_path).read_bytes()
     return register_secret(jwt.encode(claims, key, algorithm="RS256"))
 
 
@@ -57,7 +55,7 @@ def authentication(target: Target, who: Principal) -> Authentication:
         return BasicAuthentication(who.principal, target.password(who.provider, who.principal))
     if who.provider == "jwt":
         return JWTAuthentication(mint_jwt(target, who.principal))
-    cert = target.client_certs[who.principal]
+    cert = target.client_cert(who.principal)
     return CertificateAuthentication(cert.cert_path, cert.key_path)
 
 

@@ -40,7 +40,7 @@ def _claims(target: Target, subject: str) -> dict[str, Any]:
 
 
 def _public_pem(target: Target) -> bytes:
-    key = serialization.load_pem_private_key(Path(target.jwt_private_key_path or "").read_bytes(), None)
+    key = serialization.load_pem_private_key(Path(target.jwt_key()).read_bytes(), None)
     return key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
@@ -69,7 +69,7 @@ def foreign_key(target: Target, subject: str) -> str:
 def without_principal(target: Target, subject: str) -> str:
     claims = _claims(target, subject)
     del claims["sub"]
-    key = Path(target.jwt_private_key_path or "").read_bytes()
+    key = Path(target.jwt_key()).read_bytes()
     return register_secret(jwt.encode(claims, key, algorithm="RS256"))
 
 

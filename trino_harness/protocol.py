@@ -90,9 +90,7 @@ def submit(
 ) -> Answer:
     """POST ``sql`` and follow ``nextUri``; a transport failure becomes ``Answer.transport``."""
     if plain_http:
-        if target.http_port is None:
-            raise LookupError("the target declares no plain-HTTP port")
-        base, verify = f"http://{target.host}:{target.http_port}", False
+        base, verify = f"http://{target.host}:{target.plain_http_port()}", False
     else:
         base, verify = target.url, client_context(target, cert)
     request_headers = {"X-Trino-Source": "trino-harness", **(headers or {})}
@@ -162,7 +160,7 @@ def web_ui_cookie(target: Target, login: str, password: str) -> dict[str, str]:
 
 def ui_api(target: Target, path: str, cookies: dict[str, str], plain_http: bool = False) -> Answer:
     """GET a Web UI API path with a session cookie; the answer's ``status`` says if it was honoured."""
-    base = f"http://{target.host}:{target.http_port}" if plain_http else target.url
+    base = f"http://{target.host}:{target.plain_http_port()}" if plain_http else target.url
     verify: ssl.SSLContext | bool = False if plain_http else client_context(target)
     try:
         with httpx.Client(verify=verify, trust_env=False, timeout=30, cookies=cookies) as http:

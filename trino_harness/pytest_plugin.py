@@ -53,6 +53,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="directory whose files replace or add to the rendered /etc/trino",
     )
     group.addoption(
+        "--target",
+        default=None,
+        metavar="PROFILE",
+        help="run against an existing cluster described by this profile YAML (no Docker; "
+        "see README 'Remote clusters')",
+    )
+    group.addoption(
         "--target-file",
         default=None,
         help="a target description the harness wrote for a stack it is running (the matrix does): "
@@ -97,9 +104,32 @@ def _teardown(config: pytest.Config) -> None:
         say(f"reference stack {config.stash[_id_key]} removed ({removed} containers/networks)")
 
 
+STACK_OPTIONS = ("--trino-version", "--trino-image", "--trino-config-overlay", "--target-file")
+
+
+def _check_profile(config: pytest.Config) -> None:
+    """Refuse a bad ``--target`` profile before any check runs: field, problem and fix."""
+    from trino_harness.profile.loader import ProfileError, target_from_profile
+
+    clashing = [name for name in STACK_OPTIONS if config.getoption(name)]
+    if config.getoption("--scenario") != str(DEFAULT_SCENARIO):
+        clashing.append("--scenario")
+    if clashing:
+        raise pytest.UsageError(
+            f"--target runs against an existing cluster: drop {', '.join(clashing)} "
+            "(the profile names its scenario; the cluster's version and config are its own)"
+        )
+    try:
+        target_from_profile(config.getoption("--target"))
+    except ProfileError as exc:
+        raise pytest.UsageError(redact(str(exc))) from None
+
+
 def pytest_configure(config: pytest.Config) -> None:
     if _is_worker(config):
         return
+    if config.getoption("--target"):
+        _check_profile(config)
     config.stash[_id_key] = uuid.uuid4().hex[:10]
     config.stash[_root_key] = Path(tempfile.mkdtemp(prefix=f"trino-harness-{config.stash[_id_key]}-"))
     atexit.register(_teardown, config)
@@ -142,9 +172,22 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 _scenarios: dict[str, Scenario] = {}
 
 
+def scenario_path_of(config: pytest.Config) -> Path:
+    """``--scenario``, or the scenario the ``--target`` profile names."""
+    profile = config.getoption("--target")
+    if profile:
+        from trino_harness.profile.loader import ProfileError, load_profile
+
+        try:
+            return (Path(profile).resolve().parent / load_profile(profile).scenario).resolve()
+        except ProfileError as exc:
+            raise pytest.UsageError(redact(str(exc))) from None
+    return Path(config.getoption("--scenario")).resolve()
+
+
 def scenario_of(config: pytest.Config) -> Scenario:
-    """The scenario named by ``--scenario``, loaded once per process (no Docker needed)."""
-    path = str(Path(config.getoption("--scenario")).resolve())
+    """The run's scenario, loaded once per process (no Docker needed)."""
+    path = str(scenario_path_of(config))
     if path not in _scenarios:
         _scenarios[path] = load_scenario(path)
     return _scenarios[path]
@@ -187,7 +230,13 @@ def _start_stack(config: pytest.Config, root: Path) -> Target:
 
 @pytest.fixture(scope="session")
 def target(pytestconfig: pytest.Config) -> Target:
-    """The running reference stack (started once per run, shared by xdist workers)."""
+    """The cluster under test: a remote profile's, or the reference stack (started once per run,
+    shared by xdist workers)."""
+    profile = pytestconfig.getoption("--target")
+    if profile:
+        from trino_harness.profile.loader import target_from_profile
+
+        return target_from_profile(profile)
     given = pytestconfig.getoption("--target-file")
     if given:
         return Target.load(Path(given))
@@ -228,19 +277,15 @@ def tls_scan(target: Target, pytestconfig: pytest.Config) -> Any:
 def audit_reader(target: Target) -> Any:
     from trino_harness.audit.reader import HarnessAuditReader
 
-    if target.audit is None:
-        pytest.skip("the target has no audit source: add an audit database to the profile")
-    return HarnessAuditReader(target.audit)
+    return HarnessAuditReader(target.audit_database())
 
 
 @pytest.fixture(scope="session")
 def request_log(target: Target) -> Any:
     """The coordinator's HTTP request log, where failed logins are recorded (they make no query event)."""
-    from trino_harness.audit.request_log import ContainerRequestLog
+    from trino_harness.audit.request_log import reader_for
 
-    if target.request_log is None:
-        pytest.skip("the target names no HTTP request log: add its location to the profile")
-    return ContainerRequestLog(target.request_log)
+    return reader_for(target.request_log_source())
 
 
 @pytest.fixture(scope="session")
@@ -260,18 +305,36 @@ def measure(pytestconfig: pytest.Config) -> Iterator[Any]:
     yield record
 
 
-# -- reporting ------------------------------------------------------------------------------
-@pytest.hookimpl(hookwrapper=True)
+# -- what a target lacks ----------------------------------------------------------------------
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    """A fixture that needs what the target lacks skips the check, saying what to add."""
+    from trino_harness.capabilities import MissingCapability
+
+    try:
+        return (yield)
+    except MissingCapability as exc:
+        pytest.skip(str(exc))
+
+
+@pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
-    """Keep what the server answered during the check (normalised) as a JUnit property."""
+    """Keep what the server answered during the check (normalised) as a JUnit property; a check
+    that needs what the target lacks skips, saying what to add (it never passes)."""
+    from trino_harness.capabilities import MissingCapability
     from trino_harness.observations import PROPERTY, collecting
 
     with collecting() as lines:
-        yield
-    if lines:
-        item.user_properties.append((PROPERTY, " | ".join(lines)))
+        try:
+            return (yield)
+        except MissingCapability as exc:
+            pytest.skip(str(exc))
+        finally:
+            if lines:
+                item.user_properties.append((PROPERTY, " | ".join(lines)))
 
 
+# -- reporting ------------------------------------------------------------------------------
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Iterator[None]:
     """Scrub generated secrets, private keys and tokens from every failure and captured output."""

@@ -12,6 +12,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from trino_harness.capabilities import MissingCapability
 from trino_harness.redaction import register_secret
 
 
@@ -34,9 +35,10 @@ class AuditDatabase:
 
 @dataclass(frozen=True)
 class RequestLogSource:
-    """Where the coordinator's HTTP request log is: a file inside a container the harness may exec in."""
+    """Where the coordinator's HTTP request log is: a file inside a container the harness may exec
+    in, or (``container`` None) a local file, e.g. where a remote cluster's logs are shipped."""
 
-    container: str
+    container: str | None
     path: str
 
 
@@ -45,7 +47,7 @@ class Target:
     host: str
     port: int
     ca_path: str
-    expected_version: str
+    expected_version: str | None
     scenario_path: str
     passwords: dict[str, str] = field(default_factory=dict)  # "file:alice@harness.test" -> password
     client_certs: dict[str, ClientCert] = field(default_factory=dict)  # subject -> files
@@ -62,13 +64,79 @@ class Target:
     config_dir: str | None = None
     # The key of the CA that issues client certificates, to make broken ones (expired, ...).
     client_ca_key_path: str | None = None
+    # That CA's certificate, when it is not the CA that signed the coordinator's certificate.
+    client_ca_cert_path: str | None = None
 
     @property
     def url(self) -> str:
         return f"https://{self.host}:{self.port}"
 
+    # -- what checks need; each raises MissingCapability naming the profile field to add ----------
     def password(self, provider: str, login: str) -> str:
-        return self.passwords[f"{provider}:{login}"]
+        try:
+            return self.passwords[f"{provider}:{login}"]
+        except KeyError:
+            raise MissingCapability(
+                f"password for the {provider} login '{login}'",
+                f"identities.passwords: {{provider: {provider}, login: '{login}', password_env: <VARIABLE>}}",
+            ) from None
+
+    def client_cert(self, subject: str) -> ClientCert:
+        try:
+            return self.client_certs[subject]
+        except KeyError:
+            raise MissingCapability(
+                f"client certificate for '{subject}'",
+                f"identities.client_certificates: {{subject: '{subject}', cert: <file>, key: <file>}}",
+            ) from None
+
+    def jwt_key(self) -> str:
+        """Path of the key that signs test tokens the coordinator must accept."""
+        if not self.jwt_private_key_path:
+            raise MissingCapability("JWT signing key", "identities.jwt.private_key (a PEM file)")
+        return self.jwt_private_key_path
+
+    def client_ca(self) -> tuple[str, str]:
+        """(certificate, key) of the CA the coordinator trusts for client certificates."""
+        if not self.client_ca_key_path:
+            raise MissingCapability(
+                "client CA key (needed to make an expired certificate the coordinator would otherwise trust)",
+                "identities.client_ca: {cert: <file>, key: <file>}",
+            )
+        return self.client_ca_cert_path or self.ca_path, self.client_ca_key_path
+
+    def plain_http_port(self) -> int:
+        if self.http_port is None:
+            raise MissingCapability(
+                "plain-HTTP port to probe", "coordinator.plain_http_port (the port HTTP would use, e.g. 8080)"
+            )
+        return self.http_port
+
+    def coordinator_config(self) -> str:
+        if self.config_dir is None:
+            raise MissingCapability(
+                "copy of the coordinator's configuration",
+                "coordinator.config_dir (a local copy of the coordinator's etc/ directory)",
+            )
+        return self.config_dir
+
+    def version(self) -> str:
+        if self.expected_version is None:
+            raise MissingCapability("expected Trino version", "coordinator.expected_version")
+        return self.expected_version
+
+    def audit_database(self) -> AuditDatabase:
+        if self.audit is None:
+            raise MissingCapability("audit source", "audit: {flavour: harness, dsn_env: <VARIABLE>}")
+        return self.audit
+
+    def request_log_source(self) -> RequestLogSource:
+        if self.request_log is None:
+            raise MissingCapability(
+                "HTTP request log (where failed logins are recorded)",
+                "request_log: {file: <local copy of http-request.log>}",
+            )
+        return self.request_log
 
     def save(self, path: Path) -> None:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

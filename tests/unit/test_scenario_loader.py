@@ -74,7 +74,7 @@ def test_audit_row_names_an_error_exactly_when_it_failed(tmp_path):
     path = _write_variant(tmp_path, lambda d: d["expectations"]["audit"][0].update(error="PERMISSION_DENIED"))
     with pytest.raises(ScenarioError) as err:
         load_scenario(path)
-    assert "expectations.audit.0: " in str(err.value) and "exactly when state is FAILED" in str(err.value)
+    assert "expectations.audit[0]: " in str(err.value) and "exactly when state is FAILED" in str(err.value)
 
 
 def test_group_and_visibility_rows_must_name_declared_users(tmp_path):

@@ -70,25 +70,47 @@ class ContainerRequestLog:
     """
 
     def __init__(self, source: RequestLogSource) -> None:
+        assert source.container is not None
         self._source = source
+        self._container: str = source.container
 
     def entries(self, agent: str) -> list[RequestLogEntry]:
         client = docker.from_env(timeout=30)
         try:
-            container = client.containers.get(self._source.container)
+            container = client.containers.get(self._container)
             code, output = container.exec_run(["grep", "-F", "-e", agent, "--", self._source.path])
         except DockerException as exc:
-            raise RequestLogUnavailable(f"{self._source.container}: {exc}") from exc
+            raise RequestLogUnavailable(f"{self._container}: {exc}") from exc
         finally:
             client.close()
         if code == 1:  # grep: no line matched
             return []
         if code != 0:
             raise RequestLogUnavailable(
-                f"{self._source.container}:{self._source.path}: {output.decode(errors='replace').strip()}"
+                f"{self._container}:{self._source.path}: {output.decode(errors='replace').strip()}"
             )
         parsed = (parse_line(line) for line in output.decode(errors="replace").splitlines())
         return [entry for entry in parsed if entry is not None and entry.agent == agent]
+
+
+class FileRequestLog:
+    """A local copy of the request log (a remote cluster's shipped or mounted log file)."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+
+    def entries(self, agent: str) -> list[RequestLogEntry]:
+        try:
+            with open(self._path, encoding="utf-8", errors="replace") as fh:
+                parsed = (parse_line(line) for line in fh if agent in line)
+                return [entry for entry in parsed if entry is not None and entry.agent == agent]
+        except OSError as exc:
+            raise RequestLogUnavailable(f"{self._path}: {exc}") from exc
+
+
+def reader_for(source: RequestLogSource) -> RequestLogReader:
+    """The reader for where the target says its request log is."""
+    return FileRequestLog(source.path) if source.container is None else ContainerRequestLog(source)
 
 
 def wait_for_entries(

@@ -13,10 +13,10 @@ import re
 from functools import cached_property
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from trino_harness.scenario.loader import DEFAULT_SCENARIO
+from trino_harness.yaml_model import load_yaml_model
 
 DEFAULT_CATALOG = DEFAULT_SCENARIO.parent / "variants"
 SPEC_FILE = "variant.yaml"
@@ -68,18 +68,7 @@ class Variant(BaseModel):
 
 
 def load_variant(directory: Path) -> Variant:
-    path = directory / SPEC_FILE
-    try:
-        data = yaml.safe_load(path.read_text())
-    except OSError as exc:
-        raise CatalogError(f"{path}: cannot read: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        raise CatalogError(f"{path}: not valid YAML: {exc}") from exc
-    try:
-        spec = VariantSpec.model_validate(data)
-    except ValidationError as exc:
-        lines = [f"{path}: {'.'.join(map(str, e['loc'])) or '(top level)'}: {e['msg']}" for e in exc.errors()]
-        raise CatalogError("invalid variant\n" + "\n".join(lines)) from None
+    spec = load_yaml_model(directory / SPEC_FILE, VariantSpec, "variant", CatalogError)
     return Variant(name=directory.name, overlay=directory.resolve(), spec=spec)
 
 

@@ -239,9 +239,9 @@ class _Collector:
 
 
 def _meta(config: pytest.Config, exitstatus: int) -> dict[str, Any]:
-    from trino_harness.pytest_plugin import scenario_of
+    from trino_harness.pytest_plugin import scenario_of, scenario_path_of
 
-    scenario_path = Path(config.getoption("--scenario"))
+    scenario_path = scenario_path_of(config)
     try:
         version = config.getoption("--trino-version") or scenario_of(config).trino.version
     except Exception:  # a broken scenario already failed the run; the summary still gets written
@@ -252,6 +252,7 @@ def _meta(config: pytest.Config, exitstatus: int) -> dict[str, Any]:
         "trino_version": str(version),
         "trino_image": config.getoption("--trino-image") or "",
         "config_overlay": config.getoption("--trino-config-overlay") or "",
+        "target_profile": config.getoption("--target") or "",
         "selection": config.option.markexpr or "",
         "harness_commit": _commit(config.rootpath),
         "python": sys.version.split()[0],

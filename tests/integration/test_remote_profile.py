@@ -1,0 +1,154 @@
+"""The remote path end to end: ``serve`` runs a real reference stack and writes a profile; the
+suites reach it only through ``--target PROFILE`` (no stack of their own), as they would a
+staging cluster. Checks go red through that path, and what a profile lacks is skipped with a
+reason that says what to add."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from trino_harness.profile.serve import READY_FILE
+from trino_harness.profile.writer import ENV_FILE, PROFILE_FILE, read_env_file
+from trino_harness.redaction import register_secret
+
+from .conftest import REPO, harness_leftovers, run_suites
+
+START_TIMEOUT_S = 420
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory) -> Iterator[tuple[Path, dict[str, str]]]:
+    """A served reference stack: (profile directory, the variables of its profile.env)."""
+    out = tmp_path_factory.mktemp("served") / "profile"
+    log = out.parent / "serve.log"
+    with open(log, "w") as sink:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "trino_harness",
+                "serve",
+                "--profile-out",
+                str(out),
+                "--max-minutes",
+                "30",
+            ],
+            cwd=REPO,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not (out / READY_FILE).exists():
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"serve did not get ready (exit {proc.poll()}):\n{log.read_text()[-4000:]}")
+            time.sleep(1)
+        env = read_env_file(out / ENV_FILE)
+        for value in env.values():  # a failing test's report must not print them either
+            register_secret(value)
+        yield out, env
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    assert proc.returncode == 0, log.read_text()[-4000:]
+    assert not (out / ENV_FILE).exists() and not list(out.rglob("*.key")), "secret files outlived the stack"
+    assert not [name for name in harness_leftovers() if "serve" in name]
+
+
+def _variant(served: tuple[Path, dict[str, str]], name: str, edit) -> Path:
+    """A copy of the served profile, changed by ``edit`` (a function of the parsed YAML)."""
+    out, _ = served
+    data = yaml.safe_load((out / PROFILE_FILE).read_text())
+    edit(data)
+    path = out / name
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+def test_suites_pass_through_the_profile_and_start_nothing(served):
+    out, env = served
+    before = set(harness_leftovers())
+    run = run_suites("--target", str(out / PROFILE_FILE), "-n", "2", env=env, timeout=900)
+    assert run.returncode == 0, run.output[-6000:]
+    assert re.search(r"\d+ passed", run.output), run.output[-3000:]
+    assert not re.search(r"\d+ (skipped|failed)", run.output), run.output[-3000:]
+    assert set(harness_leftovers()) == before, "a --target run must not start or remove containers"
+    for secret in env.values():
+        assert secret not in run.output
+
+
+def test_checks_go_red_through_the_profile(served):
+    """A wrong secret in the environment and an expectation the cluster does not meet both fail."""
+    out, env = served
+    bob = next(k for k in env if k.endswith("_LDAP_BOB"))
+    run = run_suites(
+        "--target", str(out / PROFILE_FILE), "-k", "test_ldap_login and bob-valid", env={**env, bob: "wrong"}
+    )
+    assert run.returncode == 1 and run.failed == ["test_authn_ldap.py::test_ldap_login[bob-valid-accepted]"]
+
+    def expect_carol_accepted(data: dict) -> None:
+        scenario_path = out / "scenario-expecting-carol.yaml"
+        scenario = yaml.safe_load((out / data["scenario"]).read_text())
+        for row in scenario["expectations"]["authentication"]:
+            if row["principal"] == "carol":
+                row["user"] = "carol"
+        scenario_path.write_text(yaml.safe_dump(scenario))
+        data["scenario"] = scenario_path.name
+
+    wrong = _variant(served, "expects-carol.yaml", expect_carol_accepted)
+    run = run_suites("--target", str(wrong), "-k", "test_ldap_login and carol-valid", "-rA", env=env)
+    assert run.returncode == 1, run.output[-3000:]
+    assert run.failed == ["test_authn_ldap.py::test_ldap_login[carol-valid-accepted]"], run.output[-3000:]
+    assert "carol" in run.output and "401" in run.output
+
+
+def test_profile_without_audit_skips_the_audit_checks_and_says_what_to_add(served):
+    _, env = served
+
+    def drop_audit(data: dict) -> None:
+        data["audit"] = {"flavour": "none"}
+        data.pop("request_log", None)
+
+    profile = _variant(served, "no-audit.yaml", drop_audit)
+    run = run_suites("--target", str(profile), "-m", "audit", "-rs", env=env)
+    assert run.returncode == 0, run.output[-3000:]
+    assert re.search(r"\d+ skipped", run.output) and not re.search(r"\d+ (passed|failed)", run.output)
+    reasons = re.findall(r"^SKIPPED \[\d+\] [^:]+:\d+: (.*)$", run.output, re.M)
+    assert reasons and all(r.endswith("to the profile") for r in reasons), reasons
+    assert any("add audit: {flavour: harness, dsn_env:" in r for r in reasons)
+
+
+def test_invalid_profile_stops_before_any_check_naming_field_and_fix(served, tmp_path):
+    out, env = served
+
+    def literal_password(data: dict) -> None:
+        data["identities"]["passwords"][0]["password"] = "hunter2-literal"
+
+    profile = _variant(served, "literal.yaml", literal_password)
+    run = run_suites("--target", str(profile), env=env)
+    assert run.returncode == 4, run.output[-3000:]  # pytest's usage error: nothing ran
+    assert f"{profile}: identities.passwords[0].password: a secret written in the profile" in run.output
+    assert "hunter2-literal" not in run.output
+    run = run_suites("--target", str(out / PROFILE_FILE), "--trino-version", "470", env=env)
+    assert run.returncode == 4 and "drop --trino-version" in run.output
+    unset = {k: v for k, v in env.items() if "AUDIT" not in k}
+    run = run_suites("--target", str(out / PROFILE_FILE), env={**unset}, timeout=120)
+    # env= adds to os.environ; the audit DSN variable is only in `env`, so it is unset here
+    assert (
+        run.returncode == 4
+        and "audit.dsn_env: environment variable TRINO_HARNESS_AUDIT_DSN is not set" in (run.output)
+    ), run.output[-2000:]
+    assert os.environ.get("TRINO_HARNESS_AUDIT_DSN") is None

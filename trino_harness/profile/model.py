@@ -1,0 +1,150 @@
+"""The typed profile of an existing cluster: where it is, how to log in, where its audit lands.
+
+Secrets never live in the file: passwords and database DSNs are names of environment variables,
+keys are files. A profile that writes a secret literally is refused with the field and the fix,
+before anything is sent anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+SECRET_KEYS = {"password", "passphrase", "secret", "token", "client_secret", "dsn", "private_key_pem"}
+PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def literal_secrets(data: Any, where: str = "") -> list[str]:
+    """Fields that hold a secret literally (recursively), as ``field.path: fix``."""
+    found: list[str] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            path = f"{where}.{key}" if where else str(key)
+            if str(key).lower() in SECRET_KEYS and isinstance(value, (str, int)):
+                found.append(
+                    f"{path}: a secret written in the profile; put it in an environment variable and "
+                    f"write {key}_env: <VARIABLE> instead"
+                )
+            else:
+                found += literal_secrets(value, path)
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            found += literal_secrets(value, f"{where}[{i}]")
+    elif isinstance(data, str) and PRIVATE_KEY.search(data):
+        found.append(
+            f"{where}: a private key written in the profile; write it to a 0600 file and name the file"
+        )
+    return found
+
+
+class Coordinator(Strict):
+    url: str = Field(pattern=r"^https://[^/\s]+$", description="https://host:port of the coordinator")
+    ca_bundle: str = Field(description="PEM file that verifies the coordinator's certificate")
+    expected_version: str | None = Field(None, pattern=r"^[0-9]{3}(-e(\.[0-9]+)?)?$")
+    plain_http_port: int | None = Field(
+        None,
+        ge=1,
+        le=65535,
+        description="port plain HTTP would use; checks prove nothing serves it",
+    )
+    config_dir: str | None = Field(None, description="local copy of the coordinator's etc/ for static lints")
+
+
+class PasswordIdentity(Strict):
+    provider: Literal["file", "ldap"]
+    login: str = Field(min_length=1)
+    password_env: str = Field(pattern=ENV_NAME)
+
+
+class CertificateIdentity(Strict):
+    subject: str = Field(description="RFC 4514 subject, as listed under the scenario's certificates")
+    cert: str
+    key: str
+
+
+class ClientCa(Strict):
+    cert: str
+    key: str
+
+
+class JwtIdentity(Strict):
+    private_key: str = Field(description="PEM file with the key whose public half the coordinator trusts")
+
+
+class Identities(Strict):
+    passwords: tuple[PasswordIdentity, ...] = ()
+    client_certificates: tuple[CertificateIdentity, ...] = ()
+    client_ca: ClientCa | None = None
+    jwt: JwtIdentity | None = None
+
+    @model_validator(mode="after")
+    def _unique(self) -> Identities:
+        seen: set[tuple[str, str]] = set()
+        for i, entry in enumerate(self.passwords):
+            if (entry.provider, entry.login) in seen:
+                raise ValueError(f"passwords[{i}]: {entry.provider} login '{entry.login}' is listed twice")
+            seen.add((entry.provider, entry.login))
+        return self
+
+
+class Audit(Strict):
+    flavour: Literal["harness", "starburst-event-logger", "none"]
+    dsn_env: str | None = Field(
+        None, pattern=ENV_NAME, description="variable holding a libpq DSN or URI (with the password)"
+    )
+    sslrootcert: str | None = Field(None, description="CA file for the database's certificate")
+
+    @model_validator(mode="after")
+    def _usable(self) -> Audit:
+        if self.flavour == "starburst-event-logger":
+            # Honest refusal: the public Starburst docs name the completed_queries table but not the
+            # columns the audit checks need (effective user, original user, state, error name).
+            raise ValueError(
+                "flavour starburst-event-logger is not supported yet: Starburst's public documentation "
+                "does not list the completed_queries columns the audit checks read (user, original "
+                "user, state, error); "
+                "route Trino's HTTP event listener to the harness collector and use flavour: harness, or "
+                "flavour: none to skip the audit checks"
+            )
+        if self.flavour == "harness" and not self.dsn_env:
+            raise ValueError("flavour harness needs dsn_env: the variable holding the audit database DSN")
+        return self
+
+
+class RequestLog(Strict):
+    file: str | None = Field(None, description="local copy of the coordinator's http-request.log")
+    container: str | None = Field(None, description="Docker container of a local coordinator")
+    path: str = "/data/trino/var/log/http-request.log"
+
+    @model_validator(mode="after")
+    def _one(self) -> RequestLog:
+        if (self.file is None) == (self.container is None):
+            raise ValueError(
+                "name exactly one of file (a local copy) or container (a local Docker coordinator)"
+            )
+        return self
+
+
+class Profile(Strict):
+    """An existing cluster and the scenario (same schema as scenarios/baseline.yaml) it must satisfy."""
+
+    name: str = Field(min_length=1)
+    scenario: str = Field(description="scenario file with the users, rules and expectation tables")
+    coordinator: Coordinator
+    identities: Identities = Identities()
+    audit: Audit = Audit(flavour="none")
+    request_log: RequestLog | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _printable(cls, value: str) -> str:
+        if not value.isprintable():
+            raise ValueError("must be printable")
+        return value

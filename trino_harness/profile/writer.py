@@ -1,0 +1,124 @@
+"""Write a profile (and the files and variables it names) for a running Target.
+
+``serve`` uses it so the remote path can be proven against a real coordinator: the suites read
+the profile exactly as they would a staging cluster's. The profile itself holds no secret;
+the values go to ``profile.env`` (0600), keys to 0600 files beside it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+from psycopg.conninfo import make_conninfo
+
+from trino_harness.render.files import SECRET_MODE
+from trino_harness.target import Target
+
+PROFILE_FILE = "profile.yaml"
+ENV_FILE = "profile.env"
+ENV_PREFIX = "TRINO_HARNESS_"
+
+
+def env_name(*parts: str) -> str:
+    """``TRINO_HARNESS_PW_FILE_ALICE_HARNESS_TEST`` from ``("PW", "file", "alice@harness.test")``."""
+    return ENV_PREFIX + "_".join(re.sub(r"[^A-Za-z0-9]+", "_", p).strip("_").upper() for p in parts)
+
+
+def _copy(source: str, out_dir: Path, name: str, secret: bool = False) -> str:
+    destination = out_dir / name
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, destination)
+    destination.chmod(SECRET_MODE if secret else 0o644)
+    return name
+
+
+def _write_private(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, SECRET_MODE)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text)
+
+
+def write_profile(target: Target, out_dir: Path, name: str, audit: bool = True) -> tuple[Path, Path]:
+    """Write ``profile.yaml`` and ``profile.env`` for ``target`` into ``out_dir``; return both paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir.chmod(0o700)
+    env: dict[str, str] = {}
+    passwords = []
+    for key, value in sorted(target.passwords.items()):
+        provider, login = key.split(":", 1)
+        variable = env_name("PW", provider, login)
+        env[variable] = value
+        passwords.append({"provider": provider, "login": login, "password_env": variable})
+    certificates = [
+        {
+            "subject": subject,
+            "cert": _copy(cert.cert_path, out_dir, f"certs/{i}.pem"),
+            "key": _copy(cert.key_path, out_dir, f"certs/{i}.key", secret=True),
+        }
+        for i, (subject, cert) in enumerate(sorted(target.client_certs.items()))
+    ]
+    identities: dict[str, Any] = {"passwords": passwords, "client_certificates": certificates}
+    if target.client_ca_key_path:
+        identities["client_ca"] = {
+            "cert": _copy(target.client_ca_cert_path or target.ca_path, out_dir, "client-ca.pem"),
+            "key": _copy(target.client_ca_key_path, out_dir, "client-ca.key", secret=True),
+        }
+    if target.jwt_private_key_path:
+        identities["jwt"] = {
+            "private_key": _copy(target.jwt_private_key_path, out_dir, "jwt.key", secret=True)
+        }
+    coordinator: dict[str, Any] = {
+        "url": target.url,
+        "ca_bundle": _copy(target.ca_path, out_dir, "ca.pem"),
+        "expected_version": target.expected_version,
+        "plain_http_port": target.http_port,
+        "config_dir": target.config_dir,
+    }
+    profile: dict[str, Any] = {
+        "name": name,
+        "scenario": _copy(target.scenario_path, out_dir, "scenario.yaml"),
+        "coordinator": {k: v for k, v in coordinator.items() if v is not None},
+        "identities": identities,
+        "audit": {"flavour": "none"},
+    }
+    if audit and target.audit:
+        db = target.audit
+        env[env_name("AUDIT_DSN")] = make_conninfo(
+            host=db.host, port=db.port, dbname=db.dbname, user=db.user, password=db.password
+        )
+        profile["audit"] = {
+            "flavour": db.flavour,
+            "dsn_env": env_name("AUDIT_DSN"),
+            "sslrootcert": _copy(db.sslrootcert, out_dir, "audit-ca.pem"),
+        }
+    if audit and target.request_log:
+        log = target.request_log
+        profile["request_log"] = (
+            {"container": log.container, "path": log.path} if log.container else {"file": log.path}
+        )
+    profile_path = out_dir / PROFILE_FILE
+    header = (
+        f"# Profile of {name}, written by `python -m trino_harness serve`. Secrets are not here: "
+        f"`source {ENV_FILE}` first.\n"
+    )
+    profile_path.write_text(header + yaml.safe_dump(profile, sort_keys=False))
+    env_path = out_dir / ENV_FILE
+    _write_private(env_path, "".join(f"export {k}={shlex.quote(v)}\n" for k, v in sorted(env.items())))
+    return profile_path, env_path
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """The variables an env file written by :func:`write_profile` exports."""
+    values: dict[str, str] = {}
+    for line in path.read_text().splitlines():
+        if line.startswith("export "):
+            (assignment,) = shlex.split(line.removeprefix("export "))
+            key, _, value = assignment.partition("=")
+            values[key] = value
+    return values

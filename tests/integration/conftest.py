@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from pathlib import Path
 import docker
 import pytest
 
+from trino_harness.children import stop_gracefully
 from trino_harness.stack.containers import CHECKOUT, LABEL_CHECKOUT
 
 REPO = Path(__file__).resolve().parents[2]
@@ -53,11 +53,7 @@ def run_child(
         try:
             out, err = proc.communicate(timeout=timeout)
         except BaseException:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.communicate(timeout=120)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop_gracefully(proc)
             raise
     return subprocess.CompletedProcess(command, proc.returncode, out, err)
 

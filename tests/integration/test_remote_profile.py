@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from trino_harness.children import stop_gracefully
 from trino_harness.profile.serve import READY_FILE
 from trino_harness.profile.writer import ENV_FILE, PROFILE_FILE, read_env_file
 from trino_harness.redaction import register_secret
@@ -58,11 +58,7 @@ def served(tmp_path_factory) -> Iterator[tuple[Path, dict[str, str]]]:
             register_secret(value)
         yield out, env
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=120)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_gracefully(proc)
     assert proc.returncode == 0, log.read_text()[-4000:]
     assert not (out / ENV_FILE).exists() and not list(out.rglob("*.key")), "secret files outlived the stack"
     assert not [name for name in harness_leftovers() if "serve" in name]

@@ -19,6 +19,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from trino_harness.children import stop_gracefully
 from trino_harness.scenario.loader import DEFAULT_SCENARIO
 
 EXIT_SAME, EXIT_DIFFERENT, EXIT_NOT_COMPARED, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -62,12 +63,7 @@ def _run_suites(version: str, args: argparse.Namespace, out_dir: Path) -> Path:
         try:
             code = child.wait(timeout=SUITES_TIMEOUT_S)
         except BaseException:
-            # Let the suites tear their stack down (they treat SIGTERM like Ctrl-C) before giving up.
-            child.send_signal(signal.SIGTERM)
-            try:
-                child.wait(timeout=120)
-            except subprocess.TimeoutExpired:
-                child.kill()
+            stop_gracefully(child)  # the suites then remove their stack, as on Ctrl-C
             raise
     if code not in (0, 1) or not junit.exists():
         raise RuntimeError(f"the suites at Trino {version} ended with pytest exit {code} (log: {log.name})")

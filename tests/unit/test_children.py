@@ -14,7 +14,10 @@ def test_child_that_honours_sigterm_stops_with_it():
 
 
 def test_child_that_ignores_sigterm_is_killed_after_the_grace_period():
-    code = "import signal, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print('ready', flush=True); time.sleep(60)"
+    code = (
+        "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+        "print('ready', flush=True); time.sleep(60)"
+    )
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
     stop_gracefully(proc, grace_s=0.5)

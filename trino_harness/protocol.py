@@ -82,7 +82,7 @@ def submit(
     sql: str = "SELECT current_user",
     *,
     headers: dict[str, str] | None = None,
-    auth: tuple[str, str] | None = None,
+    auth: tuple[str, str] | httpx.Auth | None = None,
     cert: ClientCert | None = None,
     plain_http: bool = False,
     cookies: dict[str, str] | None = None,
@@ -108,7 +108,7 @@ def _follow(
     http: httpx.Client,
     response: httpx.Response,
     headers: dict[str, str],
-    auth: tuple[str, str] | None,
+    auth: tuple[str, str] | httpx.Auth | None,
 ) -> Answer:
     first = response
     if response.status_code != 200:

@@ -43,6 +43,18 @@ class RequestLogSource:
 
 
 @dataclass(frozen=True)
+class KerberosTarget:
+    """A Kerberos realm the coordinator accepts SPNEGO from, and principals to get tickets for."""
+
+    realm: str
+    service_name: str  # the coordinator's principal is <service_name>/<service_host>@<realm>
+    service_host: str
+    other_service_host: str  # a service principal the KDC holds that is not the coordinator's
+    krb5_config: str  # a client krb5.conf whose KDC the harness can reach
+    passwords: dict[str, str] = field(default_factory=dict)  # client principal -> password
+
+
+@dataclass(frozen=True)
 class Target:
     host: str
     port: int
@@ -66,6 +78,7 @@ class Target:
     client_ca_key_path: str | None = None
     # That CA's certificate, when it is not the CA that signed the coordinator's certificate.
     client_ca_cert_path: str | None = None
+    kerberos: KerberosTarget | None = None
 
     @property
     def url(self) -> str:
@@ -138,6 +151,23 @@ class Target:
             )
         return self.request_log
 
+    def kerberos_realm(self) -> KerberosTarget:
+        if self.kerberos is None:
+            raise MissingCapability(
+                "Kerberos realm (KDC, service principal, client principals)",
+                "kerberos: {realm, service_name, service_host, krb5_config, principals: [...]}",
+            )
+        return self.kerberos
+
+    def kerberos_password(self, principal: str) -> str:
+        try:
+            return self.kerberos_realm().passwords[principal]
+        except KeyError:
+            raise MissingCapability(
+                f"password for the Kerberos principal '{principal}'",
+                f"kerberos.principals: {{principal: '{principal}', password_env: <VARIABLE>}}",
+            ) from None
+
     def save(self, path: Path) -> None:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as fh:
@@ -154,4 +184,8 @@ class Target:
             data["audit"] = AuditDatabase(**data["audit"])
         if data.get("request_log"):
             data["request_log"] = RequestLogSource(**data["request_log"])
+        if data.get("kerberos"):
+            for value in data["kerberos"]["passwords"].values():
+                register_secret(value)
+            data["kerberos"] = KerberosTarget(**data["kerberos"])
         return cls(**data)

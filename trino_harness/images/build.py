@@ -32,6 +32,7 @@ class StackImages:
     ldap: str
     postgres: str
     audit: str
+    kdc: str = ""  # MIT Kerberos KDC (krb5-kdc); see images/docker/kdc
 
 
 def _hash_tree(digest: hashlib._Hash, root: Path) -> None:
@@ -121,4 +122,5 @@ def ensure_images(client: docker.DockerClient, trino_version: str) -> StackImage
             base_id,
             {"collector.py": COLLECTOR_SOURCE},
         ),
+        kdc=_ensure(client, _tag("kdc", DOCKER_DIR / "kdc", base_id), "kdc", base_id, {}),
     )

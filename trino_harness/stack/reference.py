@@ -28,6 +28,7 @@ from trino_harness.images.build import StackImages, ensure_images
 from trino_harness.progress import say, step
 from trino_harness.redaction import redact
 from trino_harness.render.files import SECRET_MODE, FileSet
+from trino_harness.render.kerberos import KDC_ALIAS, KerberosMaterials, add_to_trino_etc
 from trino_harness.render.ldap import render_ldap_seed
 from trino_harness.render.materials import AUDIT_ALIAS, LDAP_ALIAS, POSTGRES_ALIAS, RunMaterials
 from trino_harness.render.overlay import apply_overlay
@@ -48,6 +49,7 @@ from trino_harness.scenario.loader import load_scenario
 from trino_harness.scenario.model import Principal, Scenario
 from trino_harness.stack.cleanup import reap_orphans, remove_run
 from trino_harness.stack.containers import HarnessNetwork, SeededContainer
+from trino_harness.stack.kerberos import configure_kdc, kerberos_target, wait_and_fetch_keytab
 from trino_harness.stack.waiting import wait_for_log, wait_until
 from trino_harness.target import AuditDatabase, ClientCert, RequestLogSource, Target
 
@@ -104,11 +106,16 @@ class ReferenceStack:
         self._version: str
         self._materials: RunMaterials
         self._certs: dict[str, ClientCert]
+        self._krb: KerberosMaterials | None = None  # only with a kerberos: section
+        self._keytab: bytes = b""
 
     # -- rendering ---------------------------------------------------------------------------
     def _render_trino(self, overlay: Path | None) -> FileSet:
         """The coordinator's etc/: rendered from the scenario, then the overlay; copied under the run dir."""
         etc = render_trino_etc(self._scenario, self._materials)
+        if self._scenario.kerberos is not None:
+            alias = self._scenario.trino.coordinator_alias
+            add_to_trino_etc(etc, self._scenario.kerberos, self._keytab, alias)
         if overlay:
             applied = apply_overlay(etc, overlay)
             say(f"config overlay {overlay}: {', '.join(applied) or 'no files'}")
@@ -156,7 +163,11 @@ class ReferenceStack:
         audit = self._make(images.audit, "audit", AUDIT_ALIAS).with_seed(
             render_audit_seed(materials).tar("/harness/audit", uid=65534, gid=65534)
         )
-        return [postgres, ldap, audit]
+        services = [postgres, ldap, audit]
+        if self._krb is not None:
+            kdc = self._make(images.kdc, "kdc", KDC_ALIAS)
+            services.append(configure_kdc(kdc, self._scenario, self._krb))
+        return services
 
     def _coordinator(self, etc: FileSet) -> SeededContainer:
         assert self._images is not None
@@ -196,6 +207,8 @@ class ReferenceStack:
         wait_until(c["postgres"], postgres_accepts, "a verified TLS login", 60)
         wait_for_log(c["ldap"], "slapd starting", 60)
         wait_for_log(c["audit"], "audit collector listening", 120)
+        if "kdc" in c:
+            self._keytab = wait_and_fetch_keytab(c["kdc"])
 
     def _wait_coordinator(self) -> None:
         trino = self.containers["trino"]
@@ -235,6 +248,8 @@ class ReferenceStack:
         self.timings["images_s"] = t_images["seconds"]
         self._materials = RunMaterials.generate(self._scenario)
         self._certs = self._client_files(self._scenario, self._materials)
+        if self._scenario.kerberos is not None:
+            self._krb = KerberosMaterials.generate(self._scenario.kerberos)
         started = time.monotonic()
         with self._stopped_on_failure(), step(f"starting services of stack {opts.run_id}"):
             self._network = HarnessNetwork(opts.run_id).create()
@@ -304,6 +319,13 @@ class ReferenceStack:
             http_port=trino.host_port(HTTP_PORT),
             config_dir=str(self.options.run_dir / "etc" / "trino"),
             client_ca_key_path=str(self.options.run_dir / "client" / "ca.key"),
+            kerberos=(
+                kerberos_target(
+                    scenario, self._krb, self.containers["kdc"], self.options.run_dir / "client" / "kerberos"
+                )
+                if self._krb is not None
+                else None
+            ),
         )
 
     @property

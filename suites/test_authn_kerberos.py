@@ -1,0 +1,113 @@
+"""Kerberos (SPNEGO) against a real MIT KDC: a valid ticket logs in as the declared user; no
+ticket, a stale ticket and a ticket for another service principal are refused.
+
+Rows come from the scenario's ``kerberos.principals``; ``user: null`` means the coordinator's
+principal-to-user mapping must refuse even a valid ticket.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from trino_harness.evidence import check
+from trino_harness.kerberos_client import Negotiate, kinit, spnego_token
+from trino_harness.protocol import submit
+from trino_harness.pytest_plugin import scenario_of
+from trino_harness.render.kerberos import SHORT_TICKET_SECONDS
+from trino_harness.scenario.kerberos import KerberosPrincipal
+
+pytestmark = [pytest.mark.authn, pytest.mark.kerberos]
+
+MAPPING_FIX = (
+    "anchor http-server.authentication.krb5.user-mapping.pattern to <name>@<YOUR.REALM>, no instances"
+)
+
+
+def _rows(metafunc: pytest.Metafunc) -> list[KerberosPrincipal]:
+    kerberos = scenario_of(metafunc.config).kerberos
+    return list(kerberos.principals) if kerberos else []
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "principal_row" not in metafunc.fixturenames:
+        return
+    rows = _rows(metafunc)
+    if "valid_only" in metafunc.function.__name__ or "stale" in metafunc.function.__name__:
+        rows = [r for r in rows if r.user is not None] if "stale" in metafunc.function.__name__ else rows
+    if not rows:
+        reason = "no kerberos.principals in the scenario: add a kerberos: section to test SPNEGO"
+        metafunc.parametrize("principal_row", [pytest.param(None, marks=pytest.mark.skip(reason=reason))])
+        return
+    ids = [f"{r.principal}-{'accepted-as-' + r.user if r.user else 'refused'}" for r in rows]
+    metafunc.parametrize("principal_row", rows, ids=ids)
+
+
+def _ticket(target, row: KerberosPrincipal, tmp_path, lifetime: str | None = None) -> str:
+    realm = target.kerberos_realm()
+    return kinit(realm, row.principal, target.kerberos_password(row.principal), tmp_path / "ccache", lifetime)
+
+
+def test_kerberos_ticket_maps_to_declared_user(target, principal_row, tmp_path):
+    """A valid ticket: logged in as the declared Trino user, or refused when the row says null."""
+    ccache = _ticket(target, principal_row, tmp_path)
+    answer = submit(target, auth=Negotiate(target.kerberos_realm(), ccache))
+    what = f"SPNEGO login with a valid ticket for {principal_row.principal}"
+    if principal_row.user is None:
+        check(
+            answer.status == 401,
+            what=what,
+            expected="HTTP 401: the principal-to-user mapping refuses this principal",
+            observed=answer,
+            fix=MAPPING_FIX,
+        )
+    else:
+        check(
+            answer.accepted and answer.user == principal_row.user,
+            what=what,
+            expected=f"logged in as Trino user {principal_row.user}",
+            observed=answer,
+            fix="check the keytab (HTTP/<coordinator alias>), krb5.conf and the krb5 user-mapping pattern",
+        )
+
+
+def test_no_ticket_is_refused_with_a_negotiate_challenge(target):
+    target.kerberos_realm()
+    answer = submit(target)
+    check(
+        answer.status == 401 and any(c.startswith("Negotiate") for c in answer.challenges),
+        what="a request without credentials",
+        expected="HTTP 401 with a 'WWW-Authenticate: Negotiate' challenge",
+        observed=answer,
+        fix="add KERBEROS to http-server.authentication.type",
+    )
+
+
+def test_ticket_for_another_service_is_refused(target, principal_row, tmp_path):
+    realm = target.kerberos_realm()
+    ccache = _ticket(target, principal_row, tmp_path)
+    answer = submit(target, auth=Negotiate(realm, ccache, service_host=realm.other_service_host))
+    check(
+        answer.status == 401,
+        what=f"SPNEGO token of {principal_row.principal} for {realm.service_name}/{realm.other_service_host}",
+        expected="HTTP 401: the token is not for the coordinator's service principal",
+        observed=answer,
+        fix="the coordinator's keytab must hold only its own service principal",
+    )
+
+
+def test_stale_ticket_is_refused(target, principal_row, tmp_path):
+    """Tokens made while a short-lived ticket was valid, presented after it expired."""
+    realm = target.kerberos_realm()
+    ccache = _ticket(target, principal_row, tmp_path, lifetime=f"{SHORT_TICKET_SECONDS}s")
+    tokens = [spnego_token(realm, ccache) for _ in range(20)]
+    time.sleep(SHORT_TICKET_SECONDS + 4)  # past the ticket's end plus the coordinator's 2 s clock skew
+    answer = submit(target, auth=Negotiate(realm, ccache, prepared=tokens))
+    check(
+        answer.status == 401,
+        what=f"SPNEGO tokens of {principal_row.principal} made from a ticket that has since expired",
+        expected="HTTP 401: ticket expired / authenticator outside the clock skew",
+        observed=answer,
+        fix="keep clockskew small (default 300 s at most) in the coordinator's krb5.conf",
+    )

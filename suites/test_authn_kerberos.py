@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from trino_harness.audit.reader import wait_for_completed
 from trino_harness.evidence import check
 from trino_harness.kerberos_client import Negotiate, kinit, spnego_token
 from trino_harness.protocol import submit
@@ -25,18 +26,22 @@ MAPPING_FIX = (
 )
 
 
+# Checks that need a principal that may log in.
+LOGIN_ONLY = ("test_stale_ticket_is_refused", "test_kerberos_query_is_audited_as_the_mapped_user")
+
+
 def _rows(metafunc: pytest.Metafunc) -> list[KerberosPrincipal]:
     kerberos = scenario_of(metafunc.config).kerberos
     return list(kerberos.principals) if kerberos else []
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Rows of ``kerberos.principals``; the stale-ticket check needs only principals that may log in."""
+    """Rows of ``kerberos.principals``; LOGIN_ONLY checks take only principals that may log in."""
     if "principal_row" not in metafunc.fixturenames:
         return
     rows = _rows(metafunc)
     mapping = metafunc.function.__name__ == "test_kerberos_ticket_maps_to_declared_user"
-    if metafunc.function.__name__ == "test_stale_ticket_is_refused":
+    if metafunc.function.__name__ in LOGIN_ONLY:
         rows = [r for r in rows if r.user is not None]
     if not rows:
         reason = "no kerberos.principals in the scenario: add a kerberos: section to test SPNEGO"
@@ -115,4 +120,26 @@ def test_stale_ticket_is_refused(target, principal_row, tmp_path):
         expected="HTTP 401: ticket expired / authenticator outside the clock skew",
         observed=answer,
         fix="keep clockskew small (default 300 s at most) in the coordinator's krb5.conf",
+    )
+
+
+@pytest.mark.audit
+def test_kerberos_query_is_audited_as_the_mapped_user(
+    target, principal_row, tmp_path, audit_reader, audit_timeout
+):
+    """The completed event names the mapped user and the Kerberos principal behind it."""
+    answer = submit(target, auth=Negotiate(target.kerberos_realm(), _ticket(target, principal_row, tmp_path)))
+    if not answer.ok or answer.query_id is None:
+        pytest.fail(f"the Kerberos login itself failed, nothing to audit: {answer}")
+    events, _ = wait_for_completed(audit_reader, answer.query_id, audit_timeout)
+    completed = [e for e in events if e.event_type == "completed"]
+    observed = [(e.user, e.principal) for e in completed] or f"no completed event for query {answer.query_id}"
+    check(
+        len(completed) == 1
+        and completed[0].user == principal_row.user
+        and principal_row.principal in (completed[0].principal or ""),
+        what=f"audit record of a query by Kerberos principal {principal_row.principal}",
+        expected=f"one completed event, user {principal_row.user}, principal {principal_row.principal}",
+        observed=observed,
+        fix="http-event-listener.log-completed=true and connect-ingest-uri pointing at the collector",
     )

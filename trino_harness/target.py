@@ -155,7 +155,8 @@ class Target:
         if self.kerberos is None:
             raise MissingCapability(
                 "Kerberos realm (KDC, service principal, client principals)",
-                "kerberos: {realm, service_name, service_host, krb5_config, principals: [...]}",
+                "kerberos: {realm, service_host, other_service_host, krb5_config, "
+                "principals: [{principal, password_env}]}",
             )
         return self.kerberos
 

@@ -16,7 +16,7 @@ from psycopg.conninfo import conninfo_to_dict
 from trino_harness.profile.model import Profile, literal_secrets
 from trino_harness.redaction import register_secret
 from trino_harness.scenario.loader import ScenarioError, load_scenario
-from trino_harness.target import AuditDatabase, ClientCert, RequestLogSource, Target
+from trino_harness.target import AuditDatabase, ClientCert, KerberosTarget, RequestLogSource, Target
 from trino_harness.yaml_model import load_yaml_model
 
 
@@ -91,6 +91,23 @@ def _audit(profile: Profile, r: _Resolver) -> AuditDatabase | None:
     )
 
 
+def _kerberos(profile: Profile, r: _Resolver) -> KerberosTarget | None:
+    krb = profile.kerberos
+    if krb is None:
+        return None
+    return KerberosTarget(
+        realm=krb.realm,
+        service_name=krb.service_name,
+        service_host=krb.service_host,
+        other_service_host=krb.other_service_host,
+        krb5_config=r.file("kerberos.krb5_config", krb.krb5_config),
+        passwords={
+            p.principal: r.secret(f"kerberos.principals[{i}].password_env", p.password_env)
+            for i, p in enumerate(krb.principals)
+        },
+    )
+
+
 def target_from_profile(path: Path | str, env: Mapping[str, str] | None = None) -> Target:
     """The Target a profile describes; raises ProfileError listing every problem at once."""
     path = Path(path)
@@ -145,6 +162,7 @@ def target_from_profile(path: Path | str, env: Mapping[str, str] | None = None) 
         ),
         client_ca_key_path=r.file("identities.client_ca.key", ca.key) if ca else None,
         client_ca_cert_path=r.file("identities.client_ca.cert", ca.cert) if ca else None,
+        kerberos=_kerberos(profile, r),
     )
     if r.problems:
         raise ProfileError("invalid profile\n" + "\n".join(f"{path}: {line}" for line in r.problems))

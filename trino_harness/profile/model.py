@@ -132,6 +132,22 @@ class RequestLog(Strict):
         return self
 
 
+class KerberosPrincipalSecret(Strict):
+    principal: str = Field(min_length=1, description="client principal, as listed under kerberos.principals")
+    password_env: str = Field(pattern=ENV_NAME)
+
+
+class KerberosRealm(Strict):
+    """The realm the coordinator accepts SPNEGO from; the harness gets tickets with kinit."""
+
+    realm: str = Field(min_length=1)
+    service_name: str = "HTTP"
+    service_host: str = Field(description="host part of the coordinator's principal, e.g. trino.example.com")
+    other_service_host: str = Field(description="host of another service principal the KDC holds")
+    krb5_config: str = Field(description="client krb5.conf whose KDC this machine can reach")
+    principals: tuple[KerberosPrincipalSecret, ...] = ()
+
+
 class Profile(Strict):
     """An existing cluster and the scenario (same schema as scenarios/baseline.yaml) it must satisfy."""
 
@@ -141,6 +157,7 @@ class Profile(Strict):
     identities: Identities = Identities()
     audit: Audit = Audit(flavour="none")
     request_log: RequestLog | None = None
+    kerberos: KerberosRealm | None = None
 
     @field_validator("name")
     @classmethod

@@ -102,6 +102,21 @@ def write_profile(target: Target, out_dir: Path, name: str, audit: bool = True) 
         profile["request_log"] = (
             {"container": log.container, "path": log.path} if log.container else {"file": log.path}
         )
+    if target.kerberos:
+        krb = target.kerberos
+        principals = []
+        for principal, password in sorted(krb.passwords.items()):
+            variable = env_name("KRB", principal)
+            env[variable] = password
+            principals.append({"principal": principal, "password_env": variable})
+        profile["kerberos"] = {
+            "realm": krb.realm,
+            "service_name": krb.service_name,
+            "service_host": krb.service_host,
+            "other_service_host": krb.other_service_host,
+            "krb5_config": _copy(krb.krb5_config, out_dir, "krb5.conf"),
+            "principals": principals,
+        }
     profile_path = out_dir / PROFILE_FILE
     header = (
         f"# Profile of {name}, written by `python -m trino_harness serve`. Secrets are not here: "

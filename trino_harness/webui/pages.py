@@ -24,6 +24,10 @@ LOGIN_PATH = "/ui/login.html"
 WAIT_S = 30
 
 
+class NoLoginForm(LookupError):
+    """``/ui/login.html`` shows no login form (e.g. ``web-ui.authentication.type=fixed``)."""
+
+
 @dataclass(frozen=True)
 class Page:
     url: str
@@ -84,9 +88,13 @@ def log_in(driver: WebDriver, base_url: str, user: str, password: str) -> LoginO
     """Fill in the login form as a person would and report where the browser ends up."""
     register_secret(password)
     driver.get(base_url + LOGIN_PATH)
-    form = WebDriverWait(driver, WAIT_S).until(
-        expected_conditions.visibility_of_element_located((By.ID, "username"))
-    )
+    try:
+        form = WebDriverWait(driver, WAIT_S).until(
+            expected_conditions.visibility_of_element_located((By.ID, "username"))
+        )
+    except TimeoutException:
+        page = current_page(driver)
+        raise NoLoginForm(f"no login form at {LOGIN_PATH}: {page.url} (title {page.title!r})") from None
     form.send_keys(user)
     driver.find_element(By.ID, "password").send_keys(password)
     driver.find_element(By.ID, "submit").click()

@@ -25,6 +25,7 @@ import pytest
 from filelock import FileLock
 
 import trino_harness.docker_engine  # noqa: F401 - sets what Testcontainers needs before it is imported
+from trino_harness.interrupts import raise_interrupt
 from trino_harness.redaction import redact
 from trino_harness.scenario.loader import DEFAULT_SCENARIO, load_scenario
 from trino_harness.scenario.model import Scenario
@@ -136,11 +137,8 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(_XdistHooks(), "trino-harness-xdist")
 
-    def _interrupt(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt(f"signal {signum}")
-
     try:  # SIGTERM (CI cancelling) gets the same cleanup as Ctrl-C
-        signal.signal(signal.SIGTERM, _interrupt)
+        signal.signal(signal.SIGTERM, raise_interrupt)
     except ValueError:
         pass
 

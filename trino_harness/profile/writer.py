@@ -37,7 +37,7 @@ def _copy(source: str, out_dir: Path, name: str, secret: bool = False) -> str:
     return name
 
 
-def write_profile(target: Target, out_dir: Path, name: str, audit: bool = True) -> tuple[Path, Path]:
+def write_profile(target: Target, out_dir: Path, name: str) -> tuple[Path, Path]:
     """Write ``profile.yaml`` and ``profile.env`` for ``target`` into ``out_dir``; return both paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
     out_dir.chmod(0o700)
@@ -80,7 +80,7 @@ def write_profile(target: Target, out_dir: Path, name: str, audit: bool = True) 
         "identities": identities,
         "audit": {"flavour": "none"},
     }
-    if audit and target.audit:
+    if target.audit:
         db = target.audit
         env[env_name("AUDIT_DSN")] = make_conninfo(
             host=db.host, port=db.port, dbname=db.dbname, user=db.user, password=db.password
@@ -90,7 +90,7 @@ def write_profile(target: Target, out_dir: Path, name: str, audit: bool = True) 
             "dsn_env": env_name("AUDIT_DSN"),
             "sslrootcert": _copy(db.sslrootcert, out_dir, "audit-ca.pem"),
         }
-    if audit and target.request_log:
+    if target.request_log:
         log = target.request_log
         profile["request_log"] = (
             {"container": log.container, "path": log.path} if log.container else {"file": log.path}

@@ -10,6 +10,7 @@ run leaves nothing behind. Without xdist the single process plays both parts.
 from __future__ import annotations
 
 import atexit
+import functools
 import json
 import os
 import shutil
@@ -25,6 +26,7 @@ import pytest
 from filelock import FileLock
 
 import trino_harness.docker_engine  # noqa: F401 - sets what Testcontainers needs before it is imported
+from trino_harness.interrupts import raise_interrupt
 from trino_harness.redaction import redact
 from trino_harness.scenario.loader import DEFAULT_SCENARIO, load_scenario
 from trino_harness.scenario.model import Scenario
@@ -136,11 +138,8 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(_XdistHooks(), "trino-harness-xdist")
 
-    def _interrupt(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt(f"signal {signum}")
-
     try:  # SIGTERM (CI cancelling) gets the same cleanup as Ctrl-C
-        signal.signal(signal.SIGTERM, _interrupt)
+        signal.signal(signal.SIGTERM, raise_interrupt)
     except ValueError:
         pass
 
@@ -172,16 +171,22 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 _scenarios: dict[str, Scenario] = {}
 
 
+@functools.cache
+def _profile_scenario(profile: str) -> Path:
+    """Read once per process: collection asks for the scenario once per test function."""
+    from trino_harness.profile.loader import ProfileError, profile_scenario_path
+
+    try:
+        return profile_scenario_path(profile)
+    except ProfileError as exc:
+        raise pytest.UsageError(redact(str(exc))) from None
+
+
 def scenario_path_of(config: pytest.Config) -> Path:
     """``--scenario``, or the scenario the ``--target`` profile names."""
     profile = config.getoption("--target")
     if profile:
-        from trino_harness.profile.loader import ProfileError, load_profile
-
-        try:
-            return (Path(profile).resolve().parent / load_profile(profile).scenario).resolve()
-        except ProfileError as exc:
-            raise pytest.UsageError(redact(str(exc))) from None
+        return _profile_scenario(profile)
     return Path(config.getoption("--scenario")).resolve()
 
 

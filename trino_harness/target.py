@@ -8,12 +8,12 @@ to the stack the first worker started.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from trino_harness.capabilities import MissingCapability
 from trino_harness.redaction import register_secret
+from trino_harness.render.files import write_private
 
 
 @dataclass(frozen=True)
@@ -170,9 +170,7 @@ class Target:
             ) from None
 
     def save(self, path: Path) -> None:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            json.dump(asdict(self), fh)
+        write_private(path, json.dumps(asdict(self)))
 
     @classmethod
     def load(cls, path: Path) -> Target:

@@ -17,9 +17,9 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
-from typing import Any
 
 from trino_harness.children import stop_gracefully
+from trino_harness.interrupts import raise_interrupt
 from trino_harness.scenario.loader import DEFAULT_SCENARIO
 
 EXIT_SAME, EXIT_DIFFERENT, EXIT_NOT_COMPARED, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -40,10 +40,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out", type=Path, default=None, help="report directory (default: reports/compare/<time>)"
     )
-
-
-def _interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt(f"signal {signum}")
 
 
 def _run_suites(version: str, args: argparse.Namespace, out_dir: Path) -> Path:
@@ -79,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     out_dir = (args.out or REPORTS / f"{stamp}-{uuid.uuid4().hex[:4]}").resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+    previous = signal.signal(signal.SIGTERM, raise_interrupt)
     try:
         if args.results:
             before_file, after_file = args.results

@@ -15,8 +15,8 @@ import signal
 import tempfile
 import uuid
 from pathlib import Path
-from typing import Any
 
+from trino_harness.interrupts import raise_interrupt
 from trino_harness.latest import link_latest
 from trino_harness.scenario.loader import DEFAULT_SCENARIO, ScenarioError, load_scenario
 
@@ -74,10 +74,6 @@ def _bounded(args: argparse.Namespace) -> str | None:
     return None
 
 
-def _interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt(f"signal {signum}")
-
-
 def run(args: argparse.Namespace) -> int:
     from trino_harness.load.processes import GeneratorFailed
     from trino_harness.load.report import build_summary, write_reports
@@ -121,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
         trino_image=args.trino_image,
         user_overlay=args.trino_config_overlay.resolve() if args.trino_config_overlay else None,
     )
-    previous = signal.signal(signal.SIGTERM, _interrupt)  # CI cancelling gets Ctrl-C's cleanup
+    previous = signal.signal(signal.SIGTERM, raise_interrupt)  # CI cancelling gets Ctrl-C's cleanup
     stacks = selection.stacks()
     per_stack = settings.warmup_s + settings.repeat * (run_time + 5)
     say(

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from trino_harness.load.ways import Access
+from trino_harness.render.files import write_private
 from trino_harness.target import Target
 
 PLAN_ENV = "TRINO_HARNESS_LOAD_PLAN"
@@ -36,9 +37,7 @@ class LoadPlan:
         return Target.load(Path(self.target_file))
 
     def save(self, path: Path) -> Path:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            json.dump(asdict(self), fh, indent=1)
+        write_private(path, json.dumps(asdict(self), indent=1))
         return path
 
     @classmethod

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import signal
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from typing import Protocol
 
 import yaml
 
+from trino_harness.interrupts import signals_held
 from trino_harness.load.ways import LDAP_NO_CACHE, REFERENCE
 from trino_harness.progress import say
 from trino_harness.render.overlay import MANIFEST
@@ -74,17 +74,6 @@ def write_overlay(directory: Path, stack: str, user_overlay: Path | None) -> Pat
     return directory
 
 
-@contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Let a cleanup finish even if Ctrl-C or SIGTERM arrives again meanwhile."""
-    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-
-
 @dataclass
 class ReferenceStacks:
     """Fresh reference stacks from the scenario, one at a time, removed however the block ends."""
@@ -119,6 +108,6 @@ class ReferenceStacks:
         try:
             yield reference.start()
         finally:
-            with _signals_held():
+            with signals_held():
                 removed = reference.stop()
             say(f"stack {run_id} ({stack}) removed ({removed} containers/networks)")

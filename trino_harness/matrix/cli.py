@@ -14,8 +14,8 @@ import shlex
 import signal
 import uuid
 from pathlib import Path
-from typing import Any
 
+from trino_harness.interrupts import raise_interrupt
 from trino_harness.latest import link_latest
 from trino_harness.matrix.catalog import DEFAULT_CATALOG, CatalogError, load_catalog
 from trino_harness.scenario.loader import DEFAULT_SCENARIO, ScenarioError, load_scenario
@@ -47,10 +47,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="",
         help='extra arguments for every suites run, e.g. "--deselect suites/test_tls.py::..."',
     )
-
-
-def _interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt(f"signal {signum}")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -86,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
         f"matrix: baseline x{args.baseline_runs} and {len(variants)} variants, one coordinator start each; "
         f"reports: {out_dir}"
     )
-    previous = signal.signal(signal.SIGTERM, _interrupt)  # CI cancelling gets Ctrl-C's cleanup
+    previous = signal.signal(signal.SIGTERM, raise_interrupt)  # CI cancelling gets Ctrl-C's cleanup
     try:
         result = MatrixRunner(options).run()
     except KeyboardInterrupt:

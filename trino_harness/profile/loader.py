@@ -54,6 +54,12 @@ def load_profile(path: Path | str) -> Profile:
     return load_yaml_model(path, Profile, "profile", ProfileError, precheck=literal_secrets)
 
 
+def profile_scenario_path(path: Path | str) -> Path:
+    """The scenario file a profile names, resolved against the profile's directory."""
+    path = Path(path)
+    return (path.resolve().parent / load_profile(path).scenario).resolve()
+
+
 def _audit(profile: Profile, r: _Resolver) -> AuditDatabase | None:
     audit = profile.audit
     if audit.flavour == "none" or audit.dsn_env is None:

@@ -17,8 +17,8 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import Any
 
+from trino_harness.interrupts import raise_interrupt, signals_held
 from trino_harness.profile.writer import ENV_FILE, write_profile
 from trino_harness.scenario.loader import DEFAULT_SCENARIO, ScenarioError, load_scenario
 
@@ -37,10 +37,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--max-minutes", type=float, default=60.0, help="stop by itself after this long (default 60, max 720)"
     )
-
-
-def _interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt(f"signal {signum}")
 
 
 def _remove_secrets(out_dir: Path) -> None:
@@ -76,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
             log_dir=LOGS / run_id,
         )
     )
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+    previous = signal.signal(signal.SIGTERM, raise_interrupt)
     try:
         target = stack.start()
         profile, env = write_profile(target, out_dir, name=f"reference stack {run_id}")
@@ -96,11 +92,9 @@ def run(args: argparse.Namespace) -> int:
         say(f"error: {exc}")
         return 2
     finally:
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # let the cleanup finish
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        removed = stack.stop()
-        shutil.rmtree(work, ignore_errors=True)
-        _remove_secrets(out_dir)
+        with signals_held():
+            removed = stack.stop()
+            shutil.rmtree(work, ignore_errors=True)
+            _remove_secrets(out_dir)
         say(f"stack {run_id} removed ({removed} containers/networks); secret files removed from {out_dir}")
         signal.signal(signal.SIGTERM, previous)
-        signal.signal(signal.SIGINT, signal.default_int_handler)

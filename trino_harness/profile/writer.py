@@ -7,7 +7,6 @@ the values go to ``profile.env`` (0600), keys to 0600 files beside it.
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import shutil
@@ -17,7 +16,7 @@ from typing import Any
 import yaml
 from psycopg.conninfo import make_conninfo
 
-from trino_harness.render.files import SECRET_MODE
+from trino_harness.render.files import SECRET_MODE, write_private
 from trino_harness.target import Target
 
 PROFILE_FILE = "profile.yaml"
@@ -38,13 +37,7 @@ def _copy(source: str, out_dir: Path, name: str, secret: bool = False) -> str:
     return name
 
 
-def _write_private(path: Path, text: str) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, SECRET_MODE)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(text)
-
-
-def write_profile(target: Target, out_dir: Path, name: str, audit: bool = True) -> tuple[Path, Path]:
+def write_profile(target: Target, out_dir: Path, name: str) -> tuple[Path, Path]:
     """Write ``profile.yaml`` and ``profile.env`` for ``target`` into ``out_dir``; return both paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
     out_dir.chmod(0o700)
@@ -87,7 +80,7 @@ def write_profile(target: Target, out_dir: Path, name: str, audit: bool = True) 
         "identities": identities,
         "audit": {"flavour": "none"},
     }
-    if audit and target.audit:
+    if target.audit:
         db = target.audit
         env[env_name("AUDIT_DSN")] = make_conninfo(
             host=db.host, port=db.port, dbname=db.dbname, user=db.user, password=db.password
@@ -97,7 +90,7 @@ def write_profile(target: Target, out_dir: Path, name: str, audit: bool = True) 
             "dsn_env": env_name("AUDIT_DSN"),
             "sslrootcert": _copy(db.sslrootcert, out_dir, "audit-ca.pem"),
         }
-    if audit and target.request_log:
+    if target.request_log:
         log = target.request_log
         profile["request_log"] = (
             {"container": log.container, "path": log.path} if log.container else {"file": log.path}
@@ -124,7 +117,7 @@ def write_profile(target: Target, out_dir: Path, name: str, audit: bool = True) 
     )
     profile_path.write_text(header + yaml.safe_dump(profile, sort_keys=False))
     env_path = out_dir / ENV_FILE
-    _write_private(env_path, "".join(f"export {k}={shlex.quote(v)}\n" for k, v in sorted(env.items())))
+    write_private(env_path, "".join(f"export {k}={shlex.quote(v)}\n" for k, v in sorted(env.items())))
     return profile_path, env_path
 
 

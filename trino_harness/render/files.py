@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import io
+import os
 import tarfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 SECRET_MODE = 0o600
 PUBLIC_MODE = 0o644
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` created 0600 from the start (never briefly world-readable)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, SECRET_MODE)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text)
 
 
 @dataclass

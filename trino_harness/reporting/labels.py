@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-STAGES = ("tls", "authn", "authz", "audit", "secrets", "smoke")  # report order: seed order, smoke last
+STAGES = ("tls", "authn", "authz", "audit", "secrets", "smoke", "webui")  # report order; webui added last
 STAGE_TITLES = {
     "tls": "TLS",
     "authn": "Authentication",
@@ -28,6 +28,7 @@ STAGE_TITLES = {
     "audit": "Audit",
     "secrets": "Secrets hygiene",
     "smoke": "Smoke (end-to-end wiring)",
+    "webui": "Web UI login",
 }
 SEVERITIES = ("blocker", "critical", "normal", "minor", "trivial")
 
@@ -106,6 +107,8 @@ def severity_of(stage: str, function: str, case_id: str) -> str:
         return "critical"
     if stage == "smoke":
         return "minor"
+    if stage == "webui" and "valid" not in function:  # a pass there is a way in without a login
+        return "critical"
     return "normal"
 
 

@@ -1,0 +1,1 @@
+"""The coordinator's Web UI driven in a real (headless) browser."""

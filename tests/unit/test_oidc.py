@@ -155,3 +155,18 @@ def test_written_oidc_section_reads_back_as_the_same_provider(profile_dir, tmp_p
     assert not any(s in text for s in ("cs-trino", "cs-other", "cs-short", "pw-alice"))
     again = target_from_profile(profile, read_env_file(env_file))
     assert again.oidc == oidc
+
+
+def test_oauth2_challenge_urls_are_masked_in_recorded_answers():
+    """Every 401 names per-request URLs (port, one-time id): two identical runs must still compare equal."""
+    from trino_harness.observations import normalise
+
+    def answer(port: int, one_time: str) -> str:
+        return (
+            f"HTTP 401, WWW-Authenticate: ['Basic realm=\"Trino\"', 'Bearer x_redirect_server="
+            f'"https://127.0.0.1:{port}/oauth2/token/initiate/{one_time}", x_token_server='
+            f"\"https://127.0.0.1:{port}/oauth2/token/{one_time[:8]}-bfc0'], body: 'Unauthorized'"
+        )
+
+    assert normalise(answer(32816, "c443cd3b")) == normalise(answer(40001, "9a8b7c6d"))
+    assert "x_token_server=<…>" in normalise(answer(1, "ab"))

@@ -165,7 +165,7 @@ def test_oauth2_challenge_urls_are_masked_in_recorded_answers():
         return (
             f"HTTP 401, WWW-Authenticate: ['Basic realm=\"Trino\"', 'Bearer x_redirect_server="
             f'"https://127.0.0.1:{port}/oauth2/token/initiate/{one_time}", x_token_server='
-            f"\"https://127.0.0.1:{port}/oauth2/token/{one_time[:8]}-bfc0'], body: 'Unauthorized'"
+            f"\"https://127.0.0.1:{port}/oauth2/token/{one_time[:8]}-bfc0\"'], body: 'Unauthorized'"
         )
 
     assert normalise(answer(32816, "c443cd3b")) == normalise(answer(40001, "9a8b7c6d"))

@@ -173,36 +173,54 @@ def oidc_browser(target):
         pytest.skip(str(exc))
 
 
-def _log_in_at_provider(driver, username: str, password: str) -> None:
-    """Fill in the provider's login page (Keycloak's ids: username, password, kc-login)."""
-    from selenium.common.exceptions import TimeoutException
+def _provider_login_page(driver, url: str) -> str | None:
+    """Open ``url`` (Trino's redirect server) and wait for the provider's login form; None when it
+    is there, else what the browser shows instead (Keycloak's ids: username, password, kc-login)."""
+    from selenium.common.exceptions import TimeoutException, WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     try:
-        field = WebDriverWait(driver, 30).until(
-            expected_conditions.visibility_of_element_located((By.ID, "username"))
-        )
-    except TimeoutException:
-        attach_screenshot(driver, "no login page at the identity provider")
-        pytest.fail(f"no login form at the identity provider: {driver.current_url} (title {driver.title!r})")
-    field.send_keys(username)
-    driver.find_element(By.ID, "password").send_keys(password)
-    attach_screenshot(driver, "identity provider login page (password masked)")
-    driver.find_element(By.ID, "kc-login").click()
+        driver.get(url)
+        login_form = expected_conditions.visibility_of_element_located((By.ID, "username"))
+        WebDriverWait(driver, 30).until(login_form)
+        return None
+    except (TimeoutException, WebDriverException) as exc:
+        body = driver.find_elements(By.TAG_NAME, "body")
+        text = " ".join(body[0].text.split())[:200] if body else type(exc).__name__
+        return f"{driver.current_url} (title {driver.title!r}): {text!r}"
 
 
 def test_browser_login_through_the_provider_yields_a_token_for_the_user(target, oidc_user, oidc_browser):
     """Trino's external authentication as a CLI or JDBC user meets it: the 401 names a redirect
     server and a token server; a browser opens the first, logs in at the provider, comes back to
-    Trino's callback; the token server then hands out a token that runs a query as that user."""
+    Trino's callback; the token server then hands out a token that runs a query as that user.
+
+    A coordinator that has just started may not have loaded its OIDC configuration yet: up to three
+    fresh challenges (a bounded wait) before the provider's login page must be there."""
+    from selenium.webdriver.common.by import By
+
     oidc = target.oidc_provider()
-    challenge = external_authentication(submit(target).challenges)
-    if challenge is None:
-        pytest.fail("no external-authentication challenge, cannot judge (see the challenge check)")
-    oidc_browser.get(challenge.redirect_server)
-    _log_in_at_provider(oidc_browser, oidc_user.username, oidc.password(oidc_user.username))
+    seen: list[str] = []
+    challenge = None
+    for _ in range(3):
+        challenge = external_authentication(submit(target).challenges)
+        if challenge is None:
+            pytest.fail("no external-authentication challenge, cannot judge (see the challenge check)")
+        problem = _provider_login_page(oidc_browser, challenge.redirect_server)
+        if problem is None:
+            break
+        seen.append(problem)
+        time.sleep(2)
+    else:
+        attach_screenshot(oidc_browser, "no login page at the identity provider")
+        pytest.fail(f"no login form at the identity provider after 3 challenges, cannot judge; saw: {seen}")
+    assert challenge is not None
+    oidc_browser.find_element(By.ID, "username").send_keys(oidc_user.username)
+    oidc_browser.find_element(By.ID, "password").send_keys(oidc.password(oidc_user.username))
+    attach_screenshot(oidc_browser, "identity provider login page (password masked)")
+    oidc_browser.find_element(By.ID, "kc-login").click()
     token = poll_token_server(target, challenge.token_server)
     attach_screenshot(oidc_browser, "back at Trino after the provider login")
     answer = submit(target, headers={"Authorization": f"Bearer {token}"}) if token else None

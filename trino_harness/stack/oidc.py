@@ -29,8 +29,9 @@ from trino_harness.stack.containers import SeededContainer
 from trino_harness.stack.waiting import wait_until
 from trino_harness.target import OidcTarget
 
-# Trino's callback on whatever 127.0.0.1 port the coordinator of this run (or variant) got:
-# Keycloak allows a trailing wildcard only, so the pattern pins scheme, address and path prefix.
+# Trino's callback on whatever 127.0.0.1 port the coordinator of this run (or of the next variant)
+# gets: Keycloak allows a trailing wildcard only, so the pattern pins scheme and address, not port or
+# path. Loose for a real deployment, harmless here: only this machine can reach either side.
 REDIRECT_URIS = ["https://127.0.0.1:*"]
 SHORT_TOKEN_SECONDS = 1
 

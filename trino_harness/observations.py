@@ -20,6 +20,8 @@ _VOLATILE = [
     (re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:?\d\d)?"), "<time>"),
     (re.compile(r"\b\d+(\.\d+)? ?(ms|milliseconds|seconds|s)\b"), "<duration>"),
     (re.compile(r"\b(nextUri|infoUri|id)=\S+"), r"\1=<…>"),
+    # OAuth2 challenges name per-request URLs (the coordinator's port, a one-time id) in every 401.
+    (re.compile(r"\b(x_redirect_server|x_token_server)=\\?\"[^\"\\]*\\?\""), r"\1=<…>"),
     # Random markers the checks put in their SQL (barriers, running-query markers, run ids).
     (re.compile(r"\b[0-9a-f]{12,}\b"), "<token>"),
 ]

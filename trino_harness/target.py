@@ -55,6 +55,60 @@ class KerberosTarget:
 
 
 @dataclass(frozen=True)
+class OidcTarget:
+    """An OpenID Connect provider the coordinator accepts OAuth2 access tokens from: where to get
+    tokens (password grant), with which clients, for which users; the pieces a negative check
+    needs (another audience, a short-lived client, another issuer) are optional."""
+
+    issuer: str
+    token_url: str  # the provider's token endpoint as the harness reaches it
+    client_id: str
+    client_secret: str
+    other_client_id: str | None = None  # an app of the same issuer whose tokens are not for Trino
+    other_client_secret: str | None = None
+    short_lived_client_id: str | None = None  # Trino's audience, access tokens of a second or so
+    short_lived_client_secret: str | None = None
+    other_issuer_token_url: str | None = None  # another issuer that hands out tokens for client_id
+    passwords: dict[str, str] = field(default_factory=dict)  # user name at the provider -> password
+    # Chromium --host-resolver-rules so a browser on this machine reaches the issuer's host name.
+    browser_host_rules: str | None = None
+    ca_bundle: str | None = None  # CA of the provider's certificate; None: the coordinator's CA
+
+    def password(self, username: str) -> str:
+        try:
+            return self.passwords[username]
+        except KeyError:
+            raise MissingCapability(
+                f"password of the OIDC user '{username}'",
+                f"oidc.users: {{username: '{username}', password_env: <VARIABLE>}}",
+            ) from None
+
+    def other_audience_client(self) -> tuple[str, str]:
+        if not (self.other_client_id and self.other_client_secret):
+            raise MissingCapability(
+                "a second OIDC client of the same issuer (tokens for another audience)",
+                "oidc.other_client: {client_id: <id>, secret_env: <VARIABLE>}",
+            )
+        return self.other_client_id, self.other_client_secret
+
+    def short_lived_client(self) -> tuple[str, str]:
+        if not (self.short_lived_client_id and self.short_lived_client_secret):
+            raise MissingCapability(
+                "an OIDC client with Trino's audience and a short access-token lifespan (expired tokens)",
+                "oidc.short_lived_client: {client_id: <id>, secret_env: <VARIABLE>}",
+            )
+        return self.short_lived_client_id, self.short_lived_client_secret
+
+    def other_issuer(self) -> str:
+        if not self.other_issuer_token_url:
+            raise MissingCapability(
+                "token endpoint of another issuer that knows Trino's client id",
+                "oidc.other_issuer_token_url",
+            )
+        return self.other_issuer_token_url
+
+
+@dataclass(frozen=True)
 class Target:
     host: str
     port: int
@@ -79,6 +133,7 @@ class Target:
     # That CA's certificate, when it is not the CA that signed the coordinator's certificate.
     client_ca_cert_path: str | None = None
     kerberos: KerberosTarget | None = None
+    oidc: OidcTarget | None = None
 
     @property
     def url(self) -> str:
@@ -169,6 +224,14 @@ class Target:
                 f"kerberos.principals: {{principal: '{principal}', password_env: <VARIABLE>}}",
             ) from None
 
+    def oidc_provider(self) -> OidcTarget:
+        if self.oidc is None:
+            raise MissingCapability(
+                "OpenID Connect provider (token endpoint, Trino's client, users)",
+                "oidc: {issuer, token_url, client_id, client_secret_env, users: [{username, password_env}]}",
+            )
+        return self.oidc
+
     def save(self, path: Path) -> None:
         write_private(path, json.dumps(asdict(self)))
 
@@ -187,4 +250,12 @@ class Target:
             for value in data["kerberos"]["passwords"].values():
                 register_secret(value)
             data["kerberos"] = KerberosTarget(**data["kerberos"])
+        if data.get("oidc"):
+            oidc = data["oidc"]
+            for value in [*oidc["passwords"].values(), oidc["client_secret"]]:
+                register_secret(value)
+            for key in ("other_client_secret", "short_lived_client_secret"):
+                if oidc.get(key):
+                    register_secret(oidc[key])
+            data["oidc"] = OidcTarget(**oidc)
         return cls(**data)

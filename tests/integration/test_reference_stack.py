@@ -25,6 +25,10 @@ def _secrets_of(run_dir: Path) -> list[str]:
     values.append(Path(target["jwt_private_key_path"]).read_text())
     for cert in target["client_certs"].values():
         values.append(Path(cert["key_path"]).read_text())
+    if target.get("oidc"):
+        oidc = target["oidc"]
+        values += [*oidc["passwords"].values(), oidc["client_secret"]]
+        values += [oidc[k] for k in ("other_client_secret", "short_lived_client_secret") if oidc.get(k)]
     return values
 
 

@@ -140,3 +140,30 @@ def assemble_server(version: str, dest: Path, plugins: tuple[str, ...] = REQUIRE
         lacking = [p for p in from_full if f"plugin/{p}" not in got]
         if lacking:
             raise ArtifactMissing(f"Trino {version} has no plugin(s) {', '.join(lacking)}")
+
+
+KEYCLOAK_GROUP = "org.keycloak"
+# The newest Keycloak on the reachable Maven mirror (26.3.5, 26.0.7 and 25.0.6 are there too).
+KEYCLOAK_VERSION = "26.4.5"
+
+
+def assemble_keycloak(dest: Path, version: str = KEYCLOAK_VERSION) -> None:
+    """Lay out ``dest`` as ``/opt/keycloak`` from the ``keycloak-quarkus-dist`` zip, keeping file modes."""
+    archive = _mvn_copy(
+        f"{KEYCLOAK_GROUP}:keycloak-quarkus-dist:{version}:zip", cache_dir() / "maven" / "keycloak"
+    )
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    with zipfile.ZipFile(archive) as zf:
+        for info in zf.infolist():
+            rel = _strip_first(info.filename)
+            if not rel or info.is_dir():
+                continue
+            out_path = dest / rel
+            out_path.parent.mkdir(parents=True, exist_ok=True)
+            with zf.open(info) as src, open(out_path, "wb") as out:
+                shutil.copyfileobj(src, out)
+            mode = (info.external_attr >> 16) & 0o777
+            if mode:
+                out_path.chmod(mode)

@@ -16,7 +16,12 @@ from pathlib import Path
 import docker
 from docker.errors import BuildError, ImageNotFound
 
-from trino_harness.images.artifacts import REQUIRED_PLUGINS, assemble_server
+from trino_harness.images.artifacts import (
+    KEYCLOAK_VERSION,
+    REQUIRED_PLUGINS,
+    assemble_keycloak,
+    assemble_server,
+)
 from trino_harness.images.base import ensure_base_image
 from trino_harness.progress import say, step
 
@@ -33,6 +38,7 @@ class StackImages:
     postgres: str
     audit: str
     kdc: str = ""  # MIT Kerberos KDC (krb5-kdc); see images/docker/kdc
+    keycloak: str = ""  # Keycloak (OpenID Connect provider); see images/docker/keycloak
 
 
 def _hash_tree(digest: hashlib._Hash, root: Path) -> None:
@@ -108,6 +114,17 @@ def ensure_trino_image(client: docker.DockerClient, version: str, base_id: str) 
         return _ensure(client, tag, "trino", base_id, {"trino-server": server})
 
 
+def ensure_keycloak_image(client: docker.DockerClient, base_id: str) -> str:
+    tag = _tag("keycloak", DOCKER_DIR / "keycloak", base_id, KEYCLOAK_VERSION)
+    if _exists(client, tag):
+        return tag
+    with tempfile.TemporaryDirectory(prefix="trino-harness-keycloak-") as tmp:
+        dist = Path(tmp) / "keycloak"
+        with step(f"unpacking Keycloak {KEYCLOAK_VERSION} from Maven Central"):
+            assemble_keycloak(dist)
+        return _ensure(client, tag, "keycloak", base_id, {"keycloak": dist})
+
+
 def ensure_images(client: docker.DockerClient, trino_version: str) -> StackImages:
     """Make sure every image of the reference stack exists, building what is missing."""
     base_id = ensure_base_image(client)
@@ -123,4 +140,5 @@ def ensure_images(client: docker.DockerClient, trino_version: str) -> StackImage
             {"collector.py": COLLECTOR_SOURCE},
         ),
         kdc=_ensure(client, _tag("kdc", DOCKER_DIR / "kdc", base_id), "kdc", base_id, {}),
+        keycloak=ensure_keycloak_image(client, base_id),
     )

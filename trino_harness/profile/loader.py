@@ -16,7 +16,14 @@ from psycopg.conninfo import conninfo_to_dict
 from trino_harness.profile.model import Profile, literal_secrets
 from trino_harness.redaction import register_secret
 from trino_harness.scenario.loader import ScenarioError, load_scenario
-from trino_harness.target import AuditDatabase, ClientCert, KerberosTarget, RequestLogSource, Target
+from trino_harness.target import (
+    AuditDatabase,
+    ClientCert,
+    KerberosTarget,
+    OidcTarget,
+    RequestLogSource,
+    Target,
+)
 from trino_harness.yaml_model import load_yaml_model
 
 
@@ -114,6 +121,32 @@ def _kerberos(profile: Profile, r: _Resolver) -> KerberosTarget | None:
     )
 
 
+def _oidc(profile: Profile, r: _Resolver) -> OidcTarget | None:
+    oidc = profile.oidc
+    if oidc is None:
+        return None
+    other, short = oidc.other_client, oidc.short_lived_client
+    return OidcTarget(
+        issuer=oidc.issuer,
+        token_url=oidc.token_url,
+        client_id=oidc.client_id,
+        client_secret=r.secret("oidc.client_secret_env", oidc.client_secret_env),
+        other_client_id=other.client_id if other else None,
+        other_client_secret=r.secret("oidc.other_client.secret_env", other.secret_env) if other else None,
+        short_lived_client_id=short.client_id if short else None,
+        short_lived_client_secret=(
+            r.secret("oidc.short_lived_client.secret_env", short.secret_env) if short else None
+        ),
+        other_issuer_token_url=oidc.other_issuer_token_url,
+        passwords={
+            u.username: r.secret(f"oidc.users[{i}].password_env", u.password_env)
+            for i, u in enumerate(oidc.users)
+        },
+        browser_host_rules=oidc.browser_host_rules,
+        ca_bundle=r.file("oidc.ca_bundle", oidc.ca_bundle) if oidc.ca_bundle else None,
+    )
+
+
 def target_from_profile(path: Path | str, env: Mapping[str, str] | None = None) -> Target:
     """The Target a profile describes; raises ProfileError listing every problem at once."""
     path = Path(path)
@@ -169,6 +202,7 @@ def target_from_profile(path: Path | str, env: Mapping[str, str] | None = None) 
         client_ca_key_path=r.file("identities.client_ca.key", ca.key) if ca else None,
         client_ca_cert_path=r.file("identities.client_ca.cert", ca.cert) if ca else None,
         kerberos=_kerberos(profile, r),
+        oidc=_oidc(profile, r),
     )
     if r.problems:
         raise ProfileError("invalid profile\n" + "\n".join(f"{path}: {line}" for line in r.problems))

@@ -148,6 +148,38 @@ class KerberosRealm(Strict):
     principals: tuple[KerberosPrincipalSecret, ...] = ()
 
 
+class OidcUserSecret(Strict):
+    username: str = Field(min_length=1, description="user name at the provider, as listed under oidc.users")
+    password_env: str = Field(pattern=ENV_NAME)
+
+
+class OidcClientRef(Strict):
+    client_id: str = Field(min_length=1)
+    secret_env: str = Field(pattern=ENV_NAME)
+
+
+class OidcProvider(Strict):
+    """The OpenID Connect provider the coordinator accepts access tokens from; the harness gets
+    tokens with the password grant (the client must allow it)."""
+
+    issuer: str = Field(
+        description="the issuer Trino is configured with (http-server.authentication.oauth2.issuer)"
+    )
+    token_url: str = Field(description="the provider's token endpoint as this machine reaches it")
+    ca_bundle: str | None = Field(
+        None, description="CA of the provider's certificate (default: the coordinator's)"
+    )
+    client_id: str = Field(min_length=1)
+    client_secret_env: str = Field(pattern=ENV_NAME)
+    other_client: OidcClientRef | None = Field(None, description="another app of the issuer (other audience)")
+    short_lived_client: OidcClientRef | None = Field(
+        None, description="a client with Trino's audience and access tokens of a few seconds"
+    )
+    other_issuer_token_url: str | None = Field(None, description="token endpoint of another issuer")
+    browser_host_rules: str | None = Field(None, description="Chromium --host-resolver-rules, if needed")
+    users: tuple[OidcUserSecret, ...] = ()
+
+
 class Profile(Strict):
     """An existing cluster and the scenario (same schema as scenarios/baseline.yaml) it must satisfy."""
 
@@ -158,6 +190,7 @@ class Profile(Strict):
     audit: Audit = Audit(flavour="none")
     request_log: RequestLog | None = None
     kerberos: KerberosRealm | None = None
+    oidc: OidcProvider | None = None
 
     @field_validator("name")
     @classmethod

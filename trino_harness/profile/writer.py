@@ -17,7 +17,7 @@ import yaml
 from psycopg.conninfo import make_conninfo
 
 from trino_harness.render.files import SECRET_MODE, write_private
-from trino_harness.target import Target
+from trino_harness.target import OidcTarget, Target
 
 PROFILE_FILE = "profile.yaml"
 ENV_FILE = "profile.env"
@@ -110,6 +110,8 @@ def write_profile(target: Target, out_dir: Path, name: str) -> tuple[Path, Path]
             "krb5_config": _copy(krb.krb5_config, out_dir, "krb5.conf"),
             "principals": principals,
         }
+    if target.oidc:
+        profile["oidc"] = _oidc_section(target.oidc, out_dir, env)
     profile_path = out_dir / PROFILE_FILE
     header = (
         f"# Profile of {name}, written by `python -m trino_harness serve`. Secrets are not here: "
@@ -119,6 +121,35 @@ def write_profile(target: Target, out_dir: Path, name: str) -> tuple[Path, Path]
     env_path = out_dir / ENV_FILE
     write_private(env_path, "".join(f"export {k}={shlex.quote(v)}\n" for k, v in sorted(env.items())))
     return profile_path, env_path
+
+
+def _oidc_section(oidc: OidcTarget, out_dir: Path, env: dict[str, str]) -> dict[str, Any]:
+    env[env_name("OIDC", "CLIENT", oidc.client_id)] = oidc.client_secret
+    section: dict[str, Any] = {
+        "issuer": oidc.issuer,
+        "token_url": oidc.token_url,
+        "client_id": oidc.client_id,
+        "client_secret_env": env_name("OIDC", "CLIENT", oidc.client_id),
+    }
+    if oidc.ca_bundle:
+        section["ca_bundle"] = _copy(oidc.ca_bundle, out_dir, "oidc-ca.pem")
+    for key, client_id, secret in (
+        ("other_client", oidc.other_client_id, oidc.other_client_secret),
+        ("short_lived_client", oidc.short_lived_client_id, oidc.short_lived_client_secret),
+    ):
+        if client_id and secret:
+            env[env_name("OIDC", "CLIENT", client_id)] = secret
+            section[key] = {"client_id": client_id, "secret_env": env_name("OIDC", "CLIENT", client_id)}
+    if oidc.other_issuer_token_url:
+        section["other_issuer_token_url"] = oidc.other_issuer_token_url
+    if oidc.browser_host_rules:
+        section["browser_host_rules"] = oidc.browser_host_rules
+    users = []
+    for username, password in sorted(oidc.passwords.items()):
+        env[env_name("OIDC", "PW", username)] = password
+        users.append({"username": username, "password_env": env_name("OIDC", "PW", username)})
+    section["users"] = users
+    return section
 
 
 def read_env_file(path: Path) -> dict[str, str]:

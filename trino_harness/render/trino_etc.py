@@ -146,6 +146,8 @@ def render_trino_etc(scenario: Scenario, materials: RunMaterials) -> FileSet:
         "internal-communication.https.keystore.path": f"{ETC}/tls/server.pem",
         "internal-communication.https.truststore.path": f"{ETC}/tls/ca.pem",
         "http-server.authentication.type": "CERTIFICATE,JWT,PASSWORD",
+        # Explicit: with OAUTH2 in the list above, Trino would otherwise default the Web UI to it.
+        "web-ui.authentication.type": "form",
         "password-authenticator.config-files": (
             f"{ETC}/password-file.properties,{ETC}/password-ldap.properties"
         ),

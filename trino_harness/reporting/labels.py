@@ -40,6 +40,7 @@ MODULE_PROVIDERS = {
     "test_authn_jwt": "jwt",
     "test_authn_certificate": "certificate",
     "test_authn_combined": "combined",
+    "test_authn_oidc": "oauth2",
 }
 NO_PROVIDER = "none"
 

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from trino_harness.scenario.kerberos import Kerberos
+from trino_harness.scenario.oidc import Oidc
 
 Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 Provider = Literal["file", "ldap", "jwt", "certificate"]
@@ -348,6 +349,7 @@ class Scenario(Strict):
     certificates: tuple[str, ...] = Field((), description="Client certificate subjects (RFC 4514) to issue")
     user_mapping: UserMappings = UserMappings()
     kerberos: Kerberos | None = None  # optional MIT KDC + SPNEGO; see scenario/kerberos.py
+    oidc: Oidc | None = None  # optional Keycloak + OAUTH2; see scenario/oidc.py
     access_rules: AccessRules
     operator: Principal = Field(description="Identity the harness uses for administrative reads")
     expectations: Expectations = Expectations()

@@ -31,6 +31,8 @@ from trino_harness.render.files import SECRET_MODE, FileSet
 from trino_harness.render.kerberos import KDC_ALIAS, KerberosMaterials, add_to_trino_etc
 from trino_harness.render.ldap import render_ldap_seed
 from trino_harness.render.materials import AUDIT_ALIAS, LDAP_ALIAS, POSTGRES_ALIAS, RunMaterials
+from trino_harness.render.oidc import KEYCLOAK_ALIAS, OidcMaterials, trino_oidc_environment
+from trino_harness.render.oidc import add_to_trino_etc as add_oidc_to_trino_etc
 from trino_harness.render.overlay import apply_overlay
 from trino_harness.render.postgres import (
     AUDIT_DATABASE,
@@ -50,6 +52,7 @@ from trino_harness.scenario.model import Principal, Scenario
 from trino_harness.stack.cleanup import reap_orphans, remove_run
 from trino_harness.stack.containers import HarnessNetwork, SeededContainer
 from trino_harness.stack.kerberos import configure_kdc, kerberos_target, wait_and_fetch_keytab
+from trino_harness.stack.oidc import configure_keycloak, oidc_target, wait_and_provision
 from trino_harness.stack.waiting import wait_for_log, wait_until
 from trino_harness.target import AuditDatabase, ClientCert, RequestLogSource, Target
 
@@ -108,6 +111,7 @@ class ReferenceStack:
         self._certs: dict[str, ClientCert]
         self._krb: KerberosMaterials | None = None  # only with a kerberos: section
         self._keytab: bytes = b""
+        self._oidc: OidcMaterials | None = None  # only with an oidc: section
 
     # -- rendering ---------------------------------------------------------------------------
     def _render_trino(self, overlay: Path | None) -> FileSet:
@@ -116,6 +120,8 @@ class ReferenceStack:
         if self._scenario.kerberos is not None:
             alias = self._scenario.trino.coordinator_alias
             add_to_trino_etc(etc, self._scenario.kerberos, self._keytab, alias)
+        if self._scenario.oidc is not None:
+            add_oidc_to_trino_etc(etc, self._scenario.oidc)
         if overlay:
             applied = apply_overlay(etc, overlay)
             say(f"config overlay {overlay}: {', '.join(applied) or 'no files'}")
@@ -167,6 +173,9 @@ class ReferenceStack:
         if self._krb is not None:
             kdc = self._make(images.kdc, "kdc", KDC_ALIAS)
             services.append(configure_kdc(kdc, self._scenario, self._krb))
+        if self._oidc is not None:
+            keycloak = self._make(images.keycloak, "keycloak", KEYCLOAK_ALIAS)
+            services.append(configure_keycloak(keycloak, self._oidc))
         return services
 
     def _coordinator(self, etc: FileSet) -> SeededContainer:
@@ -181,7 +190,10 @@ class ReferenceStack:
             .publish_local(HTTPS_PORT)
             .publish_local(HTTP_PORT)
         )
-        for key, value in trino_environment(self._materials).items():
+        environment = trino_environment(self._materials)
+        if self._scenario.oidc is not None and self._oidc is not None:
+            environment |= trino_oidc_environment(self._scenario.oidc, self._oidc)
+        for key, value in environment.items():
             trino.with_env(key, value)
         return trino
 
@@ -209,6 +221,15 @@ class ReferenceStack:
         wait_for_log(c["audit"], "audit collector listening", 120)
         if "kdc" in c:
             self._keytab = wait_and_fetch_keytab(c["kdc"])
+        if "keycloak" in c:
+            assert self._scenario.oidc is not None and self._oidc is not None
+            started = time.monotonic()
+            self.timings["keycloak_ready_s"] = wait_and_provision(
+                c["keycloak"], self._scenario.oidc, self._oidc, self._ca_path
+            )
+            self.timings["keycloak_provision_s"] = (
+                time.monotonic() - started - self.timings["keycloak_ready_s"]
+            )
 
     def _wait_coordinator(self) -> None:
         trino = self.containers["trino"]
@@ -250,6 +271,8 @@ class ReferenceStack:
         self._certs = self._client_files(self._scenario, self._materials)
         if self._scenario.kerberos is not None:
             self._krb = KerberosMaterials.generate(self._scenario.kerberos)
+        if self._scenario.oidc is not None:
+            self._oidc = OidcMaterials.generate(self._scenario.oidc, self._materials.ca)
         started = time.monotonic()
         with self._stopped_on_failure(), step(f"starting services of stack {opts.run_id}"):
             self._network = HarnessNetwork(opts.run_id).create()
@@ -324,6 +347,11 @@ class ReferenceStack:
                     scenario, self._krb, self.containers["kdc"], self.options.run_dir / "client" / "kerberos"
                 )
                 if self._krb is not None
+                else None
+            ),
+            oidc=(
+                oidc_target(scenario.oidc, self._oidc, self.containers["keycloak"])
+                if scenario.oidc is not None and self._oidc is not None
                 else None
             ),
         )

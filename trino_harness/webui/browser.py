@@ -36,8 +36,11 @@ def _executables() -> tuple[str, str]:
 
 
 @contextmanager
-def headless_chromium(width: int = 1280, height: int = 900) -> Iterator[WebDriver]:
-    """A fresh headless Chromium (own profile, no proxy, no cookies) for the duration of the block."""
+def headless_chromium(
+    width: int = 1280, height: int = 900, extra_flags: tuple[str, ...] = ()
+) -> Iterator[WebDriver]:
+    """A fresh headless Chromium (own profile, no proxy, no cookies) for the duration of the block;
+    ``extra_flags`` e.g. ``--host-resolver-rules=...`` to reach an identity provider by its name."""
     try:
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
@@ -56,6 +59,7 @@ def headless_chromium(width: int = 1280, height: int = 900) -> Iterator[WebDrive
             "--no-proxy-server",
             f"--user-data-dir={profile}",
             f"--window-size={width},{height}",
+            *extra_flags,
         ):
             options.add_argument(flag)
         options.accept_insecure_certs = True

@@ -1,0 +1,254 @@
+"""OAuth2 / OpenID Connect against a real identity provider (Keycloak in the reference stack).
+
+A token from the provider logs in as the declared user (or is refused by the user mapping); a token
+for another audience, an expired token and a token from another issuer are refused; an
+unauthenticated request gets Trino's external-authentication challenge, and a person who follows it
+in a browser and logs in at the provider ends up with a token that runs a query as themselves; the
+audit record of an OIDC query names the right user. Rows come from the scenario's ``oidc.users``.
+No check prints a token or a secret: evidence names the token's claims (issuer, audience, expiry).
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from trino_harness.audit.reader import wait_for_completed
+from trino_harness.evidence import check
+from trino_harness.oidc_client import (
+    TokenRefused,
+    claim_summary,
+    claims,
+    external_authentication,
+    password_grant,
+    poll_token_server,
+)
+from trino_harness.protocol import submit
+from trino_harness.pytest_plugin import scenario_of
+from trino_harness.scenario.oidc import OidcUser
+from trino_harness.webui.browser import BrowserMissing, headless_chromium, in_ci
+from trino_harness.webui.pages import attach_screenshot
+
+pytestmark = [pytest.mark.authn, pytest.mark.oidc]
+
+ENABLE_FIX = (
+    "add OAUTH2 to http-server.authentication.type with http-server.authentication.oauth2.issuer, "
+    "client-id and client-secret (${ENV:...})"
+)
+AUDIENCE_FIX = (
+    "list in http-server.authentication.oauth2.additional-audiences only audiences meant for Trino "
+    "(tokens must carry Trino's client id or one of those in aud)"
+)
+MAPPING_FIX = "anchor http-server.authentication.oauth2.user-mapping.pattern to plain user names"
+# Checks that need a user who may log in.
+LOGIN_ONLY = (
+    "test_token_for_another_audience_is_refused",
+    "test_expired_token_is_refused",
+    "test_token_from_another_issuer_is_refused",
+    "test_browser_login_through_the_provider_yields_a_token_for_the_user",
+    "test_oidc_query_is_audited_as_the_user",
+)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Rows of ``oidc.users``; LOGIN_ONLY checks take the first user that may log in."""
+    if "oidc_user" not in metafunc.fixturenames:
+        return
+    oidc = scenario_of(metafunc.config).oidc
+    rows = list(oidc.users) if oidc else []
+    name = metafunc.function.__name__
+    if name in LOGIN_ONLY:
+        rows = [r for r in rows if r.user is not None][:1]
+    if not rows:
+        reason = "no oidc.users in the scenario: add an oidc: section to test OAuth2"
+        metafunc.parametrize("oidc_user", [pytest.param(None, marks=pytest.mark.skip(reason=reason))])
+        return
+    if name == "test_oidc_token_logs_in_as_declared_user":
+        ids = [f"{r.username}-{'accepted-as-' + r.user if r.user else 'refused'}" for r in rows]
+    else:
+        ids = [r.username for r in rows]
+    metafunc.parametrize("oidc_user", rows, ids=ids)
+
+
+def _token(target, row: OidcUser, **kwargs) -> str:
+    oidc = target.oidc_provider()
+    try:
+        return password_grant(oidc, target.ca_path, row.username, **kwargs)
+    except TokenRefused as exc:
+        pytest.fail(f"the identity provider gave no token for {row.username}, cannot judge: {exc}")
+
+
+def test_oidc_token_logs_in_as_declared_user(target, oidc_user):
+    token = _token(target, oidc_user)
+    answer = submit(target, headers={"Authorization": f"Bearer {token}"})
+    what = f"statement with an access token of {oidc_user.username} ({claim_summary(token)})"
+    if oidc_user.user is None:
+        check(
+            answer.status == 401,
+            what=what,
+            expected="HTTP 401: the OAuth2 user mapping refuses this user name",
+            observed=answer,
+            fix=MAPPING_FIX,
+        )
+    else:
+        check(
+            answer.accepted and answer.user == oidc_user.user,
+            what=what,
+            expected=f"logged in as Trino user {oidc_user.user}",
+            observed=answer,
+            fix=f"{ENABLE_FIX}; principal-field naming the user claim (preferred_username for Keycloak)",
+        )
+
+
+def test_no_credentials_get_the_external_authentication_challenge(target):
+    target.oidc_provider()
+    answer = submit(target)
+    found = external_authentication(answer.challenges)
+    check(
+        answer.status == 401 and found is not None,
+        what="a statement without credentials",
+        expected='HTTP 401 with \'WWW-Authenticate: Bearer x_redirect_server="...", x_token_server="..."\'',
+        observed=answer,
+        fix=ENABLE_FIX,
+    )
+
+
+def test_token_for_another_audience_is_refused(target, oidc_user):
+    oidc = target.oidc_provider()
+    client = oidc.other_audience_client()
+    token = _token(target, oidc_user, client=client)
+    answer = submit(target, headers={"Authorization": f"Bearer {token}"})
+    check(
+        answer.status == 401,
+        what=f"access token of {oidc_user.username} issued to client {client[0]} ({claim_summary(token)})",
+        expected=f"HTTP 401: the token's audience is not Trino's ({oidc.client_id})",
+        observed=answer,
+        fix=AUDIENCE_FIX,
+    )
+
+
+def test_expired_token_is_refused(target, oidc_user):
+    """A token of Trino's audience from a client whose tokens live about a second, used after expiry."""
+    oidc = target.oidc_provider()
+    token = _token(target, oidc_user, client=oidc.short_lived_client())
+    expires = claims(token).get("exp", 0)
+    # Past exp plus the coordinator's clock skew (the baseline allows 1 s; Trino's default is 1 min).
+    while time.time() < expires + 3:
+        time.sleep(0.25)
+    answer = submit(target, headers={"Authorization": f"Bearer {token}"})
+    check(
+        answer.status == 401,
+        what=f"access token of {oidc_user.username} presented 3 s after it expired ({claim_summary(token)})",
+        expected="HTTP 401: token expired",
+        observed=answer,
+        fix="keep http-server.authentication.oauth2.max-clock-skew small (seconds, not minutes)",
+    )
+
+
+def test_token_from_another_issuer_is_refused(target, oidc_user):
+    oidc = target.oidc_provider()
+    token = _token(target, oidc_user, token_url=oidc.other_issuer())
+    answer = submit(target, headers={"Authorization": f"Bearer {token}"})
+    check(
+        answer.status == 401,
+        what=f"access token of {oidc_user.username} for Trino's client id from another issuer "
+        f"({claim_summary(token)})",
+        expected=f"HTTP 401: the issuer is not {oidc.issuer}",
+        observed=answer,
+        fix="http-server.authentication.oauth2.issuer must name the one issuer Trino trusts",
+    )
+
+
+@pytest.fixture
+def oidc_browser(target):
+    oidc = target.oidc_provider()
+    flags = (f"--host-resolver-rules={oidc.browser_host_rules}",) if oidc.browser_host_rules else ()
+    try:
+        with headless_chromium(extra_flags=flags) as driver:
+            yield driver
+    except BrowserMissing as exc:
+        if in_ci():
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+
+
+def _provider_login_page(driver, url: str) -> str | None:
+    """Open ``url`` (Trino's redirect server) and wait for the provider's login form; None when it
+    is there, else what the browser shows instead (Keycloak's ids: username, password, kc-login)."""
+    from selenium.common.exceptions import TimeoutException, WebDriverException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    try:
+        driver.get(url)
+        login_form = expected_conditions.visibility_of_element_located((By.ID, "username"))
+        WebDriverWait(driver, 30).until(login_form)
+        return None
+    except (TimeoutException, WebDriverException) as exc:
+        body = driver.find_elements(By.TAG_NAME, "body")
+        text = " ".join(body[0].text.split())[:200] if body else type(exc).__name__
+        return f"{driver.current_url} (title {driver.title!r}): {text!r}"
+
+
+def test_browser_login_through_the_provider_yields_a_token_for_the_user(target, oidc_user, oidc_browser):
+    """Trino's external authentication as a CLI or JDBC user meets it: the 401 names a redirect
+    server and a token server; a browser opens the first, logs in at the provider, comes back to
+    Trino's callback; the token server then hands out a token that runs a query as that user.
+
+    A coordinator that has just started may not have loaded its OIDC configuration yet: up to three
+    fresh challenges (a bounded wait) before the provider's login page must be there."""
+    from selenium.webdriver.common.by import By
+
+    oidc = target.oidc_provider()
+    seen: list[str] = []
+    challenge = None
+    for _ in range(3):
+        challenge = external_authentication(submit(target).challenges)
+        if challenge is None:
+            pytest.fail("no external-authentication challenge, cannot judge (see the challenge check)")
+        problem = _provider_login_page(oidc_browser, challenge.redirect_server)
+        if problem is None:
+            break
+        seen.append(problem)
+        time.sleep(2)
+    else:
+        attach_screenshot(oidc_browser, "no login page at the identity provider")
+        pytest.fail(f"no login form at the identity provider after 3 challenges, cannot judge; saw: {seen}")
+    assert challenge is not None
+    oidc_browser.find_element(By.ID, "username").send_keys(oidc_user.username)
+    oidc_browser.find_element(By.ID, "password").send_keys(oidc.password(oidc_user.username))
+    attach_screenshot(oidc_browser, "identity provider login page (password masked)")
+    oidc_browser.find_element(By.ID, "kc-login").click()
+    token = poll_token_server(target, challenge.token_server)
+    attach_screenshot(oidc_browser, "back at Trino after the provider login")
+    answer = submit(target, headers={"Authorization": f"Bearer {token}"}) if token else None
+    check(
+        answer is not None and answer.accepted and answer.user == oidc_user.user,
+        what=f"browser login of {oidc_user.username} through {challenge.redirect_server.split('/oauth2')[0]}"
+        "/oauth2/token/initiate/…",
+        expected=f"the token server hands out a token; a query with it runs as {oidc_user.user}",
+        observed=answer or f"no token from the token server; the browser ended at {oidc_browser.current_url}",
+        fix="register https://<coordinator>/oauth2/callback as a redirect URI of Trino's client; "
+        "the issuer must be reachable from the coordinator and the browser under one name",
+    )
+
+
+@pytest.mark.audit
+def test_oidc_query_is_audited_as_the_user(target, oidc_user, audit_reader, audit_timeout):
+    answer = submit(target, headers={"Authorization": f"Bearer {_token(target, oidc_user)}"})
+    if not answer.ok or answer.query_id is None:
+        pytest.fail(f"the OIDC login itself failed, nothing to audit: {answer}")
+    events, _ = wait_for_completed(audit_reader, answer.query_id, audit_timeout)
+    completed = [e for e in events if e.event_type == "completed"]
+    observed = [(e.user, e.principal) for e in completed] or f"no completed event for query {answer.query_id}"
+    check(
+        len(completed) == 1
+        and completed[0].user == oidc_user.user
+        and oidc_user.username in (completed[0].principal or ""),
+        what=f"audit record of a query by OIDC user {oidc_user.username}",
+        expected=f"one completed event, user {oidc_user.user}, principal {oidc_user.username}",
+        observed=observed,
+        fix="http-event-listener.log-completed=true and connect-ingest-uri pointing at the collector",
+    )

@@ -1,0 +1,99 @@
+"""Render the OpenID Connect pieces: Keycloak's seed and the coordinator's OAUTH2 properties.
+
+**One issuer name for everyone.** Keycloak runs with ``--hostname https://keycloak:8443``: every
+token's ``iss`` and every URL in its discovery document use the stack-network alias, whatever
+address the request came in on. The coordinator (in the network) reaches that name directly, so
+Trino's issuer and OIDC discovery need no rewriting; the harness on the host talks to the port
+published on 127.0.0.1 (the certificate names ``keycloak``, ``localhost`` and ``127.0.0.1``) and
+gets the same ``iss``; the browser of the redirect-flow check resolves ``keycloak:8443`` to that
+published port with Chromium's ``--host-resolver-rules``. The alternative (Trino's explicit
+``auth-url``/``token-url``/``jwks-url`` with discovery off, Keycloak on its dynamic hostname)
+would make ``iss`` depend on who asked, i.e. differ between the browser's code and Trino's check.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from trino_harness.pki import CertificateAuthority, Issued
+from trino_harness.redaction import register_secret
+from trino_harness.render.files import SECRET_MODE, FileSet
+from trino_harness.render.materials import LOCAL_HOSTS
+from trino_harness.scenario.oidc import Oidc
+
+KEYCLOAK_ALIAS = "keycloak"
+KEYCLOAK_PORT = 8443
+KEYCLOAK_URL = f"https://{KEYCLOAK_ALIAS}:{KEYCLOAK_PORT}"
+KEYCLOAK_SEED = "/harness/keycloak"
+KEYCLOAK_UID = 1000
+KEYCLOAK_ADMIN = "admin"
+CLIENT_SECRET_ENV = "TRINO_OAUTH2_CLIENT_SECRET"
+ETC = "/etc/trino"
+
+
+def issuer_url(realm: str) -> str:
+    return f"{KEYCLOAK_URL}/realms/{realm}"
+
+
+def _secret() -> str:
+    return register_secret(secrets.token_urlsafe(24))
+
+
+@dataclass(frozen=True)
+class OidcMaterials:
+    """Per-run secrets of the identity provider: admin bootstrap password, client secrets, user
+    passwords, and Keycloak's server certificate from the run's CA."""
+
+    admin_password: str
+    client_secrets: dict[str, str]  # client id -> secret (Trino's, the other app's, the short-lived one)
+    passwords: dict[str, str]  # Keycloak user name -> password
+    tls: Issued
+
+    @classmethod
+    def generate(cls, oidc: Oidc, ca: CertificateAuthority) -> OidcMaterials:
+        clients = (oidc.client_id, oidc.other_client_id, oidc.short_lived_client_id)
+        tls = ca.issue_server(KEYCLOAK_ALIAS, [KEYCLOAK_ALIAS, *LOCAL_HOSTS])
+        register_secret(tls.key_pem.decode())
+        return cls(
+            admin_password=_secret(),
+            client_secrets={c: _secret() for c in clients},
+            passwords={u.username: _secret() for u in oidc.users},
+            tls=tls,
+        )
+
+
+def render_keycloak_seed(materials: OidcMaterials) -> FileSet:
+    files = FileSet()
+    files.add("tls.crt", materials.tls.cert_pem)
+    files.add("tls.key", materials.tls.key_pem, SECRET_MODE)
+    files.add("hostname", KEYCLOAK_URL + "\n")
+    files.add("admin-password", materials.admin_password, SECRET_MODE)
+    return files
+
+
+def add_to_trino_etc(etc: FileSet, oidc: Oidc) -> None:
+    """OAUTH2 after the other authenticators; the client secret only as ``${ENV:...}``."""
+    config = etc.text("config.properties")
+    types = next(ln for ln in config.splitlines() if ln.startswith("http-server.authentication.type="))
+    lines = [ln if ln != types else f"{types},OAUTH2" for ln in config.splitlines()]
+    prefix = "http-server.authentication.oauth2"
+    lines += [
+        f"{prefix}.issuer={issuer_url(oidc.realm)}",
+        f"{prefix}.client-id={oidc.client_id}",
+        f"{prefix}.client-secret=${{ENV:{CLIENT_SECRET_ENV}}}",
+        f"{prefix}.principal-field={oidc.principal_field}",
+        f"{prefix}.user-mapping.pattern=" + oidc.user_mapping_pattern.replace("\\", "\\\\"),
+        f"{prefix}.max-clock-skew={oidc.max_clock_skew_seconds}s",
+        # Validate access tokens as JWTs (signature, issuer, audience, expiry). Trino's default asks
+        # the provider's userinfo endpoint instead, which accepts a token of ANY audience of the
+        # issuer (observed on 476 with Keycloak; variant oidc-userinfo-validation).
+        f"{prefix}.oidc.use-userinfo-endpoint=false",
+        # Discovery, JWKS and the code exchange go through this client: trust the run's CA.
+        f"oauth2-jwk.http-client.trust-store-path={ETC}/tls/ca.pem",
+    ]
+    etc.add("config.properties", "\n".join(lines) + "\n")
+
+
+def trino_oidc_environment(oidc: Oidc, materials: OidcMaterials) -> dict[str, str]:
+    return {CLIENT_SECRET_ENV: materials.client_secrets[oidc.client_id]}

@@ -16,7 +16,15 @@ from psycopg.conninfo import conninfo_to_dict
 from trino_harness.profile.model import Profile, literal_secrets
 from trino_harness.redaction import register_secret
 from trino_harness.scenario.loader import ScenarioError, load_scenario
-from trino_harness.target import AuditDatabase, ClientCert, KerberosTarget, RequestLogSource, Target
+from trino_harness.target import (
+    AuditDatabase,
+    ClientCert,
+    ClusterTarget,
+    InternalEndpoint,
+    KerberosTarget,
+    RequestLogSource,
+    Target,
+)
 from trino_harness.yaml_model import load_yaml_model
 
 
@@ -114,6 +122,20 @@ def _kerberos(profile: Profile, r: _Resolver) -> KerberosTarget | None:
     )
 
 
+def _cluster(profile: Profile) -> ClusterTarget | None:
+    nodes = profile.cluster
+    if nodes is None:
+        return None
+    endpoints = []
+    for e in nodes.endpoints:
+        url = urlsplit(e.url)
+        endpoints.append(
+            InternalEndpoint(e.role, e.alias, url.hostname or "", url.port or 443, e.plain_http_port)
+        )
+    # No rogue worker: a remote cluster's network is not the harness's to join.
+    return ClusterTarget(workers=nodes.workers, endpoints=tuple(endpoints))
+
+
 def target_from_profile(path: Path | str, env: Mapping[str, str] | None = None) -> Target:
     """The Target a profile describes; raises ProfileError listing every problem at once."""
     path = Path(path)
@@ -169,6 +191,7 @@ def target_from_profile(path: Path | str, env: Mapping[str, str] | None = None) 
         client_ca_key_path=r.file("identities.client_ca.key", ca.key) if ca else None,
         client_ca_cert_path=r.file("identities.client_ca.cert", ca.cert) if ca else None,
         kerberos=_kerberos(profile, r),
+        cluster=_cluster(profile),
     )
     if r.problems:
         raise ProfileError("invalid profile\n" + "\n".join(f"{path}: {line}" for line in r.problems))

@@ -148,6 +148,24 @@ class KerberosRealm(Strict):
     principals: tuple[KerberosPrincipalSecret, ...] = ()
 
 
+class ClusterEndpoint(Strict):
+    """A node's internal endpoint, reachable from where the harness runs."""
+
+    role: Literal["coordinator", "worker"]
+    alias: str = Field(min_length=1, description="the name other nodes call it by (its certificate's SAN)")
+    url: str = Field(pattern=r"^https://[^/\s]+$", description="https://host:port the harness reaches it at")
+    plain_http_port: int | None = Field(
+        None, description="where plain HTTP would listen (probed: must not answer)"
+    )
+
+
+class ClusterNodes(Strict):
+    """The cluster's workers, for the cluster checks (``-m cluster``)."""
+
+    workers: tuple[str, ...] = Field(min_length=1, description="node ids that must be ACTIVE workers")
+    endpoints: tuple[ClusterEndpoint, ...] = ()
+
+
 class Profile(Strict):
     """An existing cluster and the scenario (same schema as scenarios/baseline.yaml) it must satisfy."""
 
@@ -158,6 +176,7 @@ class Profile(Strict):
     audit: Audit = Audit(flavour="none")
     request_log: RequestLog | None = None
     kerberos: KerberosRealm | None = None
+    cluster: ClusterNodes | None = None
 
     @field_validator("name")
     @classmethod

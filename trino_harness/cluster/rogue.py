@@ -82,4 +82,3 @@ def rogue_worker(recipe: RogueWorkerRecipe) -> Iterator[RogueWorker]:
             container.remove(force=True, v=True)
         except docker.errors.NotFound:
             pass  # already gone with the stack
-

@@ -326,6 +326,9 @@ class ReferenceStack:
         target = self._describe()
         with self._stopped_on_failure(coordinator_only=True):
             self.timings["stack_start_s"] += self._wait_schedulable(target, self._scenario.operator)
+        worker_s = trino_startup_seconds(self.containers["worker"])
+        if worker_s is not None:
+            self.timings["worker_trino_start_s"] = worker_s
         return replace(target, timings=dict(self.timings))
 
     def stop_coordinator(self) -> None:
@@ -398,9 +401,9 @@ class ReferenceStack:
         A worker that does not join within the scenario's ``cluster.join_timeout_s`` (a variant
         that breaks the shared secret) ends the wait without an error: the cluster checks judge it.
 
-        ``/v1/info`` reports ``starting=false`` before the coordinator has registered itself as a
-        worker: for a few seconds a scan fails with NO_NODES_AVAILABLE (``SELECT 1`` needs no
-        worker). Any other answer ends the wait, a denial included (then the probe proves less).
+        ``/v1/info`` reports ``starting=false`` before the nodes have registered: for a few seconds
+        a scan fails with NO_NODES_AVAILABLE (``SELECT 1`` needs no worker). Any other answer
+        ends the wait, a denial included (then the probe proves less).
         """
 
         def scan_scheduled() -> bool:
@@ -423,12 +426,14 @@ class ReferenceStack:
             self.containers, target, operator, self._worker.alias, cluster.join_timeout_s
         )
         if joined is False:
+            self.timings.pop("worker_join_s", None)
             say(
                 f"worker {self._worker.alias} not ACTIVE after {waited:.0f}s: continuing, "
                 "the cluster checks will say why"
             )
             return waited
-        self.timings["worker_join_s"] = waited
+        if joined:
+            self.timings["worker_join_s"] = waited
         return waited + wait_until(self.containers["trino"], scan_scheduled, "a schedulable table scan", 60)
 
     @contextmanager

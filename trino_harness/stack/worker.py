@@ -58,8 +58,8 @@ def wait_worker_active(
     """
     started = time.monotonic()
     while True:
+        listed = _worker_listed(target, operator, node_id)  # first: the coordinator's first query
         waited = time.monotonic() - started
-        listed = _worker_listed(target, operator, node_id)
         if listed is not False:
             return listed, waited
         if waited > timeout_s:

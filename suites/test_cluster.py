@@ -130,7 +130,8 @@ def test_nodes_announce_https_internal_uris(target, scenario):
 
 @pytest.fixture(scope="session")
 def rogue_observation(target, scenario):
-    """Start a worker whose only fault is its shared secret; watch it for a bounded time; remove it."""
+    """Start a worker whose only fault is its shared secret, watch it for a bounded time, remove it
+    (however the watching ends), then hand the observation to the check."""
     from trino_harness.cluster.rogue import rogue_worker
 
     recipe = target.rogue_worker_recipe()
@@ -158,7 +159,7 @@ def rogue_observation(target, scenario):
             if not rogue.is_running():
                 break
             time.sleep(1)
-        yield {
+        observation = {
             "node_id": rogue.node_id,
             "watched_s": time.monotonic() - started,
             "seen": seen_in_cluster,
@@ -168,6 +169,7 @@ def rogue_observation(target, scenario):
             "running": rogue.is_running(),
             "rogue_tail": rogue.log().splitlines()[-5:],
         }
+    return observation  # the rogue is gone by now: removed as soon as it was watched
 
 
 def test_worker_with_a_wrong_shared_secret_is_refused(rogue_observation):

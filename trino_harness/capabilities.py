@@ -16,3 +16,12 @@ class MissingCapability(Exception):
         self.what = what
         self.add = add
         super().__init__(f"the target has no {what}: add {add} to the profile")
+
+
+class ReferenceStackOnly(MissingCapability):
+    """A check only the harness's own reference stack can support (no profile field would help)."""
+
+    def __init__(self, what: str, why: str) -> None:
+        Exception.__init__(self, f"the target has no {what}: {why}; run it on the reference stack")
+        self.what = what
+        self.add = "nothing (reference stack only)"

@@ -13,6 +13,7 @@ from trino_harness.render.materials import RunMaterials
 from trino_harness.render.overlay import apply_overlay
 from trino_harness.render.postgres import render_audit_seed, render_postgres_seed
 from trino_harness.render.trino_etc import render_trino_etc, trino_environment
+from trino_harness.render.worker_etc import WorkerNode, configure_coordinator_for_workers, render_worker_etc
 from trino_harness.scenario.loader import load_scenario
 from trino_harness.stack.reference import TRINO_UID
 
@@ -32,15 +33,20 @@ def render_compose(out: Path, scenario_path: Path, trino_version: str | None, ov
     images = ensure_images(docker_engine.ensure_engine(), trino_version or scenario.trino.version)
     materials = RunMaterials.generate(scenario)
     etc = render_trino_etc(scenario, materials)
+    configure_coordinator_for_workers(etc, scenario.cluster.include_coordinator)
+    worker = WorkerNode.issue(materials.ca, scenario.cluster.worker_alias)
+    worker_etc = render_worker_etc(scenario, etc, worker, materials.ca.cert_pem)
     if overlay:
         apply_overlay(etc, overlay)
     out.mkdir(parents=True, exist_ok=True, mode=0o700)
     etc.write_to(out / "trino" / "etc" / "trino")
+    worker_etc.write_to(out / "worker" / "etc" / "trino")
     render_ldap_seed(scenario, materials).write_to(out / "ldap")
     render_postgres_seed(materials).write_to(out / "postgres")
     render_audit_seed(materials).write_to(out / "audit")
     # Trino runs as uid 1000 and the collector as nobody; root-owned 0600 files would be unreadable.
     _chown_tree(out / "trino", TRINO_UID)
+    _chown_tree(out / "worker", TRINO_UID)
     _chown_tree(out / "audit", NOBODY_UID)
 
     client = FileSet()

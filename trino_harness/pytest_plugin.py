@@ -364,6 +364,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
             "images_s": "images (build or cache check)",
             "stack_start_s": "stack start (containers to ready)",
             "trino_start_s": "Trino start inside its container (to SERVER STARTED)",
+            "worker_trino_start_s": "the worker's Trino start inside its container",
+            "worker_join_s": "wait for the worker to be ACTIVE (first node-list query included)",
         }
         lines += [f"{labels.get(k, k)}: {v:.1f}s" for k, v in timings.items()]
     if (root / MEASUREMENTS).exists():

@@ -11,7 +11,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from trino_harness.capabilities import MissingCapability
+from trino_harness.capabilities import MissingCapability, ReferenceStackOnly
 from trino_harness.redaction import register_secret
 from trino_harness.render.files import write_private
 
@@ -109,6 +109,37 @@ class OidcTarget:
 
 
 @dataclass(frozen=True)
+class InternalEndpoint:
+    """A node's internal HTTP(S) endpoint as the harness can reach it, and the name other nodes use."""
+
+    role: str  # "coordinator" or "worker"
+    alias: str  # the host name other nodes call it by: its certificate must name it
+    host: str
+    port: int
+    plain_http_port: int | None = None  # where plain HTTP would listen (probed: must not answer)
+
+
+@dataclass(frozen=True)
+class RogueWorkerRecipe:
+    """What starting an extra worker on the cluster's own network takes (reference stack only)."""
+
+    run_id: str
+    network: str
+    image: str
+    etc_dir: str  # a worker's rendered etc/ without any secret: the shared secret comes from the env
+    coordinator_container: str  # whose log says why the rogue was refused
+
+
+@dataclass(frozen=True)
+class ClusterTarget:
+    """The cluster's nodes as the cluster checks see them."""
+
+    workers: tuple[str, ...]  # node ids that must be ACTIVE workers
+    endpoints: tuple[InternalEndpoint, ...] = ()
+    rogue: RogueWorkerRecipe | None = None
+
+
+@dataclass(frozen=True)
 class Target:
     host: str
     port: int
@@ -134,6 +165,7 @@ class Target:
     client_ca_cert_path: str | None = None
     kerberos: KerberosTarget | None = None
     oidc: OidcTarget | None = None
+    cluster: ClusterTarget | None = None
 
     @property
     def url(self) -> str:
@@ -232,6 +264,29 @@ class Target:
             )
         return self.oidc
 
+    def cluster_workers(self) -> tuple[str, ...]:
+        if self.cluster is None or not self.cluster.workers:
+            raise MissingCapability("list of worker nodes", "cluster.workers: [<node id of each worker>]")
+        return self.cluster.workers
+
+    def internal_endpoints(self) -> tuple[InternalEndpoint, ...]:
+        if self.cluster is None or not self.cluster.endpoints:
+            raise MissingCapability(
+                "internal endpoints of the nodes (reachable from the harness)",
+                "cluster.endpoints: [{role: worker, alias: <name nodes use>, host: <host>, port: 8443, "
+                "plain_http_port: 8080}]",
+            )
+        return self.cluster.endpoints
+
+    def rogue_worker_recipe(self) -> RogueWorkerRecipe:
+        if self.cluster is None or self.cluster.rogue is None:
+            raise ReferenceStackOnly(
+                "way to start a worker with a wrong shared secret on the cluster's own network",
+                "that needs a container on the cluster's network, which a remote cluster's is not the "
+                "harness's to join",
+            )
+        return self.cluster.rogue
+
     def save(self, path: Path) -> None:
         write_private(path, json.dumps(asdict(self)))
 
@@ -258,4 +313,11 @@ class Target:
                 if oidc.get(key):
                     register_secret(oidc[key])
             data["oidc"] = OidcTarget(**oidc)
+        if data.get("cluster"):
+            cluster = data["cluster"]
+            data["cluster"] = ClusterTarget(
+                workers=tuple(cluster["workers"]),
+                endpoints=tuple(InternalEndpoint(**e) for e in cluster["endpoints"]),
+                rogue=RogueWorkerRecipe(**cluster["rogue"]) if cluster.get("rogue") else None,
+            )
         return cls(**data)

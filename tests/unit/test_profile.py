@@ -126,10 +126,27 @@ def test_what_the_profile_lacks_is_a_missing_capability_that_names_the_field(pro
         (target.version, "coordinator.expected_version"),
         (target.audit_database, "audit: {flavour: harness"),
         (target.request_log_source, "request_log: {file:"),
+        (target.cluster_workers, "cluster.workers"),
+        (target.internal_endpoints, "cluster.endpoints"),
     ]:
         with pytest.raises(MissingCapability) as err:
             need()
         assert field in str(err.value) and str(err.value).endswith("to the profile")
+
+
+def test_rogue_worker_needs_the_reference_stack_even_with_a_cluster_section(profile_dir):
+    cluster = {
+        "workers": ["w1"],
+        "endpoints": [{"role": "worker", "alias": "w1.example", "url": "https://w1.example:8443"}],
+    }
+    path = _write(profile_dir, audit={"flavour": "none"}, cluster=cluster)
+    target = target_from_profile(path, ENV)
+    assert target.cluster_workers() == ("w1",)
+    endpoint = target.internal_endpoints()[0]
+    assert endpoint.port == 8443 and endpoint.alias == "w1.example" and endpoint.plain_http_port is None
+    with pytest.raises(MissingCapability) as err:
+        target.rogue_worker_recipe()
+    assert "reference stack" in str(err.value)
 
 
 def test_written_profile_reads_back_as_the_same_target(profile_dir, tmp_path_factory):

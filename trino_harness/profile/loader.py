@@ -19,6 +19,8 @@ from trino_harness.scenario.loader import ScenarioError, load_scenario
 from trino_harness.target import (
     AuditDatabase,
     ClientCert,
+    ClusterTarget,
+    InternalEndpoint,
     KerberosTarget,
     OidcTarget,
     RequestLogSource,
@@ -147,6 +149,20 @@ def _oidc(profile: Profile, r: _Resolver) -> OidcTarget | None:
     )
 
 
+def _cluster(profile: Profile) -> ClusterTarget | None:
+    nodes = profile.cluster
+    if nodes is None:
+        return None
+    endpoints = []
+    for e in nodes.endpoints:
+        url = urlsplit(e.url)
+        endpoints.append(
+            InternalEndpoint(e.role, e.alias, url.hostname or "", url.port or 443, e.plain_http_port)
+        )
+    # No rogue worker: a remote cluster's network is not the harness's to join.
+    return ClusterTarget(workers=nodes.workers, endpoints=tuple(endpoints))
+
+
 def target_from_profile(path: Path | str, env: Mapping[str, str] | None = None) -> Target:
     """The Target a profile describes; raises ProfileError listing every problem at once."""
     path = Path(path)
@@ -203,6 +219,7 @@ def target_from_profile(path: Path | str, env: Mapping[str, str] | None = None) 
         client_ca_cert_path=r.file("identities.client_ca.cert", ca.cert) if ca else None,
         kerberos=_kerberos(profile, r),
         oidc=_oidc(profile, r),
+        cluster=_cluster(profile),
     )
     if r.problems:
         raise ProfileError("invalid profile\n" + "\n".join(f"{path}: {line}" for line in r.problems))

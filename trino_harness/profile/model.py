@@ -180,6 +180,24 @@ class OidcProvider(Strict):
     users: tuple[OidcUserSecret, ...] = ()
 
 
+class ClusterEndpoint(Strict):
+    """A node's internal endpoint, reachable from where the harness runs."""
+
+    role: Literal["coordinator", "worker"]
+    alias: str = Field(min_length=1, description="the name other nodes call it by (its certificate's SAN)")
+    url: str = Field(pattern=r"^https://[^/\s]+$", description="https://host:port the harness reaches it at")
+    plain_http_port: int | None = Field(
+        None, description="where plain HTTP would listen (probed: must not answer)"
+    )
+
+
+class ClusterNodes(Strict):
+    """The cluster's workers, for the cluster checks (``-m cluster``)."""
+
+    workers: tuple[str, ...] = Field(min_length=1, description="node ids that must be ACTIVE workers")
+    endpoints: tuple[ClusterEndpoint, ...] = ()
+
+
 class Profile(Strict):
     """An existing cluster and the scenario (same schema as scenarios/baseline.yaml) it must satisfy."""
 
@@ -191,6 +209,7 @@ class Profile(Strict):
     request_log: RequestLog | None = None
     kerberos: KerberosRealm | None = None
     oidc: OidcProvider | None = None
+    cluster: ClusterNodes | None = None
 
     @field_validator("name")
     @classmethod

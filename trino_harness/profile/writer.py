@@ -112,6 +112,19 @@ def write_profile(target: Target, out_dir: Path, name: str) -> tuple[Path, Path]
         }
     if target.oidc:
         profile["oidc"] = _oidc_section(target.oidc, out_dir, env)
+    if target.cluster:
+        profile["cluster"] = {
+            "workers": list(target.cluster.workers),
+            "endpoints": [
+                {
+                    "role": e.role,
+                    "alias": e.alias,
+                    "url": f"https://{e.host}:{e.port}",
+                    **({"plain_http_port": e.plain_http_port} if e.plain_http_port is not None else {}),
+                }
+                for e in target.cluster.endpoints
+            ],
+        }
     profile_path = out_dir / PROFILE_FILE
     header = (
         f"# Profile of {name}, written by `python -m trino_harness serve`. Secrets are not here: "

@@ -9,7 +9,8 @@ optional ``overlay.yaml`` manifest for the small edits a misconfiguration usuall
       jvm.config: "-Djava.security.properties=/etc/trino/legacy.security\n"
     remove: [group-provider.properties]
 
-``variant.yaml`` and ``*.md`` files describe a variant and are not copied.
+``variant.yaml`` and ``*.md`` files describe a variant and are not copied; a ``worker/``
+subdirectory is an overlay of the same form for the worker's etc/ (the stack applies it there).
 
 Editing a few properties keeps a variant valid when the harness renders per-run values (ports,
 secrets, certificates) into the same file.
@@ -25,6 +26,7 @@ from trino_harness.render.files import PUBLIC_MODE, FileSet, properties
 
 MANIFEST = "overlay.yaml"
 NOT_COPIED = {MANIFEST, "variant.yaml"}
+WORKER_OVERLAY = "worker"  # a subdirectory overlaying the worker's etc/ (see render/worker_etc.py)
 
 
 class OverlayError(ValueError):
@@ -80,7 +82,7 @@ def apply_overlay(files: FileSet, overlay_dir: Path) -> list[str]:
     applied = []
     for path in sorted(p for p in overlay_dir.rglob("*") if p.is_file()):
         rel = path.relative_to(overlay_dir).as_posix()
-        if rel in NOT_COPIED or rel.endswith(".md"):
+        if rel in NOT_COPIED or rel.endswith(".md") or rel.startswith(f"{WORKER_OVERLAY}/"):
             continue
         mode = files.files.get(rel, (b"", PUBLIC_MODE))[1]
         files.add(rel, path.read_bytes(), mode)

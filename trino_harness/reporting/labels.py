@@ -11,6 +11,8 @@ Severity (Allure's levels), from the first rule that matches:
 3. ``authn``/``authz`` check whose case must be refused (``…-rejected``, ``-refused``, ``-denied``,
    ``see-no``, ``kill-no``): **critical**, a pass there is a bypass;
 4. ``smoke``: **minor** (wiring; any real fault also turns a stage check red);
+   ``cluster`` checks of a refusal or of internal TLS: **critical** (a rogue node or cleartext
+   internal traffic); ``webui`` checks of a refusal: **critical**;
 5. everything else (a legitimate login or grant works, mapping, groups, audit records): **normal**.
 """
 
@@ -20,7 +22,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-STAGES = ("tls", "authn", "authz", "audit", "secrets", "smoke", "webui")  # report order; webui added last
+# Report order; webui and cluster were added last (a stage keeps its number).
+STAGES = ("tls", "authn", "authz", "audit", "secrets", "smoke", "webui", "cluster")
 STAGE_TITLES = {
     "tls": "TLS",
     "authn": "Authentication",
@@ -29,6 +32,7 @@ STAGE_TITLES = {
     "secrets": "Secrets hygiene",
     "smoke": "Smoke (end-to-end wiring)",
     "webui": "Web UI login",
+    "cluster": "Cluster-internal security",
 }
 SEVERITIES = ("blocker", "critical", "normal", "minor", "trivial")
 
@@ -52,6 +56,7 @@ SEVERITY_OVERRIDES = {
     # A missing Basic challenge breaks clients, not security.
     "test_request_without_credentials_gets_a_basic_challenge": "minor",
 }
+_CLUSTER_REFUSALS = re.compile(r"refuse|https|tls")
 _MUST_BE_REFUSED = re.compile(r"(?:^|-)(?:rejected|refused|denied|see-no|kill-no)(?:-|$)")
 
 
@@ -109,6 +114,8 @@ def severity_of(stage: str, function: str, case_id: str) -> str:
     if stage == "smoke":
         return "minor"
     if stage == "webui" and "valid" not in function:  # a pass there is a way in without a login
+        return "critical"
+    if stage == "cluster" and _CLUSTER_REFUSALS.search(function):  # a pass there is a way into the cluster
         return "critical"
     return "normal"
 

@@ -337,6 +337,26 @@ class Trino(Strict):
     coordinator_alias: str = "trino"
 
 
+class Cluster(Strict):
+    """The two-node cluster: one worker beside the coordinator, and what the cluster checks expect."""
+
+    worker_alias: str = Field("trino-worker", pattern=r"^[a-z][a-z0-9-]*$")
+    include_coordinator: bool = Field(
+        False, description="node-scheduler.include-coordinator: False keeps every task on the worker"
+    )
+    scan: str = Field(
+        "SELECT count(*) FROM tpch.tiny.lineitem", description="A scan whose tasks must run on the worker"
+    )
+    join_timeout_s: float = Field(90, gt=0, description="How long a worker may take to be ACTIVE")
+    rogue_wait_s: float = Field(
+        30, gt=0, description="How long a worker with a wrong shared secret must stay out of the cluster"
+    )
+    internal_paths: tuple[str, ...] = Field(
+        ("/v1/task", "/v1/memory"),
+        description="Internal-only endpoints that must refuse a request without the internal bearer token",
+    )
+
+
 class Scenario(Strict):
     """A whole scenario file."""
 
@@ -350,6 +370,7 @@ class Scenario(Strict):
     user_mapping: UserMappings = UserMappings()
     kerberos: Kerberos | None = None  # optional MIT KDC + SPNEGO; see scenario/kerberos.py
     oidc: Oidc | None = None  # optional Keycloak + OAUTH2; see scenario/oidc.py
+    cluster: Cluster = Cluster()
     access_rules: AccessRules
     operator: Principal = Field(description="Identity the harness uses for administrative reads")
     expectations: Expectations = Expectations()

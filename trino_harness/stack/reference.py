@@ -47,6 +47,12 @@ from trino_harness.render.trino_etc import (
     render_trino_etc,
     trino_environment,
 )
+from trino_harness.render.worker_etc import (
+    WorkerNode,
+    configure_coordinator_for_workers,
+    overlaid_worker_etc,
+    worker_overlay_of,
+)
 from trino_harness.scenario.loader import load_scenario
 from trino_harness.scenario.model import Principal, Scenario
 from trino_harness.stack.cleanup import reap_orphans, remove_run
@@ -54,6 +60,7 @@ from trino_harness.stack.containers import HarnessNetwork, SeededContainer
 from trino_harness.stack.kerberos import configure_kdc, kerberos_target, wait_and_fetch_keytab
 from trino_harness.stack.oidc import configure_keycloak, oidc_target, wait_and_provision
 from trino_harness.stack.waiting import wait_for_log, wait_until
+from trino_harness.stack.worker import ROGUE_ALIAS, cluster_target, render_worker_dirs, wait_worker_active
 from trino_harness.target import AuditDatabase, ClientCert, RequestLogSource, Target
 
 TRINO_UID = 1000  # the official image's trino user; our image keeps it
@@ -112,6 +119,10 @@ class ReferenceStack:
         self._krb: KerberosMaterials | None = None  # only with a kerberos: section
         self._keytab: bytes = b""
         self._oidc: OidcMaterials | None = None  # only with an oidc: section
+        self._worker: WorkerNode  # set by start_services(); its etc/ at the first coordinator start
+        self._rogue: WorkerNode
+        self._worker_etc: FileSet | None = None  # before any variant's worker/ overlay
+        self._worker_overlay: Path | None = None  # the overlay the running worker was started with
 
     # -- rendering ---------------------------------------------------------------------------
     def _render_trino(self, overlay: Path | None) -> FileSet:
@@ -122,6 +133,12 @@ class ReferenceStack:
             add_to_trino_etc(etc, self._scenario.kerberos, self._keytab, alias)
         if self._scenario.oidc is not None:
             add_oidc_to_trino_etc(etc, self._scenario.oidc)
+        configure_coordinator_for_workers(etc, self._scenario.cluster.include_coordinator)
+        if self._worker_etc is None:  # from the baseline render: a variant overlay is the coordinator's
+            self._worker_etc, _ = render_worker_dirs(
+                self._scenario, etc, self._materials.ca.cert_pem, self._worker, self._rogue,
+                self.options.run_dir / "etc",
+            )  # fmt: skip
         if overlay:
             applied = apply_overlay(etc, overlay)
             say(f"config overlay {overlay}: {', '.join(applied) or 'no files'}")
@@ -196,6 +213,27 @@ class ReferenceStack:
         for key, value in environment.items():
             trino.with_env(key, value)
         return trino
+
+    def _start_worker(self, overlay: Path | None) -> None:
+        """(Re)start the worker with ``overlay`` (a variant's ``worker/`` part) on its rendered etc/."""
+        assert self._images is not None and self._worker_etc is not None
+        old = self.containers.pop("worker", None)
+        if old is not None:
+            old.get_wrapped_container().remove(force=True, v=True)
+        etc, applied = overlaid_worker_etc(self._worker_etc, overlay)
+        if overlay:
+            say(f"worker overlay {overlay}: {', '.join(applied) or 'no files'}")
+        worker = (
+            self._make(self.options.trino_image or self._images.trino, "worker", self._worker.alias)
+            .with_seed(etc.tar("/etc/trino", uid=TRINO_UID, gid=TRINO_UID))
+            .publish_local(HTTPS_PORT)
+            .publish_local(HTTP_PORT)
+        )
+        for key, value in trino_environment(self._materials).items():
+            worker.with_env(key, value)
+        self.containers["worker"] = worker
+        self._worker_overlay = overlay
+        worker.start()
 
     def _wait_services(self) -> None:
         c = self.containers
@@ -273,6 +311,8 @@ class ReferenceStack:
             self._krb = KerberosMaterials.generate(self._scenario.kerberos)
         if self._scenario.oidc is not None:
             self._oidc = OidcMaterials.generate(self._scenario.oidc, self._materials.ca)
+        self._worker = WorkerNode.issue(self._materials.ca, self._scenario.cluster.worker_alias)
+        self._rogue = WorkerNode.issue(self._materials.ca, ROGUE_ALIAS)
         started = time.monotonic()
         with self._stopped_on_failure(), step(f"starting services of stack {opts.run_id}"):
             self._network = HarnessNetwork(opts.run_id).create()
@@ -294,6 +334,13 @@ class ReferenceStack:
             trino = self._coordinator(etc)
             self.containers["trino"] = trino
             trino.start()
+            # The worker starts beside the first coordinator (the two JVMs boot together) and
+            # outlives coordinator restarts: it announces itself to each new coordinator at the
+            # alias. Only a variant with a worker/ overlay (and the run after it) restarts it.
+            worker_overlay = worker_overlay_of(overlay)
+            worker = self.containers.get("worker")
+            if worker is None or not worker.is_running() or worker_overlay != self._worker_overlay:
+                self._start_worker(worker_overlay)
             self._wait_coordinator()
         self.timings["stack_start_s"] = self.timings.get("services_start_s", 0.0) + time.monotonic() - started
         trino_s = trino_startup_seconds(trino)
@@ -302,6 +349,9 @@ class ReferenceStack:
         target = self._describe()
         with self._stopped_on_failure(coordinator_only=True):
             self.timings["stack_start_s"] += self._wait_schedulable(target, self._scenario.operator)
+        worker_s = trino_startup_seconds(self.containers["worker"])
+        if worker_s is not None:
+            self.timings["worker_trino_start_s"] = worker_s
         return replace(target, timings=dict(self.timings))
 
     def stop_coordinator(self) -> None:
@@ -354,6 +404,14 @@ class ReferenceStack:
                 if scenario.oidc is not None and self._oidc is not None
                 else None
             ),
+            cluster=cluster_target(
+                self._scenario,
+                self.containers,
+                self._network.name if self._network else "",
+                self.options.trino_image or (self._images.trino if self._images else ""),
+                self.options.run_id,
+                self.options.run_dir / "etc" / ROGUE_ALIAS,
+            ),
         )
 
     @property
@@ -366,11 +424,14 @@ class ReferenceStack:
         return self.options.run_dir / "client" / "ca.pem"
 
     def _wait_schedulable(self, target: Target, operator: Principal) -> float:
-        """Wait until Trino schedules a table scan; return the seconds waited.
+        """Wait until the worker is ACTIVE and Trino schedules a table scan; return the seconds waited.
 
-        ``/v1/info`` reports ``starting=false`` before the coordinator has registered itself as a
-        worker: for a few seconds a scan fails with NO_NODES_AVAILABLE (``SELECT 1`` needs no
-        worker). Any other answer ends the wait, a denial included (then the probe proves less).
+        A worker that does not join within the scenario's ``cluster.join_timeout_s`` (a variant
+        that breaks the shared secret) ends the wait without an error: the cluster checks judge it.
+
+        ``/v1/info`` reports ``starting=false`` before the nodes have registered: for a few seconds
+        a scan fails with NO_NODES_AVAILABLE (``SELECT 1`` needs no worker). Any other answer
+        ends the wait, a denial included (then the probe proves less).
         """
 
         def scan_scheduled() -> bool:
@@ -388,7 +449,20 @@ class ReferenceStack:
                 raise
             return True
 
-        return wait_until(self.containers["trino"], scan_scheduled, "a schedulable table scan", 60)
+        cluster = self._scenario.cluster
+        joined, waited = wait_worker_active(
+            self.containers, target, operator, self._worker.alias, cluster.join_timeout_s
+        )
+        if joined is False:
+            self.timings.pop("worker_join_s", None)
+            say(
+                f"worker {self._worker.alias} not ACTIVE after {waited:.0f}s: continuing, "
+                "the cluster checks will say why"
+            )
+            return waited
+        if joined:
+            self.timings["worker_join_s"] = waited
+        return waited + wait_until(self.containers["trino"], scan_scheduled, "a schedulable table scan", 60)
 
     @contextmanager
     def _stopped_on_failure(self, coordinator_only: bool = False) -> Iterator[None]:

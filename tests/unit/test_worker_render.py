@@ -1,0 +1,92 @@
+"""The worker's etc/ is the coordinator's minus everything only a coordinator needs, plus its own
+node identity and certificate; a variant's worker/ part reaches the worker only."""
+
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+
+from trino_harness.render.files import SECRET_MODE
+from trino_harness.render.materials import RunMaterials
+from trino_harness.render.overlay import apply_overlay, parse_properties
+from trino_harness.render.trino_etc import render_trino_etc
+from trino_harness.render.worker_etc import (
+    WorkerNode,
+    configure_coordinator_for_workers,
+    overlaid_worker_etc,
+    render_worker_etc,
+    worker_overlay_of,
+)
+from trino_harness.scenario.loader import load_scenario
+
+VARIANTS = Path(__file__).resolve().parents[2] / "scenarios" / "variants"
+
+
+@pytest.fixture(scope="module")
+def rendered():
+    scenario = load_scenario()
+    materials = RunMaterials.generate(scenario)
+    coordinator = render_trino_etc(scenario, materials)
+    configure_coordinator_for_workers(coordinator, scenario.cluster.include_coordinator)
+    worker = WorkerNode.issue(materials.ca, scenario.cluster.worker_alias)
+    return (
+        scenario,
+        materials,
+        coordinator,
+        worker,
+        render_worker_etc(scenario, coordinator, worker, materials.ca.cert_pem),
+    )
+
+
+def test_worker_is_a_worker_of_the_coordinator_over_https_with_the_same_secret_reference(rendered):
+    scenario, _, coordinator, worker, etc = rendered
+    config = parse_properties(etc.text("config.properties"))
+    coordinator_config = parse_properties(coordinator.text("config.properties"))
+    assert config["coordinator"] == "false"
+    assert config["discovery.uri"] == f"https://{scenario.trino.coordinator_alias}:8443"
+    assert config["internal-communication.https.required"] == "true"
+    assert config["http-server.http.enabled"] == "false"
+    assert (
+        config["internal-communication.shared-secret"]
+        == coordinator_config["internal-communication.shared-secret"]
+        == "${ENV:TRINO_SHARED_SECRET}"
+    )
+    node = parse_properties(etc.text("node.properties"))
+    assert node["node.id"] == node["node.internal-address"] == worker.alias
+    assert node["node.environment"] == scenario.trino.environment
+    assert coordinator_config["node-scheduler.include-coordinator"] == "false"
+
+
+def test_worker_holds_no_coordinator_only_secrets_or_rules(rendered):
+    _, materials, _, _, etc = rendered
+    for coordinator_only in ("password.db", "rules.json", "jwt/public.pem", "http-event-listener.properties"):
+        assert coordinator_only not in etc.files
+    everything = b"".join(data for data, _ in etc.files.values())
+    assert materials.shared_secret.encode() not in everything
+    assert materials.trino_tls.key_pem not in everything  # its own key, not the coordinator's
+    assert "catalog/postgresql.properties" in etc.files
+
+
+def test_worker_certificate_names_its_alias_and_is_kept_secret(rendered):
+    _, _, _, worker, etc = rendered
+    assert etc.files["tls/server.pem"][1] == SECRET_MODE
+    sans = worker.tls.certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert worker.alias in sans.get_values_for_type(x509.DNSName)
+
+
+def test_worker_overlay_reaches_the_worker_only(rendered):
+    _, _, coordinator, _, etc = rendered
+    variant = VARIANTS / "internal-https-not-required"
+    worker_overlay = worker_overlay_of(variant)
+    assert worker_overlay == variant / "worker"
+    overlaid, applied = overlaid_worker_etc(etc, worker_overlay)
+    assert (
+        applied
+        and parse_properties(overlaid.text("config.properties"))["internal-communication.https.required"]
+        == "false"
+    )
+    assert parse_properties(etc.text("config.properties"))["internal-communication.https.required"] == "true"
+    copy = type(coordinator)(dict(coordinator.files))
+    apply_overlay(copy, variant)
+    assert not any(rel.startswith("worker/") for rel in copy.files)
+    assert worker_overlay_of(VARIANTS / "cluster-secret-mismatch") is None

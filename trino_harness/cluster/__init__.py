@@ -1,0 +1,1 @@
+"""Cluster-internal security: what the nodes of a cluster say about each other, and how they talk."""

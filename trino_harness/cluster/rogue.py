@@ -1,0 +1,84 @@
+"""A rogue worker: a real Trino worker of the same image and configuration as the cluster's, on the
+cluster's own network, whose only fault is a shared secret of its own. The coordinator must refuse
+its announcements; its log and the coordinator's say what happened.
+
+Only the reference stack can host one (``Target.rogue_worker_recipe``). The container carries the
+run's labels, so the stack's removal takes it too should the check's own removal not run.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import docker
+
+from trino_harness import docker_engine
+from trino_harness.redaction import redact, register_secret
+from trino_harness.render.files import FileSet
+from trino_harness.render.trino_etc import SHARED_SECRET_ENV
+from trino_harness.stack.containers import run_labels
+from trino_harness.target import RogueWorkerRecipe
+
+TRINO_UID = 1000  # the image's trino user, as in stack/reference.py
+
+
+@dataclass
+class RogueWorker:
+    node_id: str
+    container: docker.models.containers.Container
+    coordinator: docker.models.containers.Container
+    since: int  # unix time the rogue was started: coordinator log lines from then on are its
+
+    def log(self) -> str:
+        return redact(self.container.logs().decode(errors="replace"))
+
+    def coordinator_log(self) -> str:
+        return redact(self.coordinator.logs(since=self.since).decode(errors="replace"))
+
+    def is_running(self) -> bool:
+        self.container.reload()
+        return self.container.status == "running"
+
+
+def _etc_of(directory: Path) -> FileSet:
+    files = FileSet()
+    for path in sorted(directory.rglob("*")):
+        if path.is_file():
+            files.add(str(path.relative_to(directory)), path.read_bytes(), path.stat().st_mode & 0o777)
+    return files
+
+
+@contextmanager
+def rogue_worker(recipe: RogueWorkerRecipe) -> Iterator[RogueWorker]:
+    """Start the rogue worker with a fresh secret of its own; remove it however the block ends."""
+    client = docker_engine.ensure_engine()
+    etc = _etc_of(Path(recipe.etc_dir))
+    node_id = next(
+        line.split("=", 1)[1]
+        for line in etc.text("node.properties").splitlines()
+        if line.startswith("node.id=")
+    )
+    wrong_secret = register_secret(secrets.token_urlsafe(48))
+    container = client.containers.create(
+        recipe.image,
+        name=f"trino-harness-{recipe.run_id}-{node_id}",
+        labels=run_labels(recipe.run_id),
+        environment={SHARED_SECRET_ENV: wrong_secret},
+        network=recipe.network,
+        networking_config={recipe.network: client.api.create_endpoint_config(aliases=[node_id])},
+    )
+    try:
+        container.put_archive("/", etc.tar("/etc/trino", uid=TRINO_UID, gid=TRINO_UID))
+        since = int(time.time()) - 1
+        container.start()
+        yield RogueWorker(node_id, container, client.containers.get(recipe.coordinator_container), since)
+    finally:
+        try:
+            container.remove(force=True, v=True)
+        except docker.errors.NotFound:
+            pass  # already gone with the stack

@@ -279,6 +279,12 @@ def tls_scan(target: Target, pytestconfig: pytest.Config) -> Any:
 
 
 @pytest.fixture(scope="session")
+def run_dir(pytestconfig: pytest.Config) -> Path:
+    """This run's private directory (0700), shared by xdist workers: for work done once per run."""
+    return _run_root(pytestconfig)
+
+
+@pytest.fixture(scope="session")
 def audit_reader(target: Target) -> Any:
     from trino_harness.audit.reader import HarnessAuditReader
 

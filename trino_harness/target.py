@@ -55,6 +55,20 @@ class KerberosTarget:
 
 
 @dataclass(frozen=True)
+class WebUiOAuth2Recipe:
+    """What starting one extra coordinator whose Web UI logs in through OAuth2 takes (reference
+    stack only): the coordinator's effective etc/ with the UI switched to ``oauth2``, its own alias,
+    node environment and certificate. Secrets come from the environment: a shared secret of its
+    own (made by the starter) and Trino's OAuth2 client secret (the target's ``oidc.client_secret``)."""
+
+    run_id: str
+    network: str
+    image: str
+    alias: str
+    etc_dir: str
+
+
+@dataclass(frozen=True)
 class OidcTarget:
     """An OpenID Connect provider the coordinator accepts OAuth2 access tokens from: where to get
     tokens (password grant), with which clients, for which users; the pieces a negative check
@@ -73,6 +87,21 @@ class OidcTarget:
     # Chromium --host-resolver-rules so a browser on this machine reaches the issuer's host name.
     browser_host_rules: str | None = None
     ca_bundle: str | None = None  # CA of the provider's certificate; None: the coordinator's CA
+    # A coordinator whose Web UI logs in through this provider (web-ui.authentication.type=oauth2):
+    # a remote profile names its URL; the reference stack hands a recipe to start one.
+    web_ui_url: str | None = None
+    web_ui_recipe: WebUiOAuth2Recipe | None = None
+
+    def web_ui_oauth2(self) -> str | WebUiOAuth2Recipe:
+        """The URL of a Web UI that logs in through the provider, or the recipe to start one."""
+        if self.web_ui_url:
+            return self.web_ui_url
+        if self.web_ui_recipe is None:
+            raise MissingCapability(
+                "Web UI that logs in through the OpenID Connect provider (web-ui.authentication.type=oauth2)",
+                "oidc.web_ui_url: https://<host:port> (a coordinator with web-ui.authentication.type=oauth2)",
+            )
+        return self.web_ui_recipe
 
     def password(self, username: str) -> str:
         try:
@@ -312,6 +341,8 @@ class Target:
             for key in ("other_client_secret", "short_lived_client_secret"):
                 if oidc.get(key):
                     register_secret(oidc[key])
+            if oidc.get("web_ui_recipe"):
+                oidc["web_ui_recipe"] = WebUiOAuth2Recipe(**oidc["web_ui_recipe"])
             data["oidc"] = OidcTarget(**oidc)
         if data.get("cluster"):
             cluster = data["cluster"]

@@ -45,19 +45,11 @@ class RogueWorker:
         return self.container.status == "running"
 
 
-def _etc_of(directory: Path) -> FileSet:
-    files = FileSet()
-    for path in sorted(directory.rglob("*")):
-        if path.is_file():
-            files.add(str(path.relative_to(directory)), path.read_bytes(), path.stat().st_mode & 0o777)
-    return files
-
-
 @contextmanager
 def rogue_worker(recipe: RogueWorkerRecipe) -> Iterator[RogueWorker]:
     """Start the rogue worker with a fresh secret of its own; remove it however the block ends."""
     client = docker_engine.ensure_engine()
-    etc = _etc_of(Path(recipe.etc_dir))
+    etc = FileSet.read_from(Path(recipe.etc_dir))
     node_id = next(
         line.split("=", 1)[1]
         for line in etc.text("node.properties").splitlines()

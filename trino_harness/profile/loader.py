@@ -145,6 +145,7 @@ def _oidc(profile: Profile, r: _Resolver) -> OidcTarget | None:
             for i, u in enumerate(oidc.users)
         },
         browser_host_rules=oidc.browser_host_rules,
+        web_ui_url=oidc.web_ui_url,
         ca_bundle=r.file("oidc.ca_bundle", oidc.ca_bundle) if oidc.ca_bundle else None,
     )
 

@@ -177,6 +177,12 @@ class OidcProvider(Strict):
     )
     other_issuer_token_url: str | None = Field(None, description="token endpoint of another issuer")
     browser_host_rules: str | None = Field(None, description="Chromium --host-resolver-rules, if needed")
+    web_ui_url: str | None = Field(
+        None,
+        pattern=r"^https://[^/\s]+$",
+        description="https://host:port of a coordinator whose web-ui.authentication.type=oauth2 "
+        "(the Web UI OAuth2 login checks)",
+    )
     users: tuple[OidcUserSecret, ...] = ()
 
 

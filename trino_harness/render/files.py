@@ -32,6 +32,15 @@ class FileSet:
     def text(self, path: str) -> str:
         return self.files[path][0].decode()
 
+    @classmethod
+    def read_from(cls, root: Path) -> FileSet:
+        """The files under ``root`` (as :meth:`write_to` left them), keeping each file's mode."""
+        files = cls()
+        for path in sorted(root.rglob("*")):
+            if path.is_file():
+                files.add(path.relative_to(root).as_posix(), path.read_bytes(), path.stat().st_mode & 0o777)
+        return files
+
     def write_to(self, root: Path) -> None:
         """Write under ``root`` (created 0700) keeping each file's mode; for inspection and compose."""
         root.mkdir(parents=True, exist_ok=True, mode=0o700)

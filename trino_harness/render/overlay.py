@@ -10,7 +10,9 @@ optional ``overlay.yaml`` manifest for the small edits a misconfiguration usuall
     remove: [group-provider.properties]
 
 ``variant.yaml`` and ``*.md`` files describe a variant and are not copied; a ``worker/``
-subdirectory is an overlay of the same form for the worker's etc/ (the stack applies it there).
+subdirectory is an overlay of the same form for the worker's etc/ (the stack applies it there), and
+a ``web-ui-oauth2/`` one for the extra coordinator whose Web UI logs in through OAuth2
+(``render/web_ui_oauth2.py``).
 
 Editing a few properties keeps a variant valid when the harness renders per-run values (ports,
 secrets, certificates) into the same file.
@@ -27,6 +29,9 @@ from trino_harness.render.files import PUBLIC_MODE, FileSet, properties
 MANIFEST = "overlay.yaml"
 NOT_COPIED = {MANIFEST, "variant.yaml"}
 WORKER_OVERLAY = "worker"  # a subdirectory overlaying the worker's etc/ (see render/worker_etc.py)
+# A subdirectory overlaying the extra coordinator of the Web UI OAuth2 check (render/web_ui_oauth2.py).
+WEB_UI_OAUTH2_OVERLAY = "web-ui-oauth2"
+SUB_OVERLAYS = (WORKER_OVERLAY, WEB_UI_OAUTH2_OVERLAY)
 
 
 class OverlayError(ValueError):
@@ -82,7 +87,7 @@ def apply_overlay(files: FileSet, overlay_dir: Path) -> list[str]:
     applied = []
     for path in sorted(p for p in overlay_dir.rglob("*") if p.is_file()):
         rel = path.relative_to(overlay_dir).as_posix()
-        if rel in NOT_COPIED or rel.endswith(".md") or rel.startswith(f"{WORKER_OVERLAY}/"):
+        if rel in NOT_COPIED or rel.endswith(".md") or rel.startswith(tuple(f"{d}/" for d in SUB_OVERLAYS)):
             continue
         mode = files.files.get(rel, (b"", PUBLIC_MODE))[1]
         files.add(rel, path.read_bytes(), mode)

@@ -45,6 +45,7 @@ MODULE_PROVIDERS = {
     "test_authn_certificate": "certificate",
     "test_authn_combined": "combined",
     "test_authn_oidc": "oauth2",
+    "test_web_ui_oauth2": "oauth2",
 }
 NO_PROVIDER = "none"
 

@@ -47,6 +47,7 @@ from trino_harness.render.trino_etc import (
     render_trino_etc,
     trino_environment,
 )
+from trino_harness.render.web_ui_oauth2 import UI_OAUTH2_ALIAS, render_web_ui_oauth2_etc
 from trino_harness.render.worker_etc import (
     WorkerNode,
     configure_coordinator_for_workers,
@@ -61,7 +62,7 @@ from trino_harness.stack.kerberos import configure_kdc, kerberos_target, wait_an
 from trino_harness.stack.oidc import configure_keycloak, oidc_target, wait_and_provision
 from trino_harness.stack.waiting import wait_for_log, wait_until
 from trino_harness.stack.worker import ROGUE_ALIAS, cluster_target, render_worker_dirs, wait_worker_active
-from trino_harness.target import AuditDatabase, ClientCert, RequestLogSource, Target
+from trino_harness.target import AuditDatabase, ClientCert, RequestLogSource, Target, WebUiOAuth2Recipe
 
 TRINO_UID = 1000  # the official image's trino user; our image keeps it
 LOG_TAIL_LINES = 40
@@ -91,14 +92,19 @@ def _log_time(line: str) -> dt.datetime | None:
     return dt.datetime.fromisoformat(match.group(1).replace("Z", "+00:00")) if match else None
 
 
+def server_started_after(started_at: str, log: str) -> float | None:
+    """Seconds from Docker's ``State.StartedAt`` to Trino's ``SERVER STARTED`` line in ``log``."""
+    start = dt.datetime.fromisoformat(started_at[:26].rstrip("Z") + "+00:00")
+    for line in log.splitlines():
+        if "SERVER STARTED" in line and (ts := _log_time(line)):
+            return (ts - start).total_seconds()
+    return None
+
+
 def trino_startup_seconds(container: SeededContainer) -> float | None:
     """Seconds from container start to Trino's ``SERVER STARTED`` line, read from its log."""
     wrapped = container.get_wrapped_container()
-    started_at = dt.datetime.fromisoformat(wrapped.attrs["State"]["StartedAt"][:26].rstrip("Z") + "+00:00")
-    for line in container.logs_text().splitlines():
-        if "SERVER STARTED" in line and (ts := _log_time(line)):
-            return (ts - started_at).total_seconds()
-    return None
+    return server_started_after(wrapped.attrs["State"]["StartedAt"], container.logs_text())
 
 
 class ReferenceStack:
@@ -121,6 +127,7 @@ class ReferenceStack:
         self._oidc: OidcMaterials | None = None  # only with an oidc: section
         self._worker: WorkerNode  # set by start_services(); its etc/ at the first coordinator start
         self._rogue: WorkerNode
+        self._ui_oauth2: WorkerNode | None = None  # the extra coordinator of the Web UI OAuth2 check
         self._worker_etc: FileSet | None = None  # before any variant's worker/ overlay
         self._worker_overlay: Path | None = None  # the overlay the running worker was started with
 
@@ -145,7 +152,19 @@ class ReferenceStack:
         etc_dir = self.options.run_dir / "etc" / "trino"
         shutil.rmtree(etc_dir, ignore_errors=True)
         etc.write_to(etc_dir)
+        if self._ui_oauth2 is not None:
+            self._render_ui_oauth2(etc, overlay)
         return etc
+
+    def _render_ui_oauth2(self, etc: FileSet, overlay: Path | None) -> None:
+        """The etc/ of the extra coordinator the Web UI OAuth2 check starts (from this effective etc/)."""
+        assert self._ui_oauth2 is not None
+        ui_etc, applied = render_web_ui_oauth2_etc(etc, self._ui_oauth2, self._materials.ca.cert_pem, overlay)
+        if applied:
+            say(f"web UI OAuth2 coordinator overlay: {', '.join(applied)}")
+        ui_dir = self.options.run_dir / "etc" / UI_OAUTH2_ALIAS
+        shutil.rmtree(ui_dir, ignore_errors=True)
+        ui_etc.write_to(ui_dir)
 
     def _client_files(self, scenario: Scenario, materials: RunMaterials) -> dict[str, ClientCert]:
         """Write what clients need (CA, client certs, JWT signing key) under the run dir, 0600."""
@@ -313,6 +332,8 @@ class ReferenceStack:
             self._oidc = OidcMaterials.generate(self._scenario.oidc, self._materials.ca)
         self._worker = WorkerNode.issue(self._materials.ca, self._scenario.cluster.worker_alias)
         self._rogue = WorkerNode.issue(self._materials.ca, ROGUE_ALIAS)
+        if self._scenario.oidc is not None:
+            self._ui_oauth2 = WorkerNode.issue(self._materials.ca, UI_OAUTH2_ALIAS)
         started = time.monotonic()
         with self._stopped_on_failure(), step(f"starting services of stack {opts.run_id}"):
             self._network = HarnessNetwork(opts.run_id).create()
@@ -400,7 +421,10 @@ class ReferenceStack:
                 else None
             ),
             oidc=(
-                oidc_target(scenario.oidc, self._oidc, self.containers["keycloak"])
+                replace(
+                    oidc_target(scenario.oidc, self._oidc, self.containers["keycloak"]),
+                    web_ui_recipe=self._ui_oauth2_recipe(),
+                )
                 if scenario.oidc is not None and self._oidc is not None
                 else None
             ),
@@ -412,6 +436,17 @@ class ReferenceStack:
                 self.options.run_id,
                 self.options.run_dir / "etc" / ROGUE_ALIAS,
             ),
+        )
+
+    def _ui_oauth2_recipe(self) -> WebUiOAuth2Recipe | None:
+        if self._ui_oauth2 is None or self._network is None:
+            return None
+        return WebUiOAuth2Recipe(
+            run_id=self.options.run_id,
+            network=self._network.name,
+            image=self.options.trino_image or (self._images.trino if self._images else ""),
+            alias=self._ui_oauth2.alias,
+            etc_dir=str(self.options.run_dir / "etc" / self._ui_oauth2.alias),
         )
 
     @property

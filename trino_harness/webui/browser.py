@@ -35,6 +35,15 @@ def _executables() -> tuple[str, str]:
     return browser, driver
 
 
+def require_browser() -> None:
+    """Raise :class:`BrowserMissing` now, before anything is started for a browser check."""
+    _executables()
+    try:
+        import selenium  # noqa: F401
+    except ImportError as exc:  # pragma: no cover - a dependency of the project
+        raise BrowserMissing(f"selenium is not installed ({exc}): pip install -e .") from exc
+
+
 @contextmanager
 def headless_chromium(
     width: int = 1280, height: int = 900, extra_flags: tuple[str, ...] = ()

@@ -113,8 +113,16 @@ def log_in(driver: WebDriver, base_url: str, user: str, password: str) -> LoginO
 def attach_screenshot(driver: WebDriver, name: str) -> None:
     """Attach what the browser shows to the Allure result (a no-op without Allure results)."""
     try:
+        attach_png(driver.get_screenshot_as_png(), name)
+    except Exception:
+        pass  # evidence must never turn a verdict into an error
+
+
+def attach_png(png: bytes, name: str) -> None:
+    """Attach a screenshot taken earlier (e.g. by a session fixture) to the current Allure result."""
+    try:
         import allure
 
-        allure.attach(driver.get_screenshot_as_png(), name=name, attachment_type=allure.attachment_type.PNG)
+        allure.attach(png, name=name, attachment_type=allure.attachment_type.PNG)
     except Exception:
         pass  # evidence must never turn a verdict into an error

@@ -1,0 +1,148 @@
+"""The extra coordinator of the Web UI OAuth2 check: started on the stack's network from the etc/ the
+stack rendered for it (``render/web_ui_oauth2.py``), HTTPS published on 127.0.0.1 only, removed
+however the block that uses it ends.
+
+Only the reference stack hands out a recipe (``OidcTarget.web_ui_oauth2``). The container carries
+the run's labels, so the stack's removal takes it too should the block's own removal not run. It
+gets a shared secret of its own (it is a one-node cluster: nothing it says to the real cluster
+could be trusted, and the check never holds the cluster's secret) and Trino's OAuth2 client secret.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import docker
+import httpx
+
+from trino_harness import docker_engine
+from trino_harness.redaction import redact, register_secret
+from trino_harness.render.files import FileSet
+from trino_harness.render.oidc import CLIENT_SECRET_ENV
+from trino_harness.render.trino_etc import HTTPS_PORT, SHARED_SECRET_ENV
+from trino_harness.render.web_ui_oauth2 import env_references
+from trino_harness.stack.containers import run_labels
+from trino_harness.stack.reference import server_started_after
+from trino_harness.target import WebUiOAuth2Recipe
+
+TRINO_UID = 1000  # the image's trino user, as in stack/reference.py
+START_TIMEOUT_S = 240.0
+READY_TIMEOUT_S = 60.0
+LOG_TAIL_LINES = 30
+
+
+class UiCoordinatorError(RuntimeError):
+    """The extra coordinator did not start; the message carries its (redacted) log tail."""
+
+
+@dataclass(frozen=True)
+class UiCoordinator:
+    url: str  # https://127.0.0.1:<published port>
+    name: str
+    ready_s: float  # container created to /v1/info starting=false
+    trino_start_s: float | None  # container start to SERVER STARTED, from its log
+
+
+def _log(container: docker.models.containers.Container) -> str:
+    return container.logs().decode(errors="replace")
+
+
+def _failure(container: docker.models.containers.Container, why: str) -> UiCoordinatorError:
+    text = redact(_log(container))
+    errors = [ln for ln in text.splitlines() if re.search(r"\bERROR\b|Caused by|Exception:|FATAL", ln)]
+    tail = "\n".join(text.splitlines()[-LOG_TAIL_LINES:])
+    return UiCoordinatorError(
+        f"{why}\n--- error lines ---\n"
+        + "\n".join(errors[:15])
+        + f"\n--- last {LOG_TAIL_LINES} lines ---\n{tail}"
+    )
+
+
+def _host_port(container: docker.models.containers.Container) -> int:
+    container.reload()
+    for binding in container.attrs["NetworkSettings"]["Ports"].get(f"{HTTPS_PORT}/tcp") or []:
+        if binding.get("HostIp") in ("127.0.0.1", ""):
+            return int(binding["HostPort"])
+    raise UiCoordinatorError(f"port {HTTPS_PORT} is not published on 127.0.0.1")
+
+
+def _wait_ready(container: docker.models.containers.Container, ca_path: str) -> str:
+    """Bounded: SERVER STARTED in the log, then /v1/info says starting=false; returns the URL."""
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while "SERVER STARTED" not in _log(container):
+        container.reload()
+        if container.status != "running":
+            raise _failure(
+                container, f"the Web UI OAuth2 coordinator exited ({container.status}) while starting"
+            )
+        if time.monotonic() > deadline:
+            raise _failure(container, f"no SERVER STARTED within {START_TIMEOUT_S:.0f}s")
+        time.sleep(0.5)
+    url = f"https://127.0.0.1:{_host_port(container)}"
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while True:
+        try:
+            with httpx.Client(verify=ca_path, trust_env=False, timeout=5) as http:
+                if http.get(f"{url}/v1/info").json().get("starting") is False:
+                    return url
+        except (httpx.HTTPError, ValueError):
+            pass
+        if time.monotonic() > deadline:
+            raise _failure(container, f"/v1/info did not report starting=false within {READY_TIMEOUT_S:.0f}s")
+        time.sleep(0.5)
+
+
+@contextmanager
+def web_ui_oauth2_coordinator(
+    recipe: WebUiOAuth2Recipe, client_secret: str, ca_path: str
+) -> Iterator[UiCoordinator]:
+    """Start the extra coordinator, wait until it serves; remove it however the block ends."""
+    client = docker_engine.ensure_engine()
+    etc = FileSet.read_from(Path(recipe.etc_dir))
+    environment = {
+        SHARED_SECRET_ENV: register_secret(secrets.token_urlsafe(48)),
+        CLIENT_SECRET_ENV: client_secret,
+    }
+    unknown = sorted(env_references(etc) - environment.keys())
+    if unknown:
+        raise UiCoordinatorError(
+            f"its etc/ reads {unknown} from the environment, which only the cluster's own nodes get; "
+            "put such settings in a catalog (catalogs with ${ENV:...} are left out) or in the overlay"
+        )
+    name = f"trino-harness-{recipe.run_id}-{recipe.alias}"
+    try:
+        client.containers.get(name).remove(force=True, v=True)  # a leftover of an interrupted run
+    except docker.errors.NotFound:
+        pass
+    started = time.monotonic()
+    container = client.containers.create(
+        recipe.image,
+        name=name,
+        labels=run_labels(recipe.run_id),
+        environment=environment,
+        network=recipe.network,
+        networking_config={recipe.network: client.api.create_endpoint_config(aliases=[recipe.alias])},
+        ports={f"{HTTPS_PORT}/tcp": ("127.0.0.1", None)},
+    )
+    try:
+        container.put_archive("/", etc.tar("/etc/trino", uid=TRINO_UID, gid=TRINO_UID))
+        container.start()
+        url = _wait_ready(container, ca_path)
+        container.reload()
+        yield UiCoordinator(
+            url=url,
+            name=name,
+            ready_s=time.monotonic() - started,
+            trino_start_s=server_started_after(container.attrs["State"]["StartedAt"], _log(container)),
+        )
+    finally:
+        try:
+            container.remove(force=True, v=True)
+        except docker.errors.NotFound:
+            pass  # already gone with the stack

@@ -1,0 +1,306 @@
+"""What a browser sees of a Web UI that logs in through OAuth2 (``web-ui.authentication.type=oauth2``).
+
+Trino 476 answers ``/ui/`` without a session with a redirect to the provider's authorization
+endpoint (redirect URI ``https://<coordinator>/oauth2/callback``); after the provider's login its
+callback sets the session cookie ``__Secure-Trino-OAuth2-Token`` (split into ``…_1``, ``…_2`` past
+4 KB; path ``/ui/``) and sends the browser back to the Cluster Overview. The UI's API answers 401
+without a session.
+
+One pass records every fact the checks judge (evidence first, verdict in the checks): the page
+without a session, the API without a session, a valid login (page, cookies' names and flags, the
+API from inside the page, the token's claims) and a wrong password. Cookie values and tokens are
+registered for redaction when read and never stored; URLs are kept without their query (which
+carries the authorization code on the callback).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from trino_harness.redaction import redact, register_secret
+from trino_harness.target import OidcTarget
+from trino_harness.webui.browser import headless_chromium
+
+TOKEN_COOKIE = "__Secure-Trino-OAuth2-Token"
+OVERVIEW_TITLE = "Cluster Overview"
+API_PATH = "/ui/api/stats"
+WAIT_S = 30
+# Keycloak's login form (ids of its username, password and submit fields) and where it says why a
+# login failed; other providers' pages differ, the check then reports what the browser showed.
+PROVIDER_FIELDS = ("username", "password", "kc-login")
+PROVIDER_MESSAGES = "#input-error, #kc-error-message, .kc-feedback-text, .pf-v5-c-alert__title, .alert-error"
+
+
+def _bare(url: str) -> str:
+    parts = urlsplit(url)
+    return redact(f"{parts.scheme}://{parts.netloc}{parts.path}")
+
+
+@dataclass(frozen=True)
+class SeenPage:
+    url: str  # without query or fragment
+    title: str
+    at_provider_login: bool  # the provider's login form, on a host other than the Web UI's
+    at_overview: bool  # Trino's /ui/ with the Cluster Overview
+    message: str = ""  # what the provider says (e.g. why a login failed), shortened
+
+    def describe(self) -> str:
+        where = (
+            "the identity provider's login page"
+            if self.at_provider_login
+            else "the cluster overview"
+            if self.at_overview
+            else "neither the provider's login page nor the cluster overview"
+        )
+        said = f", saying {self.message!r}" if self.message else ""
+        return f"{where}: {self.url} (title {self.title!r}){said}"
+
+
+@dataclass(frozen=True)
+class SeenCookie:
+    """A cookie's name and attributes, never its value."""
+
+    name: str
+    domain: str
+    path: str
+    secure: bool
+    http_only: bool
+    same_site: str | None = None
+
+    @property
+    def is_session(self) -> bool:
+        return self.name == TOKEN_COOKIE or self.name.startswith(TOKEN_COOKIE + "_")
+
+    def describe(self) -> str:
+        return f"{self.name} (path {self.path}, Secure={self.secure}, HttpOnly={self.http_only})"
+
+
+@dataclass
+class UiOAuth2Observation:
+    """Everything the browser and the harness saw; JSON-able, so xdist workers share one pass."""
+
+    ui_url: str
+    username: str
+    problem: str | None = None  # nothing could be observed (the coordinator did not start, ...)
+    browser_missing: bool = False
+    ready_s: float | None = None  # the extra coordinator: container created to serving
+    trino_start_s: float | None = None
+    api_without_session: str = ""
+    api_without_session_served: bool | None = None
+    no_session: SeenPage | None = None
+    after_login: SeenPage | None = None
+    login_cookies: list[SeenCookie] = field(default_factory=list)
+    api_with_session: str = ""
+    token_claims: str = ""  # a summary of the session token's claims, or why there is none
+    token_principal: str | None = None
+    after_wrong_password: SeenPage | None = None
+    wrong_password_cookies: list[SeenCookie] = field(default_factory=list)
+    screenshots: dict[str, str] = field(default_factory=dict)  # label -> PNG file
+
+    @property
+    def session_cookies(self) -> list[SeenCookie]:
+        return [c for c in self.login_cookies if c.is_session]
+
+    @property
+    def wrong_password_session_cookies(self) -> list[SeenCookie]:
+        return [c for c in self.wrong_password_cookies if c.is_session]
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> UiOAuth2Observation:
+        data = json.loads(text)
+        for key in ("no_session", "after_login", "after_wrong_password"):
+            if data.get(key):
+                data[key] = SeenPage(**data[key])
+        for key in ("login_cookies", "wrong_password_cookies"):
+            data[key] = [SeenCookie(**c) for c in data.get(key) or ()]
+        return cls(**data)
+
+
+# -- the browser ----------------------------------------------------------------------------------
+def _seen(driver: Any, ui_netloc: str) -> SeenPage:
+    from selenium.webdriver.common.by import By
+
+    parts = urlsplit(driver.current_url)
+    elsewhere = parts.netloc != ui_netloc
+    provider_form = elsewhere and all(driver.find_elements(By.ID, i) for i in PROVIDER_FIELDS[:2])
+    overview = not elsewhere and parts.path.startswith("/ui") and OVERVIEW_TITLE in (driver.title or "")
+    message = ""
+    for element in driver.find_elements(By.CSS_SELECTOR, PROVIDER_MESSAGES) if elsewhere else ():
+        text = " ".join((element.text or "").split())
+        if text:
+            message = redact(text[:160])
+            break
+    return SeenPage(_bare(driver.current_url), driver.title or "", provider_form, overview, message)
+
+
+def _settle(driver: Any, ui_netloc: str, until: Any) -> SeenPage:
+    """Wait (bounded) until ``until(page)`` holds, then say what the browser shows."""
+    from selenium.common.exceptions import TimeoutException, WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    try:
+        WebDriverWait(driver, WAIT_S).until(lambda d: until(_seen(d, ui_netloc)))
+    except (TimeoutException, WebDriverException):
+        pass  # the page says what happened instead
+    return _seen(driver, ui_netloc)
+
+
+def _cookies(driver: Any) -> list[SeenCookie]:
+    """Every cookie of the browser (HttpOnly ones included, through the DevTools protocol)."""
+    try:
+        raw = driver.execute_cdp_cmd("Storage.getCookies", {})["cookies"]
+    except Exception:
+        raw = driver.execute_cdp_cmd("Network.getAllCookies", {})["cookies"]
+    seen = []
+    for c in raw:
+        register_secret(str(c.get("value", "")))
+        seen.append(
+            SeenCookie(
+                name=c["name"],
+                domain=c.get("domain", ""),
+                path=c.get("path", ""),
+                secure=bool(c.get("secure")),
+                http_only=bool(c.get("httpOnly")),
+                same_site=c.get("sameSite"),
+            )
+        )
+    return seen
+
+
+def _session_token(driver: Any) -> str | None:
+    """The session token as Trino split it over ``__Secure-Trino-OAuth2-Token[_N]`` (registered secret)."""
+    try:
+        raw = driver.execute_cdp_cmd("Storage.getCookies", {})["cookies"]
+    except Exception:
+        raw = driver.execute_cdp_cmd("Network.getAllCookies", {})["cookies"]
+    parts = {c["name"]: str(c.get("value", "")) for c in raw}
+    if TOKEN_COOKIE not in parts:
+        return None
+    token, index = parts[TOKEN_COOKIE], 1
+    while f"{TOKEN_COOKIE}_{index}" in parts:
+        token += parts[f"{TOKEN_COOKIE}_{index}"]
+        index += 1
+    return register_secret(token)
+
+
+def token_facts(token: str | None, principal_field: str) -> tuple[str, str | None]:
+    """(summary of the token's claims, the principal claim) — or why there is no summary."""
+    from trino_harness.oidc_client import claims
+
+    if token is None:
+        return "no session token", None
+    try:
+        c = claims(token)
+    except Exception:
+        return "the session token is not a readable JWT (e.g. encrypted with refresh tokens on)", None
+    principal = c.get(principal_field)
+    summary = f"iss={c.get('iss')}, aud={c.get('aud')}, azp={c.get('azp')}, {principal_field}={principal}"
+    return summary, str(principal) if principal is not None else None
+
+
+def _api_from_page(driver: Any) -> str:
+    """``GET /ui/api/stats`` from inside the page, with the browser's cookies (as the UI itself does)."""
+    script = (
+        "const done = arguments[arguments.length - 1];"
+        f"fetch('{API_PATH}', {{credentials: 'same-origin', redirect: 'manual'}})"
+        ".then(r => done('HTTP ' + r.status)).catch(e => done('no answer: ' + e));"
+    )
+    driver.set_script_timeout(WAIT_S)
+    try:
+        return str(driver.execute_async_script(script))
+    except Exception as exc:
+        return f"no answer: {type(exc).__name__}"
+
+
+def _shot(driver: Any, shots: Path, label: str, observation: UiOAuth2Observation) -> None:
+    try:
+        path = shots / f"{len(observation.screenshots)}.png"
+        path.write_bytes(driver.get_screenshot_as_png())
+        observation.screenshots[label] = str(path)
+    except Exception:
+        pass  # evidence must never turn a verdict into an error
+
+
+def api_without_session(ui_url: str, ca_path: str) -> tuple[str, bool]:
+    """``GET /ui/api/stats`` with no cookie: (what came back, whether the statistics were served)."""
+    url = ui_url + API_PATH
+    try:
+        with httpx.Client(verify=ca_path, trust_env=False, timeout=30, follow_redirects=False) as http:
+            answer = http.get(url)
+    except httpx.HTTPError as exc:
+        return f"no answer ({type(exc).__name__})", False
+    where = f" to {_bare(answer.headers.get('location', ''))}" if answer.is_redirect else ""
+    return f"HTTP {answer.status_code}{where}", answer.status_code == 200
+
+
+def observe_oauth2_login(
+    observation: UiOAuth2Observation,
+    oidc: OidcTarget,
+    principal_field: str,
+    ca_path: str,
+    shots: Path,
+) -> None:
+    """Drive the login twice (right, then wrong password), each in a fresh browser; fill ``observation``."""
+    password = oidc.password(observation.username)
+    register_secret(password)
+    ui_netloc = urlsplit(observation.ui_url).netloc
+    flags = (f"--host-resolver-rules={oidc.browser_host_rules}",) if oidc.browser_host_rules else ()
+    observation.api_without_session, observation.api_without_session_served = api_without_session(
+        observation.ui_url, ca_path
+    )
+    settled = lambda p: p.at_provider_login or p.at_overview  # noqa: E731
+    with headless_chromium(extra_flags=flags) as driver:
+        # A coordinator that has just started may not have fetched the provider's discovery document
+        # yet: up to three looks (a bounded wait) before the page without a session counts.
+        for attempt in range(3):
+            driver.get(observation.ui_url + "/ui/")
+            observation.no_session = _settle(driver, ui_netloc, settled)
+            if settled(observation.no_session) or attempt == 2:
+                break
+            time.sleep(2)
+        assert observation.no_session is not None
+        _shot(driver, shots, "web UI without a session", observation)
+        if observation.no_session.at_provider_login:
+            _submit(driver, observation.username, password)
+            observation.after_login = _settle(driver, ui_netloc, lambda p: p.at_overview or bool(p.message))
+            observation.login_cookies = _cookies(driver)
+            observation.token_claims, observation.token_principal = token_facts(
+                _session_token(driver), principal_field
+            )
+            if observation.after_login.at_overview:
+                observation.api_with_session = _api_from_page(driver)
+            _shot(driver, shots, f"web UI after {observation.username}'s login at the provider", observation)
+    if observation.no_session is None or not observation.no_session.at_provider_login:
+        return  # nothing to log in at: the checks say so
+    with headless_chromium(extra_flags=flags) as driver:
+        driver.get(observation.ui_url + "/ui/")
+        first = _settle(driver, ui_netloc, settled)
+        if first.at_provider_login:
+            _submit(driver, observation.username, "not-" + password)
+            observation.after_wrong_password = _settle(
+                driver, ui_netloc, lambda p: p.at_overview or bool(p.message)
+            )
+        else:
+            observation.after_wrong_password = first
+        _shot(
+            driver, shots, f"after a wrong password for {observation.username} (password masked)", observation
+        )
+        observation.wrong_password_cookies = _cookies(driver)
+
+
+def _submit(driver: Any, username: str, password: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.find_element(By.ID, PROVIDER_FIELDS[0]).send_keys(username)
+    driver.find_element(By.ID, PROVIDER_FIELDS[1]).send_keys(password)
+    driver.find_element(By.ID, PROVIDER_FIELDS[2]).click()

@@ -35,7 +35,10 @@ WAIT_S = 30
 # Keycloak's login form (ids of its username, password and submit fields) and where it says why a
 # login failed; other providers' pages differ, the check then reports what the browser showed.
 PROVIDER_FIELDS = ("username", "password", "kc-login")
-PROVIDER_MESSAGES = "#input-error, #kc-error-message, .kc-feedback-text, .pf-v5-c-alert__title, .alert-error"
+PROVIDER_MESSAGES = (
+    "[id^='input-error'], #kc-error-message, .kc-feedback-text, .pf-v5-c-alert__title, "
+    ".pf-v5-c-helper-text__item-text, .alert-error"
+)
 
 
 def _bare(url: str) -> str:
@@ -143,16 +146,26 @@ def _seen(driver: Any, ui_netloc: str) -> SeenPage:
     return SeenPage(_bare(driver.current_url), driver.title or "", provider_form, overview, message)
 
 
-def _settle(driver: Any, ui_netloc: str, until: Any) -> SeenPage:
-    """Wait (bounded) until ``until(page)`` holds, then say what the browser shows."""
-    from selenium.common.exceptions import TimeoutException, WebDriverException
-    from selenium.webdriver.support.ui import WebDriverWait
+def _seen_now(driver: Any, ui_netloc: str) -> SeenPage | None:
+    """What the browser shows, or None while a navigation makes the page unreadable."""
+    from selenium.common.exceptions import WebDriverException
 
     try:
-        WebDriverWait(driver, WAIT_S).until(lambda d: until(_seen(d, ui_netloc)))
-    except (TimeoutException, WebDriverException):
-        pass  # the page says what happened instead
-    return _seen(driver, ui_netloc)
+        return _seen(driver, ui_netloc)
+    except WebDriverException:  # stale elements, a page being replaced
+        return None
+
+
+def _settle(driver: Any, ui_netloc: str, until: Any, timeout_s: float = WAIT_S) -> SeenPage:
+    """Wait (bounded) until ``until(page)`` holds, then say what the browser shows."""
+    deadline = time.monotonic() + timeout_s
+    page = None
+    while time.monotonic() < deadline:
+        page = _seen_now(driver, ui_netloc) or page
+        if page is not None and until(page):
+            return page
+        time.sleep(0.25)
+    return page or SeenPage(_bare(driver.current_url), "", False, False, "the page could not be read")
 
 
 def _cookies(driver: Any) -> list[SeenCookie]:
@@ -272,7 +285,7 @@ def observe_oauth2_login(
         _shot(driver, shots, "web UI without a session", observation)
         if observation.no_session.at_provider_login:
             _submit(driver, observation.username, password)
-            observation.after_login = _settle(driver, ui_netloc, lambda p: p.at_overview or bool(p.message))
+            observation.after_login = _settle(driver, ui_netloc, lambda p: p.at_overview)
             observation.login_cookies = _cookies(driver)
             observation.token_claims, observation.token_principal = token_facts(
                 _session_token(driver), principal_field
@@ -287,9 +300,11 @@ def observe_oauth2_login(
         first = _settle(driver, ui_netloc, settled)
         if first.at_provider_login:
             _submit(driver, observation.username, "not-" + password)
-            observation.after_wrong_password = _settle(
-                driver, ui_netloc, lambda p: p.at_overview or bool(p.message)
-            )
+            # Keycloak answers the form's POST at another URL (login-actions/...); then its message.
+            page = _settle(driver, ui_netloc, lambda p: p.url != first.url)
+            if page.at_provider_login and not page.message:
+                page = _settle(driver, ui_netloc, lambda p: bool(p.message) or p.at_overview, timeout_s=5)
+            observation.after_wrong_password = page
         else:
             observation.after_wrong_password = first
         _shot(

@@ -1,7 +1,9 @@
-"""The Web UI's own OAuth2 login (``web-ui.authentication.type=oauth2``) in a real browser: without a
-session ``/ui/`` sends the browser to the identity provider and the UI's API refuses; a valid login
-at the provider lands on the Cluster Overview with a ``Secure``, ``HttpOnly`` session cookie whose
-token names the user; a wrong password stays at the provider with no session cookie.
+"""Web UI login through the identity provider (OAuth2) in a real browser.
+
+With ``web-ui.authentication.type=oauth2``, ``/ui/`` without a session sends the browser to the
+identity provider and the UI's API refuses; a valid login at the provider lands on the Cluster
+Overview with a ``Secure``, ``HttpOnly`` session cookie whose token names the user; a wrong password
+stays at the provider with no session cookie.
 
 The reference coordinator keeps the form login (``suites/test_web_ui.py`` judges it), so on the
 reference stack one session fixture starts ONE extra coordinator from the coordinator's effective

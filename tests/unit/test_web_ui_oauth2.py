@@ -207,3 +207,124 @@ def test_labels_the_ui_login_is_oauth2_and_refusals_are_critical():
     assert valid is not None and refusal is not None
     assert (valid.stage, valid.provider, valid.severity) == ("webui", "oauth2", "normal")
     assert refusal.severity == "critical"
+
+
+# -- the browser pass against a scripted browser ---------------------------------------------------
+class _Element:
+    def __init__(self, driver: _Browser, name: str, text: str = "") -> None:
+        self.driver, self.name, self.text = driver, name, text
+
+    def send_keys(self, value: str) -> None:
+        self.driver.typed[self.name] = value
+
+    def click(self) -> None:
+        self.driver.submitted()
+
+
+class _Browser:
+    """Keycloak's login page, then Trino's overview for the right password (or Keycloak's message)."""
+
+    UI = "https://127.0.0.1:9443"
+    TOKEN = _jwt({"iss": "https://keycloak:8443/realms/trino", "aud": "trino", "preferred_username": "alice"})
+
+    def __init__(self, fixed: bool) -> None:
+        self.fixed, self.state, self.typed, self.cookies = fixed, "blank", {}, []
+
+    def get(self, url: str) -> None:
+        assert url == self.UI + "/ui/"
+        self.state = "overview" if self.fixed else "login"
+        self.cookies.append({"name": "__Secure-Trino-Nonce", "value": "nonce-value-1", "path": "/oauth2"})
+
+    def submitted(self) -> None:
+        if self.typed["password"] == "pw-alice-123":
+            self.state = "overview"
+            half = len(self.TOKEN) // 2
+            for name, value in ((TOKEN_COOKIE, self.TOKEN[:half]), (TOKEN_COOKIE + "_1", self.TOKEN[half:])):
+                self.cookies.append(
+                    {"name": name, "value": value, "path": "/ui/", "secure": True, "httpOnly": True}
+                )
+        else:
+            self.state = "error"
+
+    @property
+    def current_url(self) -> str:
+        return {
+            "login": "https://keycloak:8443/realms/trino/protocol/openid-connect/auth?state=s&nonce=n",
+            "error": "https://keycloak:8443/realms/trino/login-actions/authenticate?session_code=c",
+            "overview": self.UI + "/ui/",
+        }.get(self.state, "about:blank")
+
+    @property
+    def title(self) -> str:
+        return "Cluster Overview - Trino" if self.state == "overview" else "Sign in to trino"
+
+    def find_elements(self, by: str, value: str) -> list[_Element]:
+        at_keycloak = self.state in ("login", "error")
+        if by == "id" and value in ("username", "password") and at_keycloak:
+            return [_Element(self, value)]
+        if by == "css selector" and self.state == "error":
+            return [_Element(self, "message", "Invalid username or password.")]
+        return []
+
+    def find_element(self, by: str, value: str) -> _Element:
+        return _Element(self, value)
+
+    def execute_cdp_cmd(self, command: str, params: dict) -> dict:
+        return {"cookies": [{"domain": "127.0.0.1", "secure": True, **c} for c in self.cookies]}
+
+    def set_script_timeout(self, seconds: float) -> None:
+        pass
+
+    def execute_async_script(self, script: str) -> str:
+        return "HTTP 200" if "/ui/api/stats" in script else "?"
+
+    def get_screenshot_as_png(self) -> bytes:
+        return b"\x89PNG"
+
+
+def _drive(monkeypatch, tmp_path: Path, fixed: bool) -> UiOAuth2Observation:
+    from contextlib import contextmanager
+
+    import trino_harness.webui.oauth2_login as login
+
+    @contextmanager
+    def browser(**_):
+        yield _Browser(fixed)
+
+    monkeypatch.setattr(login, "headless_chromium", browser)
+    monkeypatch.setattr(
+        login, "api_without_session", lambda url, ca: ("HTTP 200", True) if fixed else ("HTTP 401", False)
+    )
+    oidc = OidcTarget(
+        issuer="i", token_url="t", client_id="trino", client_secret="s", passwords={"alice": "pw-alice-123"}
+    )
+    seen = UiOAuth2Observation(ui_url=_Browser.UI, username="alice")
+    login.observe_oauth2_login(seen, oidc, "preferred_username", "ca.pem", tmp_path)
+    return UiOAuth2Observation.from_json(seen.to_json())
+
+
+def test_the_browser_pass_records_provider_overview_cookies_and_refusal(monkeypatch, tmp_path):
+    seen = _drive(monkeypatch, tmp_path, fixed=False)
+    assert seen.no_session and seen.no_session.at_provider_login and not seen.no_session.at_overview
+    assert (
+        seen.no_session.url == "https://keycloak:8443/realms/trino/protocol/openid-connect/auth"
+    )  # no query
+    assert seen.after_login and seen.after_login.at_overview
+    assert [c.name for c in seen.session_cookies] == [TOKEN_COOKIE, TOKEN_COOKIE + "_1"]
+    assert all(c.secure and c.http_only for c in seen.session_cookies)
+    assert seen.token_principal == "alice" and seen.api_with_session == "HTTP 200"
+    wrong = seen.after_wrong_password
+    assert wrong and wrong.at_provider_login and wrong.message == "Invalid username or password."
+    assert seen.wrong_password_session_cookies == []
+    assert len(seen.screenshots) == 3 and all(Path(p).exists() for p in seen.screenshots.values())
+    record = seen.to_json()
+    assert (
+        "pw-alice-123" not in record and _Browser.TOKEN[:20] not in record and "nonce-value-1" not in record
+    )
+
+
+def test_a_ui_without_login_is_recorded_as_the_overview_with_nothing_to_log_in_at(monkeypatch, tmp_path):
+    seen = _drive(monkeypatch, tmp_path, fixed=True)
+    assert seen.no_session and seen.no_session.at_overview and not seen.no_session.at_provider_login
+    assert seen.api_without_session_served is True
+    assert seen.after_login is None and seen.after_wrong_password is None

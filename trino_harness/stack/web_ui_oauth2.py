@@ -121,15 +121,10 @@ def web_ui_oauth2_coordinator(
     except docker.errors.NotFound:
         pass
     started = time.monotonic()
-    container = client.containers.create(
-        recipe.image,
-        name=name,
-        labels=run_labels(recipe.run_id),
-        environment=environment,
-        network=recipe.network,
-        networking_config={recipe.network: client.api.create_endpoint_config(aliases=[recipe.alias])},
-        ports={f"{HTTPS_PORT}/tcp": ("127.0.0.1", None)},
-    )
+    try:
+        container = _create(client, recipe, environment, name)
+    except docker.errors.DockerException as exc:
+        raise UiCoordinatorError(f"Docker refused to create it: {redact(str(exc))}") from exc
     try:
         container.put_archive("/", etc.tar("/etc/trino", uid=TRINO_UID, gid=TRINO_UID))
         container.start()
@@ -141,8 +136,24 @@ def web_ui_oauth2_coordinator(
             ready_s=time.monotonic() - started,
             trino_start_s=server_started_after(container.attrs["State"]["StartedAt"], _log(container)),
         )
+    except docker.errors.DockerException as exc:
+        raise UiCoordinatorError(f"Docker: {redact(str(exc))}") from exc
     finally:
         try:
             container.remove(force=True, v=True)
         except docker.errors.NotFound:
             pass  # already gone with the stack
+
+
+def _create(
+    client: docker.DockerClient, recipe: WebUiOAuth2Recipe, environment: dict[str, str], name: str
+) -> docker.models.containers.Container:
+    return client.containers.create(
+        recipe.image,
+        name=name,
+        labels=run_labels(recipe.run_id),
+        environment=environment,
+        network=recipe.network,
+        networking_config={recipe.network: client.api.create_endpoint_config(aliases=[recipe.alias])},
+        ports={f"{HTTPS_PORT}/tcp": ("127.0.0.1", None)},
+    )

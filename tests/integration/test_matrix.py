@@ -24,8 +24,9 @@ def run_matrix(*args: str, timeout: float = 3600) -> tuple[int, str]:
 
 
 def test_matrix_detects_every_variant_on_a_green_and_stable_baseline():
-    # The default location, so CI keeps the report (reports/matrix/latest/matrix.md).
-    code, output = run_matrix()
+    # The default location, so CI keeps the report (reports/matrix/latest/matrix.md). Two baseline
+    # runs, not the default three: stability is still compared, and CI stays inside its 90 minutes.
+    code, output = run_matrix("--baseline-runs", "2")
     out_dir = Path(re.search(r"reports: (\S+)/matrix\.md", output).group(1))
     report = json.loads((out_dir / "matrix.json").read_text())
     not_passed = [v["name"] for v in report["variants"] if not (v["detected"] and v["precise"])]
@@ -33,7 +34,7 @@ def test_matrix_detects_every_variant_on_a_green_and_stable_baseline():
     assert len(report["variants"]) == len(load_catalog()) >= 20
     assert report["summary"]["detection_rate"] == 1.0
     runs = report["baseline"]["runs"]
-    assert len(runs) == 3 and all(r["counts"]["failed"] + r["counts"]["error"] == 0 for r in runs), runs
+    assert len(runs) == 2 and all(r["counts"]["failed"] + r["counts"]["error"] == 0 for r in runs), runs
     assert report["baseline"]["stable"], report["baseline"]["differing"]
     assert code == 0 and report["passed"], output[-3000:]
     published = "".join(p.read_text(errors="replace") for p in out_dir.rglob("*") if p.is_file())

@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from trino_harness.clients import tls_context
 from trino_harness.redaction import register_secret
 from trino_harness.target import OidcTarget, Target
 
@@ -33,7 +34,7 @@ def password_grant(
 ) -> str:
     """An access token for ``username`` from ``client`` (default: Trino's own)."""
     client_id, secret = client or (oidc.client_id, oidc.client_secret)
-    with httpx.Client(verify=oidc.ca_bundle or ca_path, trust_env=False, timeout=30) as http:
+    with httpx.Client(verify=tls_context(oidc.ca_bundle or ca_path), trust_env=False, timeout=30) as http:
         answer = http.post(
             token_url or oidc.token_url,
             data={
@@ -85,7 +86,7 @@ def external_authentication(challenges: tuple[str, ...]) -> ExternalAuthenticati
 def poll_token_server(target: Target, url: str, timeout_s: float = 30) -> str | None:
     """Follow Trino's token server (``nextUri`` while pending) until it hands out a token."""
     deadline = time.monotonic() + timeout_s
-    with httpx.Client(verify=target.ca_path, trust_env=False, timeout=30) as http:
+    with httpx.Client(verify=tls_context(target.ca_path), trust_env=False, timeout=30) as http:
         while time.monotonic() < deadline:
             body = http.get(url).json()
             if "token" in body:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import docker
 import pytest
+import yaml
 
 from trino_harness.children import stop_gracefully
 from trino_harness.stack.containers import CHECKOUT, LABEL_CHECKOUT
@@ -64,6 +65,21 @@ def run_suites(*args: str, env: dict[str, str] | None = None, timeout: float = 1
         [sys.executable, "-m", "pytest", "suites/", "-p", "no:cacheprovider", *args], timeout, env
     )
     return SuiteRun(proc.returncode, proc.stdout + proc.stderr)
+
+
+def lean_scenario(directory: Path, **sections: object) -> Path:
+    """The baseline scenario without its identity provider and KDC, ``sections`` replaced.
+
+    For tests of harness features (compare, load, reports, lifecycle) that select no OIDC or
+    Kerberos check: their stacks start no Keycloak and no KDC, ≈ 25 s sooner each.
+    """
+    data = yaml.safe_load((REPO / "scenarios" / "baseline.yaml").read_text())
+    for absent in ("oidc", "kerberos"):
+        data.pop(absent, None)
+    data.update(sections)
+    path = directory / "lean-scenario.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return path
 
 
 def harness_leftovers() -> list[str]:

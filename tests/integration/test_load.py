@@ -13,21 +13,12 @@ import time
 from pathlib import Path
 
 import pytest
-import yaml
 
 from trino_harness.load.ways import WAYS
 
-from .conftest import REPO, harness_leftovers, run_child
+from .conftest import REPO, harness_leftovers, lean_scenario, run_child
 
 pytestmark = pytest.mark.integration
-
-
-def _scenario(tmp_path: Path, load: dict) -> Path:
-    data = yaml.safe_load((REPO / "scenarios" / "baseline.yaml").read_text())
-    data["load"] = load
-    path = tmp_path / "scenario.yaml"
-    path.write_text(yaml.safe_dump(data))
-    return path
 
 
 def _load(*args: str | Path) -> list[str]:
@@ -46,9 +37,9 @@ def _events(stats_csv: Path) -> set[tuple[str, str]]:
 
 def test_short_load_run_records_every_way_writes_reports_and_a_breach_fails_the_gate(tmp_path):
     # The baseline's p95 can never be 1 µs: a certain breach. The LDAP limit is generous: it holds.
-    scenario = _scenario(
+    scenario = lean_scenario(
         tmp_path,
-        {
+        load={
             "users_per_way": 1,
             "run_time_s": 4,
             "thresholds": {"baseline": {"p95_ms": 0.001}, "ldap": {"p95_overhead_ms": 100000}},
@@ -89,6 +80,8 @@ def test_sigterm_during_a_load_run_removes_its_stack_and_its_generator(tmp_path)
     out = tmp_path / "reports"
     proc = subprocess.Popen(
         _load(
+            "--scenario",
+            lean_scenario(tmp_path),
             "--ways",
             "ldap",
             "--run-time",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO, harness_leftovers, run_suites
+from .conftest import REPO, harness_leftovers, lean_scenario, run_suites
 
 pytestmark = pytest.mark.integration
 REPORTS = REPO / "reports"
@@ -52,9 +52,19 @@ def test_suites_pass_on_the_secure_baseline_and_leak_nothing():
             shutil.rmtree(run_dir, ignore_errors=True)
 
 
-def test_interrupted_run_leaves_no_container_behind():
+def test_interrupted_run_leaves_no_container_behind(tmp_path):
     proc = subprocess.Popen(
-        [sys.executable, "-m", "pytest", "suites/", "-p", "no:cacheprovider", "-q"],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "suites/",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "--scenario",
+            str(lean_scenario(tmp_path)),
+        ],
         cwd=REPO,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -88,10 +98,13 @@ def test_suites_collect_without_docker():
 
 
 def test_failed_start_fails_loudly_with_the_coordinator_log_and_cleans_up(tmp_path):
-    (tmp_path / "log.properties").write_text("io.trino=INFO\n")
-    config = tmp_path / "config.properties"
+    overlay = tmp_path / "overlay"
+    overlay.mkdir()
+    (overlay / "log.properties").write_text("io.trino=INFO\n")
+    config = overlay / "config.properties"
     config.write_text("coordinator=true\nhttp-server.https.enabled=true\nno-such.property=1\n")
-    run = run_suites("-n", "2", "--trino-config-overlay", str(tmp_path))
+    scenario = lean_scenario(tmp_path)
+    run = run_suites("-n", "2", "--trino-config-overlay", str(overlay), "--scenario", str(scenario))
     assert run.returncode == 1, run.output[-3000:]
     assert "reference stack did not start: trino exited" in run.output
     assert "--- trino log (last 40 lines" in run.output

@@ -17,7 +17,7 @@ import pytest
 from trino_harness.reporting.allure_report import build_report
 
 from .browser import rendered, served
-from .conftest import VARIANTS, run_suites
+from .conftest import VARIANTS, lean_scenario, run_suites
 
 pytestmark = pytest.mark.integration
 VARIANT = VARIANTS / "http-listener-open"  # Trino 476 honours the Web UI session cookie over plain HTTP
@@ -45,6 +45,8 @@ def tls_run(tmp_path_factory):
         "2",
         "--trino-config-overlay",
         str(VARIANT),
+        "--scenario",
+        str(lean_scenario(out)),
         f"--junitxml={out / 'junit.xml'}",
         f"--alluredir={out / 'allure-results'}",
         f"--controls-dir={out}",

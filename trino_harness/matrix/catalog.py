@@ -83,3 +83,20 @@ def load_catalog(root: Path = DEFAULT_CATALOG, only: list[str] | None = None) ->
             )
         return [load_variant(available[name]) for name in only]
     return [load_variant(directory) for directory in available.values()]
+
+
+def covering_variants(variants: list[Variant]) -> list[Variant]:
+    """The fewest variants (greedy set cover) whose ``must_fail`` lists together name every
+    check any variant of ``variants`` declares, in catalogue order.
+
+    Every declared check still goes red on at least one misconfigured stack, in a fraction of the
+    full catalogue's time: what CI runs on every change. The full catalogue (each misconfiguration
+    detected, not only each check) is the nightly ``./harness matrix``.
+    """
+    left = {p for v in variants for p in v.spec.must_fail}
+    chosen: set[str] = set()
+    while left:
+        best = max(variants, key=lambda v: (len(left & set(v.spec.must_fail)), -variants.index(v)))
+        chosen.add(best.name)
+        left -= set(best.spec.must_fail)
+    return [v for v in variants if v.name in chosen]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from trino_harness.interrupts import raise_interrupt
 from trino_harness.latest import link_latest
-from trino_harness.matrix.catalog import DEFAULT_CATALOG, CatalogError, load_catalog
+from trino_harness.matrix.catalog import DEFAULT_CATALOG, CatalogError, covering_variants, load_catalog
 from trino_harness.scenario.loader import DEFAULT_SCENARIO, ScenarioError, load_scenario
 
 EXIT_OK, EXIT_FAILED, EXIT_NOT_RUN, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -28,6 +28,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO)
     parser.add_argument("--catalog", type=Path, default=DEFAULT_CATALOG, help="directory of variants")
     parser.add_argument("--variants", default=None, help="comma-separated variant names (default: all)")
+    parser.add_argument(
+        "--cover",
+        action="store_true",
+        help="only the fewest variants that together turn every declared check red (CI's quick proof)",
+    )
     parser.add_argument(
         "--baseline-runs", type=int, default=3, help="baseline runs, compared for stability (default 3)"
     )
@@ -59,6 +64,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         load_scenario(args.scenario)
         variants = load_catalog(args.catalog, args.variants.split(",") if args.variants else None)
+        if args.cover:
+            variants = covering_variants(variants)
     except (ScenarioError, CatalogError) as exc:
         say(f"error: {exc}")
         return EXIT_NOT_RUN

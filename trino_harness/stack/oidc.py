@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from trino_harness.clients import tls_context
 from trino_harness.render.oidc import (
     KEYCLOAK_ADMIN,
     KEYCLOAK_ALIAS,
@@ -42,7 +43,7 @@ def configure_keycloak(keycloak: SeededContainer, materials: OidcMaterials) -> S
 
 
 def _admin_client(base: str, ca_path: Path, materials: OidcMaterials) -> httpx.Client:
-    client = httpx.Client(base_url=base, verify=str(ca_path), trust_env=False, timeout=30)
+    client = httpx.Client(base_url=base, verify=tls_context(str(ca_path)), trust_env=False, timeout=30)
     answer = client.post(
         "/realms/master/protocol/openid-connect/token",
         data={
@@ -144,7 +145,7 @@ def wait_and_provision(
     base = f"https://127.0.0.1:{keycloak.host_port(KEYCLOAK_PORT)}"
 
     def master_realm_answers() -> bool:
-        with httpx.Client(verify=str(ca_path), trust_env=False, timeout=5) as client:
+        with httpx.Client(verify=tls_context(str(ca_path)), trust_env=False, timeout=5) as client:
             return client.get(f"{base}/realms/master/.well-known/openid-configuration").status_code == 200
 
     waited = wait_until(keycloak, master_realm_answers, "the master realm over verified TLS", 180, 0.5)

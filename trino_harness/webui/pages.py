@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from selenium.webdriver.remote.webdriver import WebDriver
 
 LOGIN_PATH = "/ui/login.html"
-WAIT_S = 30
+WAIT_S = 15  # a page of a server on this host; a refusal is judged as soon as the form reloads
 
 
 class NoLoginForm(LookupError):
@@ -84,6 +84,10 @@ def session_cookie(driver: WebDriver) -> dict | None:
     return cookie
 
 
+def _loaded(driver: WebDriver) -> bool:
+    return driver.execute_script("return document.readyState") == "complete"
+
+
 def log_in(driver: WebDriver, base_url: str, user: str, password: str) -> LoginOutcome:
     """Fill in the login form as a person would and report where the browser ends up."""
     register_secret(password)
@@ -97,16 +101,19 @@ def log_in(driver: WebDriver, base_url: str, user: str, password: str) -> LoginO
         raise NoLoginForm(f"no login form at {LOGIN_PATH}: {page.url} (title {page.title!r})") from None
     form.send_keys(user)
     driver.find_element(By.ID, "password").send_keys(password)
-    driver.find_element(By.ID, "submit").click()
+    submit = driver.find_element(By.ID, "submit")
+    submit.click()
     try:
-        WebDriverWait(driver, WAIT_S).until(
-            lambda d: LOGIN_PATH not in d.current_url and d.find_elements(By.TAG_NAME, "body")
-        )
-        WebDriverWait(driver, WAIT_S).until(
-            lambda d: "log out" in d.find_element(By.TAG_NAME, "body").text.lower()
-        )
+        # The form posts and the server answers with a new page: the login form again (a refusal,
+        # judged as soon as it has loaded) or the overview (wait until it offers "Log Out").
+        WebDriverWait(driver, WAIT_S).until(expected_conditions.staleness_of(submit))
+        WebDriverWait(driver, WAIT_S).until(_loaded)
+        if LOGIN_PATH not in driver.current_url:
+            WebDriverWait(driver, WAIT_S).until(
+                lambda d: "log out" in d.find_element(By.TAG_NAME, "body").text.lower()
+            )
     except (TimeoutException, WebDriverException):
-        pass  # stayed on the form, or the overview never rendered: the outcome says which
+        pass  # no answer, or the overview never rendered: the outcome says where the browser is
     return LoginOutcome(page=current_page(driver), cookie=session_cookie(driver))
 
 

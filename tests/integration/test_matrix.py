@@ -23,7 +23,7 @@ def run_matrix(*args: str, timeout: float = 3600) -> tuple[int, str]:
     return proc.returncode, proc.stdout + proc.stderr
 
 
-def test_matrix_turns_every_declared_check_red_on_a_green_baseline():
+def test_covering_matrix_turns_every_declared_check_function_red_on_a_green_baseline():
     # The default location, so CI keeps the report (reports/matrix/latest/matrix.md). CI's budget
     # (90 min on two cores) holds the covering variants and one baseline run; the whole catalogue
     # with three baseline runs is the nightly ./harness matrix. Run-to-run identity of answers is

@@ -102,7 +102,7 @@ def covering_variants(variants: list[Variant]) -> list[Variant]:
     left = set().union(*functions.values())
     chosen: set[str] = set()
     while left:
-        best = max(variants, key=lambda v: (len(left & functions[v.name]), -variants.index(v)))
+        best = max(variants, key=lambda v: len(left & functions[v.name]))  # ties: the first in order
         chosen.add(best.name)
         left -= functions[best.name]
     return [v for v in variants if v.name in chosen]

@@ -35,9 +35,10 @@ def test_a_version_compared_with_itself_shows_no_difference(tmp_path: Path):
 def test_two_result_files_show_the_changed_answers(tmp_path: Path):
     # Same version, one run with LDAP's group gate removed: the gate's check changes verdict.
     before, after = tmp_path / "before", tmp_path / "after"
+    scenario = lean_scenario(tmp_path)
     for out, overlay in ((before, None), (after, VARIANTS / "ldap-no-group-gate")):
         args = ["-m", "authn", "-k", "ldap", f"--junitxml={out}.xml", "-p", "no:cacheprovider"]
-        args += ["--scenario", str(lean_scenario(tmp_path))]
+        args += ["--scenario", str(scenario)]
         if overlay:
             args += ["--trino-config-overlay", str(overlay)]
         run_child([sys.executable, "-m", "pytest", "suites/", *args], timeout=900)

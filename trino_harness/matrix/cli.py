@@ -31,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--cover",
         action="store_true",
-        help="only the fewest variants that together turn every declared check red (CI's quick proof)",
+        help="only the fewest variants that together turn every must_fail check function red (CI's proof)",
     )
     parser.add_argument(
         "--baseline-runs", type=int, default=3, help="baseline runs, compared for stability (default 3)"

@@ -150,6 +150,15 @@ class _XdistHooks:
         node.workerinput[RUN_ID] = node.config.stash[_id_key]
         node.workerinput[RUN_ROOT] = str(node.config.stash[_root_key])
 
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:
+        """xdist's default ``load`` schedule, with the checks of one shared slow pass kept together."""
+        if config.getvalue("dist") != "load":
+            return None  # a schedule the user chose
+        from trino_harness.xdist_schedule import SharedPassFirstScheduling
+
+        return SharedPassFirstScheduling(config, log)
+
 
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session) -> None:

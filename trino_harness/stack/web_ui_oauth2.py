@@ -22,6 +22,7 @@ import docker
 import httpx
 
 from trino_harness import docker_engine
+from trino_harness.clients import tls_context
 from trino_harness.redaction import redact, register_secret
 from trino_harness.render.files import FileSet
 from trino_harness.render.oidc import CLIENT_SECRET_ENV
@@ -88,7 +89,7 @@ def _wait_ready(container: docker.models.containers.Container, ca_path: str) -> 
     deadline = time.monotonic() + READY_TIMEOUT_S
     while True:
         try:
-            with httpx.Client(verify=ca_path, trust_env=False, timeout=5) as http:
+            with httpx.Client(verify=tls_context(ca_path), trust_env=False, timeout=5) as http:
                 if http.get(f"{url}/v1/info").json().get("starting") is False:
                     return url
         except (httpx.HTTPError, ValueError):

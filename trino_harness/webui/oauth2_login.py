@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from trino_harness.clients import tls_context
 from trino_harness.redaction import redact, register_secret
 from trino_harness.target import OidcTarget
 from trino_harness.webui.browser import headless_chromium
@@ -248,7 +249,8 @@ def api_without_session(ui_url: str, ca_path: str) -> tuple[str, bool]:
     """``GET /ui/api/stats`` with no cookie: (what came back, whether the statistics were served)."""
     url = ui_url + API_PATH
     try:
-        with httpx.Client(verify=ca_path, trust_env=False, timeout=30, follow_redirects=False) as http:
+        tls = tls_context(ca_path)
+        with httpx.Client(verify=tls, trust_env=False, timeout=30, follow_redirects=False) as http:
             answer = http.get(url)
     except httpx.HTTPError as exc:
         return f"no answer ({type(exc).__name__})", False

@@ -228,6 +228,7 @@ def test_web_ui_oauth2_wrong_password_stays_at_the_identity_provider(seen, ui_us
         expected=f"still on the provider's login page, no {TOKEN_COOKIE} cookie",
         observed=(
             f"{page.describe() if page else 'no page'}; session cookies: {[c.name for c in leaked] or 'none'}"
+            f"; tries, each in a fresh browser: {seen.wrong_password_tries}"
         ),
         fix=UI_FIX,
     )

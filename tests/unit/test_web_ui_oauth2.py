@@ -227,8 +227,9 @@ class _Browser:
     UI = "https://127.0.0.1:9443"
     TOKEN = _jwt({"iss": "https://keycloak:8443/realms/trino", "aud": "trino", "preferred_username": "alice"})
 
-    def __init__(self, fixed: bool) -> None:
+    def __init__(self, fixed: bool, interstitial: bool = False) -> None:
         self.fixed, self.state, self.typed, self.cookies = fixed, "blank", {}, []
+        self.interstitial = interstitial  # a wrong password shows a page without form or message
 
     def get(self, url: str) -> None:
         assert url == self.UI + "/ui/"
@@ -244,19 +245,22 @@ class _Browser:
                     {"name": name, "value": value, "path": "/ui/", "secure": True, "httpOnly": True}
                 )
         else:
-            self.state = "error"
+            self.state = "interstitial" if self.interstitial else "error"
 
     @property
     def current_url(self) -> str:
         return {
             "login": "https://keycloak:8443/realms/trino/protocol/openid-connect/auth?state=s&nonce=n",
+            "interstitial": "https://keycloak:8443/realms/trino/login-actions/authenticate?execution=e",
             "error": "https://keycloak:8443/realms/trino/login-actions/authenticate?session_code=c",
             "overview": self.UI + "/ui/",
         }.get(self.state, "about:blank")
 
     @property
     def title(self) -> str:
-        return "Cluster Overview - Trino" if self.state == "overview" else "Sign in to trino"
+        return {"overview": "Cluster Overview - Trino", "interstitial": "keycloak"}.get(
+            self.state, "Sign in to trino"
+        )
 
     def find_elements(self, by: str, value: str) -> list[_Element]:
         at_keycloak = self.state in ("login", "error")
@@ -282,14 +286,19 @@ class _Browser:
         return b"\x89PNG"
 
 
-def _drive(monkeypatch, tmp_path: Path, fixed: bool) -> UiOAuth2Observation:
+def _drive(monkeypatch, tmp_path: Path, fixed: bool, interstitials: int = 0) -> UiOAuth2Observation:
+    """One pass against scripted browsers; the first ``interstitials`` wrong-password looks after the
+    first browser (the right login's) land on a page that is neither the form nor the overview."""
     from contextlib import contextmanager
 
     import trino_harness.webui.oauth2_login as login
 
+    opened = []
+
     @contextmanager
     def browser(**_):
-        yield _Browser(fixed)
+        opened.append(1)
+        yield _Browser(fixed, interstitial=1 < len(opened) <= 1 + interstitials)
 
     monkeypatch.setattr(login, "headless_chromium", browser)
     monkeypatch.setattr(
@@ -328,3 +337,19 @@ def test_a_ui_without_login_is_recorded_as_the_overview_with_nothing_to_log_in_a
     assert seen.no_session and seen.no_session.at_overview and not seen.no_session.at_provider_login
     assert seen.api_without_session_served is True
     assert seen.after_login is None and seen.after_wrong_password is None
+
+
+def test_a_wrong_password_page_that_judges_nothing_is_tried_once_more_in_a_fresh_browser(
+    monkeypatch, tmp_path
+):
+    seen = _drive(monkeypatch, tmp_path, fixed=False, interstitials=1)
+    wrong = seen.after_wrong_password
+    assert wrong and wrong.at_provider_login and wrong.message == "Invalid username or password."
+    assert seen.wrong_password_tries == 2
+
+
+def test_a_wrong_password_page_that_never_judges_stays_recorded_after_the_last_try(monkeypatch, tmp_path):
+    seen = _drive(monkeypatch, tmp_path, fixed=False, interstitials=5)
+    wrong = seen.after_wrong_password
+    assert wrong and not wrong.at_provider_login and not wrong.at_overview and wrong.title == "keycloak"
+    assert seen.wrong_password_tries == 2

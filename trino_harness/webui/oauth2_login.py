@@ -171,6 +171,11 @@ def _settle(driver: Any, ui_netloc: str, until: Any, timeout_s: float = WAIT_S) 
     return page or SeenPage(_bare(driver.current_url), "", False, False, "the page could not be read")
 
 
+def _settled(page: SeenPage) -> bool:
+    """The page judges something: the provider's login form, or the overview."""
+    return page.at_provider_login or page.at_overview
+
+
 def _cookies(driver: Any) -> list[SeenCookie]:
     """Every cookie of the browser (HttpOnly ones included, through the DevTools protocol)."""
     try:
@@ -275,14 +280,13 @@ def observe_oauth2_login(
     observation.api_without_session, observation.api_without_session_served = api_without_session(
         observation.ui_url, ca_path
     )
-    settled = lambda p: p.at_provider_login or p.at_overview  # noqa: E731
     with headless_chromium(extra_flags=flags) as driver:
         # A coordinator that has just started may not have fetched the provider's discovery document
         # yet: up to three looks (a bounded wait) before the page without a session counts.
         for attempt in range(3):
             driver.get(observation.ui_url + "/ui/")
-            observation.no_session = _settle(driver, ui_netloc, settled)
-            if settled(observation.no_session) or attempt == 2:
+            observation.no_session = _settle(driver, ui_netloc, _settled)
+            if _settled(observation.no_session) or attempt == 2:
                 break
             time.sleep(2)
         assert observation.no_session is not None
@@ -321,9 +325,8 @@ def _wrong_password_once(
     driver: Any, observation: UiOAuth2Observation, ui_netloc: str, password: str
 ) -> SeenPage:
     """Open the UI without a session, send a wrong password at the provider; what the browser shows."""
-    settled = lambda p: p.at_provider_login or p.at_overview  # noqa: E731
     driver.get(observation.ui_url + "/ui/")
-    first = _settle(driver, ui_netloc, settled)
+    first = _settle(driver, ui_netloc, _settled)
     if not first.at_provider_login:
         return first
     _submit(driver, observation.username, "not-" + password)

@@ -14,6 +14,7 @@ import pytest
 from trino_harness.audit.reader import wait_for_completed
 from trino_harness.audit.request_log import wait_for_entries
 from trino_harness.evidence import check
+from trino_harness.scenario.model import Principal
 
 from .login_attempts import LoginAttempt, attempt_login
 from .outcomes import run_as
@@ -33,6 +34,23 @@ def _refused(row, attempt: LoginAttempt) -> None:
         expected="HTTP 401 and no query id",
         observed=attempt,
         fix=LOGIN_FIX,
+    )
+
+
+def _split_literal(marker: str) -> str:
+    """``'ab' || 'cd'``: the reading query's own text then does not contain the marker."""
+    half = len(marker) // 2
+    return f"'{marker[:half]}' || '{marker[half:]}'"
+
+
+def _other_identity(scenario):
+    """A principal that logs in as a user other than the operator's (for the visibility control)."""
+    operator = scenario.operator.principal
+    for row in scenario.expectations.authentication:
+        if row.user and row.principal != operator and row.provider in ("file", "ldap"):
+            return Principal(provider=row.provider, principal=row.principal)
+    pytest.fail(
+        "cannot judge: the scenario declares no password login other than the operator's", pytrace=False
     )
 
 
@@ -59,18 +77,38 @@ def test_failed_login_leaves_no_query_and_no_query_event(
 ):
     attempt = attempt_login(target, audit_auth_failures_row)
     _refused(audit_auth_failures_row, attempt)
-    half = len(attempt.marker) // 2  # split, so the operator's own query text does not contain the marker
-    needle = f"'{attempt.marker[:half]}' || '{attempt.marker[half:]}'"
+    # Absence proves something only if the operator sees other users' queries: a control query by
+    # another identity, carrying its own marker, must be listed by the same read.
+    other = _other_identity(scenario)
+    control_marker = f"trino-harness-control-{uuid.uuid4().hex[:12]}"
+    control = run_as(target, other, f"SELECT '{control_marker}'")
+    if not control.ok:
+        pytest.fail(
+            f"cannot judge: the control query as {other.label()} did not run ({control})", pytrace=False
+        )
+    attempt_text = _split_literal(attempt.marker)
     live = run_as(
         target,
         scenario.operator,
-        f"SELECT query_id FROM system.runtime.queries WHERE strpos(query, {needle}) > 0",
+        f"SELECT query_id, strpos(query, {attempt_text}) > 0 FROM system.runtime.queries "
+        f"WHERE strpos(query, {attempt_text}) > 0 OR strpos(query, {_split_literal(control_marker)}) > 0",
     )
+    if not live.ok:
+        pytest.fail(f"cannot judge: the operator cannot read system.runtime.queries ({live})", pytrace=False)
+    if not any(row[0] == control.query_id for row in live.rows or []):
+        pytest.fail(
+            f"cannot judge: the operator {scenario.operator.label()} does not see {other.label()}'s "
+            f"query {control.query_id} in system.runtime.queries, so not seeing the attempt proves nothing "
+            "(give the operator a query rule with view on every owner)",
+            pytrace=False,
+        )
+    found = [row[0] for row in live.rows or [] if row[1]]
     check(
-        live.ok and live.rows == [],
-        what=f"queries whose text holds {attempt.marker} (as the operator {scenario.operator.label()})",
+        found == [],
+        what=f"queries whose text holds {attempt.marker} (as the operator {scenario.operator.label()}, "
+        f"who sees {other.label()}'s control query {control.query_id})",
         expected="none",
-        observed=live,
+        observed=found or "none",
         fix="a query exists, so authentication let the request through: " + LOGIN_FIX,
     )
     # A later query's event proves the audit path delivers, so the attempt's missing event means something.

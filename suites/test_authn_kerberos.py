@@ -13,7 +13,7 @@ import pytest
 
 from trino_harness.audit.reader import wait_for_completed
 from trino_harness.evidence import check
-from trino_harness.kerberos_client import Negotiate, kinit, spnego_token
+from trino_harness.kerberos_client import Negotiate, kinit, spnego_token, ticket_end
 from trino_harness.protocol import submit
 from trino_harness.pytest_plugin import scenario_of
 from trino_harness.render.kerberos import SHORT_TICKET_SECONDS
@@ -107,16 +107,27 @@ def test_ticket_for_another_service_is_refused(target, principal_row, tmp_path):
     )
 
 
-def test_stale_ticket_is_refused(target, principal_row, tmp_path):
+def test_stale_ticket_is_refused(target, scenario, principal_row, tmp_path):
     """Tokens made while a short-lived ticket was valid, presented after it expired."""
     realm = target.kerberos_realm()
     ccache = _ticket(target, principal_row, tmp_path, lifetime=f"{SHORT_TICKET_SECONDS}s")
     tokens = [spnego_token(realm, ccache) for _ in range(20)]
-    time.sleep(SHORT_TICKET_SECONDS + 4)  # past the ticket's end plus the coordinator's 2 s clock skew
+    # Past the ticket's own end plus the clock skew the scenario declares for the coordinator
+    # (Kerberos times are whole seconds: one more), polled on the clock, bounded by the lifetime.
+    skew = scenario.kerberos.clockskew_seconds if scenario.kerberos else 0
+    stale_at = ticket_end(realm, ccache) + skew + 1
+    deadline = time.monotonic() + SHORT_TICKET_SECONDS + skew + 5
+    while time.time() < stale_at and time.monotonic() < deadline:
+        time.sleep(0.25)
+    if time.time() < stale_at:
+        pytest.fail(
+            f"cannot judge: the ticket outlived its declared {SHORT_TICKET_SECONDS}s lifetime", pytrace=False
+        )
     answer = submit(target, auth=Negotiate(realm, ccache, prepared=tokens))
     check(
         answer.status == 401,
-        what=f"SPNEGO tokens of {principal_row.principal} made from a ticket that has since expired",
+        what=f"SPNEGO tokens of {principal_row.principal} made from a ticket that expired more than the "
+        f"declared clock skew ({skew} s) ago",
         expected="HTTP 401: ticket expired / authenticator outside the clock skew",
         observed=answer,
         fix="keep clockskew small (default 300 s at most) in the coordinator's krb5.conf",

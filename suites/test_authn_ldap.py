@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from trino_harness.config_lint import ldap_transport_findings
+from trino_harness.config_lint import IncompleteConfigCopy, ldap_transport_findings
 from trino_harness.evidence import check
 from trino_harness.protocol import submit
 
@@ -36,10 +36,19 @@ def test_ldap_login(target, login_case):
     judge(login_case, submit(target, auth=(user, password)), f"LDAP login '{user}' ({login_case.case})", fix)
 
 
-def test_ldap_connection_from_trino_is_encrypted(target):
-    urls, findings = ldap_transport_findings(target.coordinator_config())
+def test_ldap_connection_from_trino_is_encrypted(target, scenario):
+    try:
+        urls, findings = ldap_transport_findings(target.coordinator_config())
+    except IncompleteConfigCopy as exc:
+        pytest.fail(f"cannot judge: {exc}", pytrace=False)
     if not urls:
-        pytest.skip("no LDAP password authenticator configured")
+        if any(row.provider == "ldap" for row in scenario.expectations.authentication):
+            pytest.fail(
+                "cannot judge: the scenario declares LDAP logins but the config names no LDAP password "
+                "authenticator (password-authenticator.config-files)",
+                pytrace=False,
+            )
+        pytest.skip("no LDAP password authenticator configured, none declared")
     check(
         not findings,
         what="LDAP authenticator transport (" + "; ".join(urls) + ")",

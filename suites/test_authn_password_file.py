@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from trino_harness.config_lint import lint_password_files
+from trino_harness.config_lint import IncompleteConfigCopy, lint_password_files
 from trino_harness.evidence import check
 from trino_harness.protocol import submit
 
@@ -41,11 +41,20 @@ def test_request_without_credentials_gets_a_basic_challenge(target):
 
 def test_password_file_hashes_are_strong(target, scenario):
     floors = scenario.expectations.password_file
-    files, findings = lint_password_files(
-        target.coordinator_config(), floors.min_bcrypt_cost, floors.min_pbkdf2_iterations
-    )
+    try:
+        files, findings = lint_password_files(
+            target.coordinator_config(), floors.min_bcrypt_cost, floors.min_pbkdf2_iterations
+        )
+    except IncompleteConfigCopy as exc:
+        pytest.fail(f"cannot judge: {exc}", pytrace=False)
     if not files:
-        pytest.skip("no file password authenticator configured")
+        if any(row.provider == "file" for row in scenario.expectations.authentication):
+            pytest.fail(
+                "cannot judge: the scenario declares password-file logins but the config names no file "
+                "password authenticator (password-authenticator.config-files)",
+                pytrace=False,
+            )
+        pytest.skip("no file password authenticator configured, none declared")
     check(
         not findings,
         what=f"password file entries in {', '.join(files)}",

@@ -21,9 +21,10 @@ from trino_harness.cluster.internal import (
     forged_bearer,
     internal_get,
     plain_http,
+    plain_http_refused,
     tls_under_alias,
 )
-from trino_harness.cluster.nodes import nodes_or_problem, tasks_of_scan
+from trino_harness.cluster.nodes import no_worker_available, nodes_or_problem, tasks_of_scan
 from trino_harness.evidence import check
 from trino_harness.pytest_plugin import scenario_of
 from trino_harness.target import InternalEndpoint, Target
@@ -56,16 +57,21 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("role", ROLES)
 
 
-def endpoint_of(target: Target, role: str) -> InternalEndpoint:
-    for endpoint in target.internal_endpoints():
-        if endpoint.role == role:
-            return endpoint
-    raise MissingCapability(f"internal endpoint of a {role}", f"cluster.endpoints: [{{role: {role}, ...}}]")
+def endpoints_of(target: Target, role: str) -> tuple[InternalEndpoint, ...]:
+    """Every declared endpoint of ``role``: a check of a role judges each of its nodes, not the first."""
+    endpoints = tuple(e for e in target.internal_endpoints() if e.role == role)
+    if not endpoints:
+        raise MissingCapability(
+            f"internal endpoint of a {role}", f"cluster.endpoints: [{{role: {role}, ...}}]"
+        )
+    return endpoints
 
 
 def test_declared_workers_are_active(target, scenario):
     workers = target.cluster_workers()
     nodes, problem = nodes_or_problem(target, scenario.operator)
+    if problem and not no_worker_available(problem):
+        pytest.fail(f"cannot judge: the node list cannot be read ({problem})", pytrace=False)
     active = {n.node_id for n in nodes if n.state == "active" and not n.coordinator}
     missing = [w for w in workers if w not in active]
     check(
@@ -91,6 +97,8 @@ def test_scan_tasks_run_on_a_worker(target, scenario):
         problem = None
     except TrinoQueryError as exc:
         query_id, tasks, problem = exc.query_id, [], f"the scan failed: {exc.error_name}: {exc.message}"
+        if not no_worker_available(problem):
+            pytest.fail(f"cannot judge where the scan ran: {problem}", pytrace=False)
     on_workers = [t for t in tasks if t.node_id in workers]
     elsewhere = [t for t in tasks if t.node_id not in workers]
     only_workers = not scenario.cluster.include_coordinator
@@ -115,15 +123,16 @@ def test_scan_tasks_run_on_a_worker(target, scenario):
 def test_nodes_announce_https_internal_uris(target, scenario):
     target.cluster_workers()  # a remote profile without declared workers cannot judge this
     nodes, problem = nodes_or_problem(target, scenario.operator)
+    if problem or not nodes:
+        pytest.fail(
+            f"cannot judge: the node list cannot be read ({problem or 'no nodes listed'})", pytrace=False
+        )
     plain = [str(n) for n in nodes if not n.http_uri.startswith("https://")]
     check(
-        bool(nodes) and not plain,
+        not plain,
         what="the internal URI every node announced (system.runtime.nodes.http_uri)",
         expected="https:// for every node",
-        observed=(
-            f"the node list cannot be read: {problem}" if problem else f"nodes: {[str(n) for n in nodes]}"
-        )
-        + (f"; not HTTPS: {plain}" if plain else ""),
+        observed=f"nodes: {[str(n) for n in nodes]}" + (f"; not HTTPS: {plain}" if plain else ""),
         fix="set internal-communication.https.required=true on every node (with an HTTPS keystore)",
     )
 
@@ -206,33 +215,51 @@ def test_worker_with_a_wrong_shared_secret_is_refused(rogue_observation):
 
 
 def test_internal_endpoint_refuses_plain_http(target, role):
-    endpoint = endpoint_of(target, role)
-    if endpoint.plain_http_port is None:
+    endpoints = endpoints_of(target, role)
+    missing = [e.alias for e in endpoints if e.plain_http_port is None]
+    if missing:
         raise MissingCapability(
-            f"plain-HTTP port of the {role}", f"cluster.endpoints: [{{role: {role}, plain_http_port: 8080}}]"
+            f"plain-HTTP port of the {role} {missing}",
+            f"cluster.endpoints: [{{role: {role}, plain_http_port: 8080}}]",
         )
-    answers = {
-        f"http port {endpoint.plain_http_port}": plain_http(endpoint),
-        f"https port {endpoint.port} in the clear": cleartext_on_tls_port(endpoint),
-    }
-    answered = {where: a for where, a in answers.items() if a.status is not None and a.status < 400}
+    observed, served = [], []
+    for endpoint in endpoints:
+        answers = {
+            f"http port {endpoint.plain_http_port}": plain_http(endpoint),
+            f"https port {endpoint.port} in the clear": cleartext_on_tls_port(endpoint),
+        }
+        unclear = {where: a for where, a in answers.items() if plain_http_refused(a) is None}
+        if unclear:
+            pytest.fail(
+                f"cannot judge plain HTTP to the {role} {endpoint.alias}: "
+                + "; ".join(f"{where}: {a}" for where, a in unclear.items()),
+                pytrace=False,
+            )
+        # A silent port is a refusal only when the node answers over HTTPS right now.
+        tls = internal_get(endpoint, "/v1/info", target.ca_path)
+        if tls.status is None:
+            pytest.fail(
+                f"cannot judge: the {role} {endpoint.alias} does not answer over HTTPS either ({tls})",
+                pytrace=False,
+            )
+        observed.append(f"{endpoint.alias}: " + "; ".join(f"{w}: {a}" for w, a in answers.items()))
+        served += [f"{endpoint.alias} {w}" for w, a in answers.items() if not plain_http_refused(a)]
     check(
-        not answered,
-        what=f"plain HTTP to the {role}'s internal endpoint ({endpoint.alias})",
-        expected="no HTTP answer (listener off) or a refusal",
-        observed="; ".join(f"{where}: {a}" for where, a in answers.items()),
+        not served,
+        what=f"plain HTTP to the {role}'s internal endpoint ({', '.join(e.alias for e in endpoints)})",
+        expected="no HTTP answer (listener off) or a refusal, while HTTPS answers",
+        observed=" | ".join(observed) + (f"; served: {served}" if served else ""),
         fix="set http-server.http.enabled=false and internal-communication.https.required=true on every node",
     )
 
 
 def test_internal_endpoint_speaks_tls_under_its_alias(target, role):
-    endpoint = endpoint_of(target, role)
-    result = tls_under_alias(endpoint, target.ca_path)
+    results = [(e, tls_under_alias(e, target.ca_path)) for e in endpoints_of(target, role)]
     check(
-        result.ok,
-        what=f"TLS handshake with the {role} as another node makes it (name '{endpoint.alias}')",
-        expected=f"a certificate chained to {target.ca_path} naming '{endpoint.alias}'",
-        observed=result.detail,
+        all(result.ok for _, result in results),
+        what=f"TLS handshake with every {role} as another node makes it (its alias as the name)",
+        expected=f"a certificate chained to {target.ca_path} naming each node's alias",
+        observed="; ".join(f"{e.alias}: {result.detail}" for e, result in results),
         fix=(
             "give each node a keystore (http-server.https.keystore.path) with a certificate from the "
             "cluster's CA whose subjectAltName is the node's internal address"
@@ -240,25 +267,33 @@ def test_internal_endpoint_speaks_tls_under_its_alias(target, role):
     )
 
 
+def _internal_answers(target, role, internal_path, headers=None):
+    answers = [
+        (e, internal_get(e, internal_path, target.ca_path, headers)) for e in endpoints_of(target, role)
+    ]
+    unanswered = [f"{e.alias}: {a}" for e, a in answers if a.status is None]
+    if unanswered:
+        pytest.fail(f"cannot judge: no HTTP answer from {unanswered}", pytrace=False)
+    return answers
+
+
 def test_internal_resource_refuses_a_request_without_the_internal_token(target, role, internal_path):
-    endpoint = endpoint_of(target, role)
-    answer = internal_get(endpoint, internal_path, target.ca_path)
+    answers = _internal_answers(target, role, internal_path)
     check(
-        answer.status in (401, 403),
-        what=f"GET {internal_path} on the {role} without {BEARER_HEADER}",
+        all(a.status in (401, 403) for _, a in answers),
+        what=f"GET {internal_path} on every {role} without {BEARER_HEADER}",
         expected="HTTP 401 or 403 (internal-only resource)",
-        observed=str(answer),
+        observed="; ".join(f"{e.alias}: {a}" for e, a in answers),
         fix="keep internal-communication.shared-secret set on every node; never expose internal resources",
     )
 
 
 def test_internal_resource_refuses_a_forged_internal_token(target, role, internal_path):
-    endpoint = endpoint_of(target, role)
-    answer = internal_get(endpoint, internal_path, target.ca_path, {BEARER_HEADER: forged_bearer()})
+    answers = _internal_answers(target, role, internal_path, {BEARER_HEADER: forged_bearer()})
     check(
-        answer.status in (401, 403),
-        what=f"GET {internal_path} on the {role} with {BEARER_HEADER} signed by another secret",
+        all(a.status in (401, 403) for _, a in answers),
+        what=f"GET {internal_path} on every {role} with {BEARER_HEADER} signed by another secret",
         expected="HTTP 401 (internal authentication failed)",
-        observed=str(answer),
+        observed="; ".join(f"{e.alias}: {a}" for e, a in answers),
         fix=SECRET_FIX,
     )

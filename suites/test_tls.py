@@ -59,7 +59,11 @@ def test_coordinator_certificate_chains_to_the_ca_and_names_the_host(target):
 def test_tls_protocol_is_accepted_or_refused_as_declared(tls_scan, protocol_expectation):
     protocol, should_accept = protocol_expectation
     if protocol in tls_scan.errors:
-        pytest.fail(f"{protocol} could not be tested on {tls_scan.endpoint}: {tls_scan.errors[protocol]}")
+        pytest.fail(
+            f"cannot judge: {protocol} could not be tested on {tls_scan.endpoint}: "
+            f"{tls_scan.errors[protocol]}",
+            pytrace=False,
+        )
     accepted = tls_scan.accepted.get(protocol, [])
     check(
         bool(accepted) == should_accept,
@@ -76,6 +80,12 @@ def test_tls_protocol_is_accepted_or_refused_as_declared(tls_scan, protocol_expe
 
 
 def test_no_weak_cipher_suite_is_offered(tls_scan, weak_cipher):
+    if tls_scan.errors:  # "none accepted" must cover every protocol, not the ones that could be tested
+        pytest.fail(
+            f"cannot judge {weak_cipher} suites on {tls_scan.endpoint}: sslyze could not test "
+            + "; ".join(f"{protocol} ({why})" for protocol, why in tls_scan.errors.items()),
+            pytrace=False,
+        )
     offered = tls_scan.suites_matching(weak_cipher)
     check(
         not offered,
@@ -102,6 +112,8 @@ def _cleartext_check(target, attempt: str, answer: Answer, accepted_as: str | No
         https = submit(target, "SELECT 1")
         if https.transport is not None:
             pytest.fail(f"inconclusive: HTTPS on {target.url} does not answer either ({https})")
+    if answer.transport is not None and answer.transport.kind not in ("refused", "closed"):
+        pytest.fail(f"cannot judge {attempt} over plain HTTP: {answer}", pytrace=False)
     check(
         _refused(answer),
         what=f"{attempt} over plain HTTP to {target.host}:{target.http_port}",

@@ -38,20 +38,37 @@ def _local(config_dir: Path, server_path: str) -> Path:
     return config_dir / path.removeprefix("etc/")
 
 
+class IncompleteConfigCopy(RuntimeError):
+    """The config copy lacks a file the config names: a lint over it cannot judge (never "not configured")."""
+
+
+def _read(root: Path, path: Path, named_by: str) -> str:
+    if not path.is_file():
+        raise IncompleteConfigCopy(
+            f"{named_by} names {path.relative_to(root) if path.is_relative_to(root) else path}, "
+            f"which the config copy {root} lacks: copy the coordinator's whole etc/ directory"
+        )
+    return path.read_text()
+
+
 def authenticator_configs(config_dir: str | Path, name: str) -> list[tuple[str, dict[str, str]]]:
-    """Each password authenticator file whose ``password-authenticator.name`` is ``name``."""
+    """Each password authenticator file whose ``password-authenticator.name`` is ``name``.
+
+    A file that ``password-authenticator.config-files`` lists but the copy lacks raises
+    :class:`IncompleteConfigCopy`: dropping it would make a lint read "not configured".
+    """
     root = Path(config_dir)
-    config = parse_properties((root / "config.properties").read_text())
+    config = parse_properties(_read(root, root / "config.properties", "the coordinator"))
     listed = config.get("password-authenticator.config-files", "")
-    paths = [_local(root, p) for p in listed.split(",") if p.strip()] or [
-        root / "password-authenticator.properties"
-    ]
+    paths = [_local(root, p) for p in listed.split(",") if p.strip()]
+    if not paths:  # Trino's default: etc/password-authenticator.properties, when present
+        default = root / "password-authenticator.properties"
+        paths = [default] if default.is_file() else []
     found = []
     for path in paths:
-        if path.is_file():
-            props = parse_properties(path.read_text())
-            if props.get("password-authenticator.name") == name:
-                found.append((path.name, props))
+        props = parse_properties(_read(root, path, "password-authenticator.config-files"))
+        if props.get("password-authenticator.name") == name:
+            found.append((path.name, props))
     return found
 
 
@@ -97,7 +114,8 @@ def lint_password_files(
     for _, props in authenticator_configs(root, "file"):
         path = _local(root, props.get("file.password-file", "etc/password.db"))
         files.append(path.name)
-        findings += lint_password_entries(path.name, path.read_text(), min_bcrypt_cost, min_pbkdf2_iterations)
+        text = _read(root, path, "file.password-file")
+        findings += lint_password_entries(path.name, text, min_bcrypt_cost, min_pbkdf2_iterations)
     return files, findings
 
 

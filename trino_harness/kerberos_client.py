@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import os
 import subprocess
+import time
 from collections.abc import Generator, Iterator
 from pathlib import Path
 
@@ -43,6 +44,11 @@ def kinit(
 def _credentials(realm: KerberosTarget, ccache: str) -> gssapi.Credentials:
     os.environ["KRB5_CONFIG"] = realm.krb5_config  # MIT reads it for every new krb5 context
     return gssapi.Credentials(usage="initiate", store={b"ccache": ccache.encode()})
+
+
+def ticket_end(realm: KerberosTarget, ccache: str) -> float:
+    """When the ticket in ``ccache`` ends (epoch seconds), from the credentials' remaining lifetime."""
+    return time.time() + float(_credentials(realm, ccache).lifetime or 0)
 
 
 def spnego_token(realm: KerberosTarget, ccache: str, service_host: str | None = None) -> str:

@@ -9,7 +9,7 @@ import pytest
 from trino_harness.matrix.catalog import CatalogError, CheckPattern, VariantSpec, load_catalog
 from trino_harness.matrix.report import baseline_stability, matrix_passed, to_json, to_markdown
 from trino_harness.matrix.runner import MatrixResult, RunRecord, VariantRecord
-from trino_harness.matrix.verdict import CheckResult, judge, read_junit
+from trino_harness.matrix.verdict import CheckResult, judge, read_junit, read_results
 
 TLS10 = CheckResult(
     "test_tls.py", "test_tls_protocol[TLSv1.0-refused]", "failed", "TLSv1.0 handshake accepted"
@@ -52,6 +52,47 @@ def test_variant_is_undetected_when_the_failure_does_not_say_why():
 def test_undeclared_red_is_collateral_unless_listed_as_may_also_fail():
     assert judge(spec(must_fail=[TLS10.name]), [TLS10, CERT], "").collateral == [CERT.check_id]
     assert judge(spec(must_fail=[TLS10.name], may_also_fail=["test_cert*"]), [TLS10, CERT], "").precise
+
+
+def test_a_declared_check_that_could_not_judge_detects_nothing():
+    unjudged = CheckResult(TLS10.module, TLS10.name, "error", "cannot judge: sslyze could not test TLSv1.0")
+    verdict = judge(spec(must_fail=[TLS10.name]), [unjudged, TLS12], "")
+    assert not verdict.detected
+    assert verdict.missed == [TLS10.name] and verdict.unjudged == [TLS10.check_id] and verdict.caught == []
+
+
+def test_an_undeclared_error_is_reported_apart_from_undeclared_failures():
+    error = CheckResult(CERT.module, CERT.name, "error", "cannot judge")
+    verdict = judge(spec(must_fail=[TLS10.name]), [TLS10, error], "")
+    assert verdict.detected and not verdict.precise
+    assert verdict.collateral == [] and verdict.collateral_errors == [CERT.check_id]
+
+
+def test_the_control_summary_tells_a_verdict_from_a_check_that_could_not_judge(tmp_path: Path):
+    import json
+
+    xml = tmp_path / "r.xml"
+    xml.write_text(
+        '<testsuites><testsuite name="pytest">'
+        '<testcase classname="suites.test_tls" name="test_a"><failure message="cannot judge"/></testcase>'
+        '<testcase classname="suites.test_tls" name="test_b"><failure message="expected: 401"/></testcase>'
+        "</testsuite></testsuites>"
+    )
+    controls = tmp_path / "controls.json"
+    controls.write_text(
+        json.dumps(
+            {
+                "schema": 1,
+                "controls": [
+                    {"check_id": "suites/test_tls.py::test_a", "status": "ERROR"},
+                    {"check_id": "suites/test_tls.py::test_b", "status": "FAIL"},
+                ],
+            }
+        )
+    )
+    assert [r.outcome for r in read_junit(xml)] == ["failed", "failed"]
+    assert [r.outcome for r in read_results(xml, controls)] == ["error", "failed"]
+    assert [r.outcome for r in read_results(xml, tmp_path / "absent.json")] == ["failed", "failed"]
 
 
 def test_a_run_without_checks_detects_nothing():
@@ -114,6 +155,7 @@ def test_matrix_fails_on_a_red_baseline_or_an_undetected_variant(tmp_path: Path)
         "variants": 1,
         "detected": 0,
         "precise": 1,
+        "with_unjudged_checks": 0,
         "detection_rate": 0.0,
     }
     assert "**NO**" in to_markdown(undetected) and "FAILED" in to_markdown(undetected)

@@ -29,6 +29,7 @@ BEARER_HEADER = "X-Trino-Internal-Bearer"
 class HttpAnswer:
     status: int | None  # None: no HTTP answer at all
     text: str  # the body's start, or what happened instead
+    transport: str | None = None  # why no answer came (``TransportProblem.kind``), else None
 
     def __str__(self) -> str:
         return f"HTTP {self.status}: {self.text!r}" if self.status is not None else self.text
@@ -43,7 +44,7 @@ def plain_http(endpoint: InternalEndpoint, path: str = "/v1/info", timeout: floa
 def cleartext_on_tls_port(
     endpoint: InternalEndpoint, path: str = "/v1/info", timeout: float = 5
 ) -> HttpAnswer:
-    return _get(f"http://{endpoint.host}:{endpoint.port}{path}", None, {}, 5)
+    return _get(f"http://{endpoint.host}:{endpoint.port}{path}", None, {}, timeout)
 
 
 def internal_get(
@@ -58,8 +59,22 @@ def _get(url: str, ca_path: str | None, headers: dict[str, str], timeout: float)
     try:
         response = session.get(url, headers=headers, verify=ca_path or False, timeout=timeout)
     except requests.RequestException as exc:
-        return HttpAnswer(None, str(describe_transport_error(exc)))
+        problem = describe_transport_error(exc)
+        return HttpAnswer(None, str(problem), problem.kind)
     return HttpAnswer(response.status_code, response.text[:160])
+
+
+# Answers that prove a plain-HTTP request was refused: nothing listens (RST), or a published port
+# whose container does not listen (Docker's proxy accepts, then closes without an HTTP answer).
+REFUSING_TRANSPORT = ("refused", "closed")
+
+
+def plain_http_refused(answer: HttpAnswer) -> bool | None:
+    """True: refused (nothing listens, or HTTP 4xx/5xx); False: served; None: cannot tell (a timeout,
+    a name that does not resolve, any other failure is no evidence either way)."""
+    if answer.status is not None:
+        return answer.status >= 400
+    return True if answer.transport in REFUSING_TRANSPORT else None
 
 
 def forged_bearer(node_id: str = "rogue-worker") -> str:

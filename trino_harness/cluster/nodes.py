@@ -47,6 +47,11 @@ def nodes_or_problem(target: Target, operator: Principal) -> tuple[list[NodeRow]
         return [], f"{exc.error_name}: {exc.message}"
 
 
+def no_worker_available(problem: str) -> bool:
+    """Trino's own answer that no worker is ACTIVE: evidence for a verdict, not a failure to read."""
+    return "NO_NODES_AVAILABLE" in problem or "Insufficient active worker nodes" in problem
+
+
 def tasks_of_scan(target: Target, operator: Principal, statement: str) -> tuple[str, list[TaskRow]]:
     """Run ``statement`` and return its query id with every task ``system.runtime.tasks`` lists for it."""
     conn = connect(target, operator)

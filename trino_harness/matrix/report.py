@@ -74,7 +74,9 @@ def to_json(result: MatrixResult) -> dict[str, Any]:
                 "missed": v.verdict.missed,
                 "unmentioned": v.verdict.unmentioned,
                 "caught": v.verdict.caught,
+                "could_not_judge": v.verdict.unjudged,
                 "collateral": v.verdict.collateral,
+                "collateral_errors": v.verdict.collateral_errors,
                 "problem": v.verdict.problem,
                 **{k: val for k, val in _run_json(v.run).items() if k not in ("label", "problem")},
             }
@@ -84,6 +86,8 @@ def to_json(result: MatrixResult) -> dict[str, Any]:
             "variants": len(result.variants),
             "detected": detected,
             "precise": sum(v.verdict.precise for v in result.variants),
+            # variants with a declared check that could not judge (ERROR): never counted as detected by it
+            "with_unjudged_checks": sum(bool(v.verdict.unjudged) for v in result.variants),
             "detection_rate": round(detected / len(result.variants), 3) if result.variants else None,
         },
     }
@@ -134,9 +138,9 @@ def to_markdown(result: MatrixResult) -> str:
         "",
         "## Variants",
         "",
-        "| variant | what is wrong | suites | detected | precise | checks turned red | missed "
-        "| collateral | s |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| variant | what is wrong | suites | detected (FAIL) | precise | checks that FAILED | missed "
+        "| could not judge (ERROR) | collateral | s |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for v in result.variants:
         verdict = v.verdict
@@ -146,7 +150,9 @@ def to_markdown(result: MatrixResult) -> str:
             f"| {detected} | "
             f"{'yes' if verdict.precise else '**NO**'} | {_cell(verdict.caught)} | "
             f"{_cell(verdict.missed + [f'mention: {t}' for t in verdict.unmentioned])} | "
-            f"{_cell(verdict.collateral)} | {v.run.coordinator_s + v.run.suites_s:.0f} |"
+            f"{_cell(verdict.unjudged)} | "
+            f"{_cell(verdict.collateral + [f'ERROR {c}' for c in verdict.collateral_errors])} | "
+            f"{v.run.coordinator_s + v.run.suites_s:.0f} |"
         )
     problems = [v for v in result.variants if v.verdict.problem]
     if problems:
@@ -155,8 +161,9 @@ def to_markdown(result: MatrixResult) -> str:
     lines += [
         "",
         "Per-run console output and JUnit XML: `runs/`. Detected: every `must_fail` check of the "
-        "variant's `variant.yaml` failed and every `must_mention` text appeared. Precise: no other "
-        "check went red except those it lists under `may_also_fail`.",
+        "variant's `variant.yaml` FAILED on a verdict (a check that could not judge, an ERROR, "
+        "detects nothing) and every `must_mention` text appeared. Precise: no other check went red "
+        "(FAIL or ERROR) except those it lists under `may_also_fail`.",
         "",
     ]
     return "\n".join(lines)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from trino_harness.matrix.catalog import Variant
-from trino_harness.matrix.verdict import CheckResult, Verdict, judge, read_junit
+from trino_harness.matrix.verdict import CheckResult, Verdict, judge, read_results
 from trino_harness.progress import say
 from trino_harness.redaction import redact
 from trino_harness.stack.reference import ReferenceStack, StackOptions, StackStartError
@@ -168,7 +168,9 @@ class MatrixRunner:
             )  # fmt: skip
         suites_s = time.monotonic() - t1
         log.write_text(redact(proc.stdout + proc.stderr))
-        results = read_junit(junit) if junit.exists() else []
+        results = (
+            read_results(junit, opts.out_dir / "runs" / label / "controls.json") if junit.exists() else []
+        )
         problem = None
         if proc.returncode not in (0, 1):
             problem = f"the suites run ended with pytest exit {proc.returncode} (log: {log})"
@@ -190,8 +192,13 @@ def _describe_variant(variant: Variant, record: RunRecord, verdict: Verdict) -> 
     if verdict.problem:
         return f"{variant.name}: NOT RUN: {verdict.problem}"
     state = "detected" if verdict.detected else "UNDETECTED"
+    if verdict.unjudged:
+        state += f" ({len(verdict.unjudged)} declared checks could not judge)"
     if verdict.detected and not verdict.precise:
-        state += f", IMPRECISE ({len(verdict.collateral)} undeclared red)"
+        state += (
+            f", IMPRECISE ({len(verdict.collateral)} undeclared FAIL, "
+            f"{len(verdict.collateral_errors)} undeclared ERROR)"
+        )
     return (
         f"{variant.name}: {state}; {len(verdict.caught)} declared red; "
         f"coordinator {record.coordinator_s:.0f}s, suites {record.suites_s:.0f}s"

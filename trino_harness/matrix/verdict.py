@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from trino_harness.matrix.catalog import VariantSpec
@@ -26,7 +27,33 @@ class CheckResult:
 
     @property
     def red(self) -> bool:
+        """Not green: a negative verdict or a check that could not judge."""
         return self.outcome in ("failed", "error")
+
+    @property
+    def judged_red(self) -> bool:
+        """A negative verdict (FAIL): the only outcome that counts as detecting a misconfiguration."""
+        return self.outcome == "failed"
+
+
+def read_results(junit: Path, controls: Path | None = None) -> list[CheckResult]:
+    """The run's checks from its JUnit XML, each outcome corrected by the control summary.
+
+    JUnit records ``pytest.fail("cannot judge …")`` as a failure like any other; the summary
+    (``controls.json``) knows FAIL (a verdict) from ERROR (could not judge), and that decides.
+    """
+    results = read_junit(junit)
+    if controls is None or not controls.is_file():
+        return results
+    status = {
+        c["check_id"].removeprefix("suites/"): c["status"]
+        for c in json.loads(controls.read_text())["controls"]
+    }
+    outcome = {"PASS": "passed", "FAIL": "failed", "ERROR": "error", "SKIP": "skipped"}
+    return [
+        replace(r, outcome=outcome.get(status.get(r.check_id, ""), r.outcome)) if r.outcome != "passed" else r
+        for r in results
+    ]
 
 
 def read_junit(path: Path) -> list[CheckResult]:
@@ -50,13 +77,19 @@ def read_junit(path: Path) -> list[CheckResult]:
 
 @dataclass(frozen=True)
 class Verdict:
-    """How a variant fared: ``detected`` (every must-fail check red, every must-mention text
-    present) and ``precise`` (nothing red beyond what it declares)."""
+    """How a variant fared: ``detected`` (every must-fail check FAILED on a verdict, every
+    must-mention text present) and ``precise`` (nothing red beyond what it declares).
 
-    missed: list[str] = field(default_factory=list)  # must_fail patterns not (entirely) red
+    A must-fail check that ERRORed (could not judge) does not detect anything: it is listed in
+    ``unjudged`` as well as in ``missed``, so a detection never rests on a check that did not look.
+    """
+
+    missed: list[str] = field(default_factory=list)  # must_fail patterns not (entirely) FAILED
     unmentioned: list[str] = field(default_factory=list)
-    caught: list[str] = field(default_factory=list)  # red checks the variant declared
-    collateral: list[str] = field(default_factory=list)  # red checks it did not declare
+    caught: list[str] = field(default_factory=list)  # declared checks that FAILED
+    unjudged: list[str] = field(default_factory=list)  # declared checks that ERRORed (could not judge)
+    collateral: list[str] = field(default_factory=list)  # undeclared checks that FAILED
+    collateral_errors: list[str] = field(default_factory=list)  # undeclared checks that ERRORed
     problem: str | None = None  # the run itself went wrong (no checks, coordinator did not start)
 
     @property
@@ -65,7 +98,7 @@ class Verdict:
 
     @property
     def precise(self) -> bool:
-        return self.problem is None and not self.collateral
+        return self.problem is None and not self.collateral and not self.collateral_errors
 
     @property
     def passed(self) -> bool:
@@ -76,18 +109,20 @@ def judge(spec: VariantSpec, results: list[CheckResult], output: str) -> Verdict
     """Compare one variant's run with its declaration. ``output`` is the run's console text."""
     if not results:
         return Verdict(problem=f"no checks ran for markers {spec.markers!r}")
+    must = [r for r in results if any(p.matches(r.module, r.name) for p in spec.must_fail_patterns)]
     missed = []
     for pattern in spec.must_fail_patterns:
         matching = [r for r in results if pattern.matches(r.module, r.name)]
-        if not matching or not all(r.red for r in matching):
+        if not matching or not all(r.judged_red for r in matching):
             missed.append(str(pattern))
-    red = [r for r in results if r.red]
     allowed = spec.allowed_patterns
-    declared = [r for r in red if any(p.matches(r.module, r.name) for p in allowed)]
-    undeclared = [r for r in red if r not in declared]
+    declared = [r for r in results if r.red and any(p.matches(r.module, r.name) for p in allowed)]
+    undeclared = [r for r in results if r.red and r not in declared]
     return Verdict(
         missed=missed,
         unmentioned=[text for text in spec.must_mention if text not in output],
-        caught=[r.check_id for r in declared],
-        collateral=[r.check_id for r in undeclared],
+        caught=[r.check_id for r in declared if r.judged_red],
+        unjudged=[r.check_id for r in must if r.outcome == "error"],
+        collateral=[r.check_id for r in undeclared if r.judged_red],
+        collateral_errors=[r.check_id for r in undeclared if not r.judged_red],
     )

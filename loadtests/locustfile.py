@@ -1,4 +1,4 @@
-"""Locust users, one per way into Trino; run through `python -m trino_harness load` (see README, "Load").
+"""Locust users, one per way into Trino; run through `python -m trino_harness load` (see docs/load.md).
 
 Each class runs the plan's statement (default ``SELECT 1``) through Trino's client protocol and
 reports ``first-response`` and ``statement`` latencies. The identities, the target and the pacing

@@ -59,7 +59,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         metavar="PROFILE",
         help="run against an existing cluster described by this profile YAML (no Docker; "
-        "see README 'Remote clusters')",
+        "see docs/remote-targets.md)",
     )
     group.addoption(
         "--target-file",

@@ -105,7 +105,7 @@ def _provider_in(value: object, depth: int = 0) -> str | None:
 
 
 def severity_of(stage: str, function: str, case_id: str) -> str:
-    """Allure severity; the rules are in this module's docstring (and the README)."""
+    """Allure severity; the rules are in this module's docstring (and docs/reports.md)."""
     if function in SEVERITY_OVERRIDES:
         return SEVERITY_OVERRIDES[function]
     if stage in ("tls", "secrets"):

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 KEYWORDS = {"and", "or", "not"}
 # pytest's marker-expression identifiers; ``name(key=value)`` keyword matches are dropped first.
-_ARGUMENTS = re.compile(r"\([^()]*\)")
+_ARGUMENTS = re.compile(r"(?<=\w)\([^()]*\)")  # right after a name: not a group
 _IDENT = re.compile(r"(?:\w|:|\+|-|\.|\[|\]|\\|/)+")
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from trino.exceptions import HttpError, TrinoQueryError
 
@@ -24,11 +25,26 @@ class Outcome:
     def ok(self) -> bool:
         return self.rows is not None
 
+    def without_order(self) -> Outcome:
+        """The same answer with its rows and every array in them sorted: for an answer Trino gives
+        in no defined order (``current_groups()`` is a set), so two runs compare equal."""
+        if self.rows is None:
+            return self
+        rows = ([_sorted_arrays(cell) for cell in row] for row in self.rows)
+        return replace(self, rows=sorted(rows, key=repr))
+
     def __str__(self) -> str:
         if self.ok:
             return f"rows={self.rows} (query {self.query_id})"
         where = f"HTTP {self.http_status}" if self.http_status else self.error_name
         return f"{where}: {self.message} (query {self.query_id})"
+
+
+def _sorted_arrays(value: Any) -> Any:
+    """``value`` with every list in it sorted (by ``repr``: cells may mix types or be None)."""
+    if isinstance(value, list | tuple):
+        return sorted((_sorted_arrays(v) for v in value), key=repr)
+    return value
 
 
 def run_as(
@@ -38,7 +54,13 @@ def run_as(
     user: str | None = None,
     source: str = "trino-harness",
     client_info: str | None = None,
+    unordered: bool = False,
 ) -> Outcome:
+    """Run ``sql`` as ``who`` (optionally impersonating ``user``) and record what the server said.
+
+    ``unordered``: the answer has no defined order (its rows, and the arrays in them, are sets), so
+    the observation kept for ``compare`` is sorted; the check itself still sees the answer as given.
+    """
     cur = connect(target, who, user=user, source=source, client_info=client_info).cursor()
     try:
         cur.execute(sql)
@@ -49,5 +71,5 @@ def run_as(
         text = str(exc)
         status = int(text.split(":")[0].split()[-1]) if text.startswith("error ") else None
         outcome = Outcome(None, None, text, status, None)
-    observe(outcome)
+    observe(outcome.without_order() if unordered else outcome)
     return outcome

@@ -24,6 +24,18 @@ def field_path(loc: tuple[int | str, ...]) -> str:
     return text or "(top level)"
 
 
+# The usual fix for pydantic's commonest error types, so each line names one.
+_FIXES = {
+    "extra_forbidden": "remove it or correct its spelling",
+    "missing": "add it",
+}
+
+
+def _fix(error_type: str) -> str:
+    fix = _FIXES.get(error_type)
+    return f"; fix: {fix}" if fix else ""
+
+
 def load_yaml_model(
     path: Path,
     model: type[M],
@@ -51,5 +63,5 @@ def load_yaml_model(
     try:
         return model.model_validate(data, context=context)
     except ValidationError as exc:
-        lines = [f"{path}: {field_path(e['loc'])}: {e['msg']}" for e in exc.errors()]
+        lines = [f"{path}: {field_path(e['loc'])}: {e['msg']}{_fix(e['type'])}" for e in exc.errors()]
         raise error(f"invalid {kind}\n" + "\n".join(lines)) from None

@@ -48,3 +48,41 @@ def test_observations_are_kept_per_check_and_redacted():
     with collecting() as lines:
         observe(f"HTTP 200 with {secret}")
     assert lines == ["HTTP 200 with ***"]
+
+
+def _observed_groups(groups: list[str], unordered: bool = True) -> str:
+    """What ``run_as(..., unordered=True)`` records for ``SELECT current_user, current_groups()``."""
+    from suites.outcomes import Outcome
+
+    outcome = Outcome([["alice", groups]], None, None, None, "20261123_034001_00012_abcde")
+    with collecting() as lines:
+        observe(outcome.without_order() if unordered else outcome)
+    return " | ".join(lines)
+
+
+def test_a_reordered_group_list_is_no_difference():
+    before = [result("test_group_provider_reports_the_declared_groups[alice]",
+                     observed=_observed_groups(["trino_users", "analysts"]))]  # fmt: skip
+    after = [result("test_group_provider_reports_the_declared_groups[alice]",
+                    observed=_observed_groups(["analysts", "trino_users"]))]  # fmt: skip
+    assert compare_runs(before, after) == []
+
+
+def test_a_changed_group_list_is_still_a_difference():
+    before = [result("g[alice]", observed=_observed_groups(["trino_users", "analysts"]))]
+    after = [result("g[alice]", observed=_observed_groups(["analysts"]))]
+    assert [c.kind for c in compare_runs(before, after)] == ["answer"]
+
+
+def test_an_answer_not_declared_unordered_keeps_its_order():
+    """Only the recording site knows an answer is a set: an ordered answer's order is a real change."""
+    before = [result("g[alice]", observed=_observed_groups(["trino_users", "analysts"], unordered=False))]
+    after = [result("g[alice]", observed=_observed_groups(["analysts", "trino_users"], unordered=False))]
+    assert [c.kind for c in compare_runs(before, after)] == ["answer"]
+
+
+def test_without_order_sorts_rows_and_arrays_but_keeps_columns():
+    from suites.outcomes import Outcome
+
+    outcome = Outcome([["bob", ["b", "a"]], ["alice", [None, "c"]]], None, None, None, None)
+    assert outcome.without_order().rows == [["alice", ["c", None]], ["bob", ["a", "b"]]]

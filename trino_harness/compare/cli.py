@@ -69,6 +69,7 @@ def _run_suites(version: str, args: argparse.Namespace, out_dir: Path) -> Path:
 def run(args: argparse.Namespace) -> int:
     from trino_harness.compare.diff import compare_runs, to_json, to_markdown
     from trino_harness.matrix.verdict import read_junit
+    from trino_harness.preflight import stack_input_problems
     from trino_harness.progress import say
     from trino_harness.scenario.loader import ScenarioError, load_scenario
 
@@ -84,7 +85,15 @@ def run(args: argparse.Namespace) -> int:
             if not args.compare_to:
                 say("error: give --compare-to VERSION (and --trino-version) or --results BEFORE AFTER")
                 return EXIT_NOT_COMPARED
-            first = args.trino_version or load_scenario(args.scenario).trino.version
+            scenario = load_scenario(args.scenario)
+            first = args.trino_version or scenario.trino.version
+            overlays = [args.trino_config_overlay.resolve()] if args.trino_config_overlay else []
+            problems = stack_input_problems(
+                scenario, {"--trino-version": first, "--compare-to": args.compare_to}, overlays
+            )
+            if problems:  # before the first of two suites runs, not after it
+                say("error: " + "\n".join(problems))
+                return EXIT_NOT_COMPARED
             say(f"compare: suites at Trino {first}, then at {args.compare_to}; reports: {out_dir}")
             before_file = _run_suites(first, args, out_dir)
             after_file = _run_suites(args.compare_to, args, out_dir)

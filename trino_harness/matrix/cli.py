@@ -58,16 +58,23 @@ def run(args: argparse.Namespace) -> int:
     from trino_harness import docker_engine
     from trino_harness.matrix.report import matrix_passed, write_reports
     from trino_harness.matrix.runner import MatrixOptions, MatrixRunner
+    from trino_harness.preflight import stack_input_problems
     from trino_harness.progress import say
     from trino_harness.stack.reference import StackStartError
 
     try:
-        load_scenario(args.scenario)
+        scenario = load_scenario(args.scenario)
         variants = load_catalog(args.catalog, args.variants.split(",") if args.variants else None)
         if args.cover:
             variants = covering_variants(variants)
     except (ScenarioError, CatalogError) as exc:
         say(f"error: {exc}")
+        return EXIT_NOT_RUN
+    # Every selected variant's overlay and the version, before the stack starts (not at variant 20).
+    versions = {} if args.trino_image else {"--trino-version": args.trino_version or scenario.trino.version}
+    problems = stack_input_problems(scenario, versions, [v.overlay for v in variants])
+    if problems:
+        say("error: " + "\n".join(problems))
         return EXIT_NOT_RUN
     if not 1 <= args.baseline_runs <= 10:
         say("error: --baseline-runs must be 1..10")

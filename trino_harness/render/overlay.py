@@ -16,17 +16,25 @@ a ``web-ui-oauth2/`` one for the extra coordinator whose Web UI logs in through 
 
 Editing a few properties keeps a variant valid when the harness renders per-run values (ports,
 secrets, certificates) into the same file.
+
+Every problem of an overlay is collected and reported at once, one line each naming the file,
+the field and the fix (``render/overlay_check.py`` runs this on an in-memory render before any
+container starts).
 """
 
 from __future__ import annotations
 
+import difflib
+import json
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from trino_harness.render.files import PUBLIC_MODE, FileSet, properties
 
 MANIFEST = "overlay.yaml"
+MANIFEST_KEYS = ("properties", "append", "remove")
 NOT_COPIED = {MANIFEST, "variant.yaml"}
 WORKER_OVERLAY = "worker"  # a subdirectory overlaying the worker's etc/ (see render/worker_etc.py)
 # A subdirectory overlaying the extra coordinator of the Web UI OAuth2 check (render/web_ui_oauth2.py).
@@ -35,7 +43,7 @@ SUB_OVERLAYS = (WORKER_OVERLAY, WEB_UI_OAUTH2_OVERLAY)
 
 
 class OverlayError(ValueError):
-    pass
+    """An overlay cannot be applied; one line per problem, each naming file, field and fix."""
 
 
 def parse_properties(text: str) -> dict[str, str]:
@@ -49,17 +57,95 @@ def parse_properties(text: str) -> dict[str, str]:
     return values
 
 
-def _apply_manifest(files: FileSet, manifest: Path) -> list[str]:
-    data = yaml.safe_load(manifest.read_text()) or {}
-    unknown = set(data) - {"properties", "append", "remove"}
-    if unknown:
-        raise OverlayError(
-            f"{manifest}: unknown key(s) {sorted(unknown)}; use 'properties', 'append' and 'remove'"
-        )
+def properties_problems(name: str, data: bytes) -> list[str]:
+    """Why ``data`` is not ``key=value`` properties, the only form the harness reads and edits."""
+    try:
+        text = data.decode()
+    except UnicodeDecodeError:
+        return [f"{name}: not UTF-8 text; fix: save the file as UTF-8 key=value lines"]
+    problems = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith(("#", "!")):
+            continue
+        key, sep, _ = line.partition("=")
+        if not sep or not key.strip():
+            shown = line if len(line) <= 60 else line[:57] + "..."
+            problems.append(f"{name}: line {number}: {shown!r} is not key=value; fix: write it as key=value")
+        elif line.endswith("\\"):
+            problems.append(f"{name}: line {number}: continuation lines are not supported; fix: join it")
+    return problems
+
+
+def json_problems(name: str, data: bytes) -> list[str]:
+    try:
+        json.loads(data)
+    except UnicodeDecodeError:
+        return [f"{name}: not UTF-8 text; fix: save the file as UTF-8 JSON"]
+    except json.JSONDecodeError as exc:
+        return [f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); fix: correct it"]
+    return []
+
+
+def _parse_problems(name: str, data: bytes, rel: str) -> list[str]:
+    """What Trino would fail to read: a ``.properties`` file not in key=value form, invalid ``.json``."""
+    if rel.endswith(".properties"):
+        return properties_problems(name, data)
+    if rel.endswith(".json"):
+        return json_problems(name, data)
+    return []
+
+
+def _read_manifest(manifest: Path, problems: list[str]) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(manifest.read_text())
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problems.append(f"{manifest}: not valid YAML ({where}{getattr(exc, 'problem', None) or exc}); "
+                        "fix: correct the YAML syntax")  # fmt: skip
+        return {}
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        problems.append(f"{manifest}: (top level): a {type(data).__name__}, not a mapping; "
+                        f"fix: use the keys {', '.join(MANIFEST_KEYS)}")  # fmt: skip
+        return {}
+    for key in data:
+        if key not in MANIFEST_KEYS:
+            problems.append(f"{manifest}: {key}: unknown key; fix: use {', '.join(map(repr, MANIFEST_KEYS))}")
+    return data
+
+
+def _rendered_hint(files: FileSet, rel: object) -> str:
+    close = difflib.get_close_matches(str(rel), files.files, n=1)
+    if close:
+        return f"fix: name a rendered file (did you mean {close[0]!r}?)"
+    return f"fix: name a rendered file ({', '.join(sorted(files.files))})"
+
+
+def _mapping(manifest: Path, data: dict[str, Any], key: str, problems: list[str]) -> dict[Any, Any]:
+    value = data.get(key) or {}
+    if not isinstance(value, dict):
+        problems.append(f"{manifest}: {key}: a {type(value).__name__}, not a mapping of file -> edits; "
+                        f"fix: write {key}: {{config.properties: ...}}")  # fmt: skip
+        return {}
+    return value
+
+
+def _apply_manifest(files: FileSet, manifest: Path, problems: list[str]) -> list[str]:
+    data = _read_manifest(manifest, problems)
     applied = []
-    for rel, edits in (data.get("properties") or {}).items():
+    for rel, edits in _mapping(manifest, data, "properties", problems).items():
         if rel not in files.files:
-            raise OverlayError(f"{manifest}: properties.{rel}: no such rendered file")
+            problems.append(
+                f"{manifest}: properties.{rel}: no such rendered file; {_rendered_hint(files, rel)}"
+            )
+            continue
+        if edits is not None and not isinstance(edits, dict):
+            problems.append(f"{manifest}: properties.{rel}: a {type(edits).__name__}, not key: value pairs; "
+                            "fix: write {key: value} (null removes the key)")  # fmt: skip
+            continue
         values: dict[str, str | int | bool] = dict(parse_properties(files.text(rel)))
         for key, value in (edits or {}).items():
             if value is None:
@@ -68,30 +154,47 @@ def _apply_manifest(files: FileSet, manifest: Path) -> list[str]:
                 values[key] = value
         files.add(rel, properties(values), files.files[rel][1])
         applied.append(f"{rel} (edited: {', '.join(edits or {})})")
-    for rel, text in (data.get("append") or {}).items():
+    for rel, text in _mapping(manifest, data, "append", problems).items():
         if rel not in files.files:
-            raise OverlayError(f"{manifest}: append.{rel}: no such rendered file")
+            problems.append(f"{manifest}: append.{rel}: no such rendered file; {_rendered_hint(files, rel)}")
+            continue
         files.add(rel, files.text(rel) + str(text), files.files[rel][1])
         applied.append(f"{rel} (appended)")
-    for rel in data.get("remove") or ():
-        if files.files.pop(rel, None) is None:
-            raise OverlayError(f"{manifest}: remove: {rel}: no such rendered file")
+    removed = data.get("remove") or []
+    if not isinstance(removed, list):
+        problems.append(
+            f"{manifest}: remove: a {type(removed).__name__}, not a list; fix: write remove: [file, ...]"
+        )
+        removed = []
+    for rel in removed:
+        if files.files.pop(str(rel), None) is None:
+            problems.append(f"{manifest}: remove: {rel}: no such rendered file; {_rendered_hint(files, rel)}")
+            continue
         applied.append(f"{rel} (removed)")
     return applied
 
 
 def apply_overlay(files: FileSet, overlay_dir: Path) -> list[str]:
-    """Apply ``overlay_dir`` to ``files``; return a description of each change."""
+    """Apply ``overlay_dir`` to ``files``; return a description of each change.
+
+    Raises :class:`OverlayError` listing every problem (``files`` is then partly changed)."""
     if not overlay_dir.is_dir():
-        raise OverlayError(f"--trino-config-overlay {overlay_dir}: not a directory")
-    applied = []
+        raise OverlayError(
+            f"--trino-config-overlay {overlay_dir}: not a directory; fix: name the overlay directory"
+        )
+    applied: list[str] = []
+    problems: list[str] = []
     for path in sorted(p for p in overlay_dir.rglob("*") if p.is_file()):
         rel = path.relative_to(overlay_dir).as_posix()
         if rel in NOT_COPIED or rel.endswith(".md") or rel.startswith(tuple(f"{d}/" for d in SUB_OVERLAYS)):
             continue
         mode = files.files.get(rel, (b"", PUBLIC_MODE))[1]
-        files.add(rel, path.read_bytes(), mode)
+        data = path.read_bytes()
+        problems += _parse_problems(str(path), data, rel)
+        files.add(rel, data, mode)
         applied.append(rel)
     if (overlay_dir / MANIFEST).is_file():
-        applied += _apply_manifest(files, overlay_dir / MANIFEST)
+        applied += _apply_manifest(files, overlay_dir / MANIFEST, problems)
+    if problems:
+        raise OverlayError("\n".join(problems))
     return applied

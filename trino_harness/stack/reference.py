@@ -27,12 +27,12 @@ from trino_harness.clients import connect
 from trino_harness.images.build import StackImages, ensure_images
 from trino_harness.progress import say, step
 from trino_harness.redaction import redact
+from trino_harness.render.coordinator_etc import render_coordinator_etc
 from trino_harness.render.files import SECRET_MODE, FileSet
-from trino_harness.render.kerberos import KDC_ALIAS, KerberosMaterials, add_to_trino_etc
+from trino_harness.render.kerberos import KDC_ALIAS, KerberosMaterials
 from trino_harness.render.ldap import render_ldap_seed
 from trino_harness.render.materials import AUDIT_ALIAS, LDAP_ALIAS, POSTGRES_ALIAS, RunMaterials
 from trino_harness.render.oidc import KEYCLOAK_ALIAS, OidcMaterials, trino_oidc_environment
-from trino_harness.render.oidc import add_to_trino_etc as add_oidc_to_trino_etc
 from trino_harness.render.overlay import apply_overlay
 from trino_harness.render.postgres import (
     AUDIT_DATABASE,
@@ -44,13 +44,11 @@ from trino_harness.render.trino_etc import (
     HTTP_PORT,
     HTTPS_PORT,
     REQUEST_LOG,
-    render_trino_etc,
     trino_environment,
 )
 from trino_harness.render.web_ui_oauth2 import UI_OAUTH2_ALIAS, render_web_ui_oauth2_etc
 from trino_harness.render.worker_etc import (
     WorkerNode,
-    configure_coordinator_for_workers,
     overlaid_worker_etc,
     worker_overlay_of,
 )
@@ -134,13 +132,7 @@ class ReferenceStack:
     # -- rendering ---------------------------------------------------------------------------
     def _render_trino(self, overlay: Path | None) -> FileSet:
         """The coordinator's etc/: rendered from the scenario, then the overlay; copied under the run dir."""
-        etc = render_trino_etc(self._scenario, self._materials)
-        if self._scenario.kerberos is not None:
-            alias = self._scenario.trino.coordinator_alias
-            add_to_trino_etc(etc, self._scenario.kerberos, self._keytab, alias)
-        if self._scenario.oidc is not None:
-            add_oidc_to_trino_etc(etc, self._scenario.oidc)
-        configure_coordinator_for_workers(etc, self._scenario.cluster.include_coordinator)
+        etc = render_coordinator_etc(self._scenario, self._materials, self._keytab)
         if self._worker_etc is None:  # from the baseline render: a variant overlay is the coordinator's
             self._worker_etc, _ = render_worker_dirs(
                 self._scenario, etc, self._materials.ca.cert_pem, self._worker, self._rogue,

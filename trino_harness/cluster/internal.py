@@ -10,6 +10,7 @@ authenticated end user included, and a token signed with another secret is refus
 from __future__ import annotations
 
 import hashlib
+import http.client
 import secrets
 import socket
 import ssl
@@ -59,6 +60,10 @@ def _get(url: str, ca_path: str | None, headers: dict[str, str], timeout: float)
     try:
         response = session.get(url, headers=headers, verify=ca_path or False, timeout=timeout)
     except requests.RequestException as exc:
+        if _tls_record(exc):
+            return HttpAnswer(
+                None, "answered with a TLS record, not HTTP: the port speaks only TLS", "tls-only"
+            )
         problem = describe_transport_error(exc)
         return HttpAnswer(None, str(problem), problem.kind)
     return HttpAnswer(response.status_code, response.text[:160])
@@ -66,7 +71,25 @@ def _get(url: str, ca_path: str | None, headers: dict[str, str], timeout: float)
 
 # Answers that prove a plain-HTTP request was refused: nothing listens (RST), or a published port
 # whose container does not listen (Docker's proxy accepts, then closes without an HTTP answer).
-REFUSING_TRANSPORT = ("refused", "closed")
+# A TLS port answering a cleartext request with a TLS record (an alert) refuses it too.
+REFUSING_TRANSPORT = ("refused", "closed", "tls-only")
+
+
+def _tls_record(exc: BaseException) -> bool:
+    """Whether the server answered plain HTTP with a TLS record (content type 0x15 alert / 0x16 handshake,
+    version 3.x): Jetty's TLS connector does that, and Python reports it as a bad status line."""
+    current: BaseException | None = exc
+    while current is not None:
+        for arg in current.args:
+            if isinstance(arg, BaseException) and _tls_record(arg):
+                return True
+        if isinstance(current, http.client.BadStatusLine) and str(current.line)[:2] in (
+            "\x15\x03",
+            "\x16\x03",
+        ):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def plain_http_refused(answer: HttpAnswer) -> bool | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import struct
+from types import SimpleNamespace
 
 import pytest
 
@@ -180,3 +181,19 @@ def test_the_target_file_carries_every_registered_secret_to_the_loading_process(
     assert redact(master) == master
     Target.load(tmp_path / "target.json")
     assert redact(master) == "***"
+
+
+# -- the provider's message on the Web UI OAuth2 login page ------------------------------------------
+def test_the_provider_message_is_redacted_before_it_is_shortened():
+    from trino_harness.webui import oauth2_login
+
+    secret = register_secret("provider-said-this-secret-7c1d")
+    element = SimpleNamespace(text="x" * 150 + " " + secret)
+    driver = SimpleNamespace(
+        current_url="https://keycloak:8443/realms/trino/login-actions/authenticate?code=c0de1&tab_id=t",
+        title="Sign in",
+        find_elements=lambda by, what: [element] if "input-error" in what else [],
+    )
+    seen = oauth2_login._seen(driver, "trino-ui:8443")
+    assert secret[:6] not in seen.message and seen.message.endswith("***")
+    assert seen.url == "https://keycloak:8443/realms/trino/login-actions/authenticate"

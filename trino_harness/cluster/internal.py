@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import jwt
 import requests
 
+from trino_harness.redaction import redact
 from trino_harness.target import InternalEndpoint
 from trino_harness.tls import describe_transport_error
 
@@ -59,7 +60,7 @@ def _get(url: str, ca_path: str | None, headers: dict[str, str], timeout: float)
         response = session.get(url, headers=headers, verify=ca_path or False, timeout=timeout)
     except requests.RequestException as exc:
         return HttpAnswer(None, str(describe_transport_error(exc)))
-    return HttpAnswer(response.status_code, response.text[:160])
+    return HttpAnswer(response.status_code, redact(response.text)[:160])
 
 
 def forged_bearer(node_id: str = "rogue-worker") -> str:

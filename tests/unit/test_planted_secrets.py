@@ -86,11 +86,12 @@ with open(os.environ["PLANTED_FILE"], "a") as fh:  # one line per process (xdist
     planted = {"text": PLANTED, "code": CODE, "state": STATE, "key": KEY.hex(), "keytab": KEYTAB.hex()}
     fh.write(json.dumps(planted) + "\n")
 CASES = list(PLANTED)
+IDS = [kind.split(" (")[0].replace(" ", "-") + str(i) for i, kind in enumerate(CASES)]
 
 
-@pytest.mark.parametrize("kind", range(len(CASES)), ids=[str(i) for i in range(len(CASES))])
+@pytest.mark.parametrize("kind", CASES, ids=IDS)
 def test_passes_with_the_secret_in_its_evidence(kind, record_property):
-    secret = PLANTED[CASES[kind]]
+    secret = PLANTED[kind]
     print("using", secret)
     logging.getLogger("planted").warning("the secret is %s", secret)
     allure.attach(f"password={secret}\nAuthorization: Basic {secret}", name="request", attachment_type=TEXT)
@@ -100,9 +101,9 @@ def test_passes_with_the_secret_in_its_evidence(kind, record_property):
     check(True, what=f"login with {secret}", expected="ok", observed=f"accepted {secret}", fix=secret)
 
 
-@pytest.mark.parametrize("kind", range(len(CASES)), ids=[str(i) for i in range(len(CASES))])
+@pytest.mark.parametrize("kind", CASES, ids=IDS)
 def test_fails_a_verdict_with_the_secret(kind):
-    secret = PLANTED[CASES[kind]]
+    secret = PLANTED[kind]
     page = SeenPage(url=CALLBACK, title="t", at_provider_login=False, at_overview=False)
     check(
         False,
@@ -113,23 +114,23 @@ def test_fails_a_verdict_with_the_secret(kind):
     )
 
 
-@pytest.mark.parametrize("kind", range(len(CASES)), ids=[str(i) for i in range(len(CASES))])
+@pytest.mark.parametrize("kind", CASES, ids=IDS)
 def test_bare_assert_with_the_secret(kind):
-    secret = PLANTED[CASES[kind]]
+    secret = PLANTED[kind]
     assert secret == "", f"the browser ended at {CALLBACK}; password {secret}"
 
 
-@pytest.mark.parametrize("kind", range(len(CASES)), ids=[str(i) for i in range(len(CASES))])
+@pytest.mark.parametrize("kind", CASES, ids=IDS)
 def test_cannot_judge_with_the_secret(kind):
-    secret = PLANTED[CASES[kind]]
-    if kind % 2:
+    secret = PLANTED[kind]
+    if CASES.index(kind) % 2:
         pytest.fail(("z" * 1490) + f" cannot judge: {secret}")  # crosses the detail's 1500-char cut
     raise RuntimeError(f"connection string postgresql://audit:{secret}@db/audit; at {CALLBACK}")
 
 
-@pytest.mark.parametrize("kind", range(len(CASES)), ids=[str(i) for i in range(len(CASES))])
+@pytest.mark.parametrize("kind", CASES, ids=IDS)
 def test_skips_with_the_secret(kind):
-    pytest.skip(f"not offered: {PLANTED[CASES[kind]]}")
+    pytest.skip(f"not offered: {PLANTED[kind]}")
 '''
 
 # The child imports the harness from this checkout (not whichever one the venv has installed).

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from trino.auth import Authentication, BasicAuthentication, JWTAuthentication
 
 from trino_harness.clients import authentication, http_session, mint_jwt
+from trino_harness.redaction import redact
 from trino_harness.scenario.model import AuthFailureRow, Principal
 from trino_harness.target import Target
 
@@ -28,7 +29,7 @@ class LoginAttempt:
 
     def __str__(self) -> str:
         query = f", query {self.query_id}" if self.query_id else ", no query id"
-        return f"HTTP {self.status}: {self.body[:200]!r}{query}"
+        return f"HTTP {self.status}: {redact(self.body)[:200]!r}{query}"
 
 
 def _credentials(target: Target, row: AuthFailureRow) -> Authentication:

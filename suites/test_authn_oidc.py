@@ -26,6 +26,7 @@ from trino_harness.oidc_client import (
 )
 from trino_harness.protocol import submit
 from trino_harness.pytest_plugin import scenario_of
+from trino_harness.redaction import bare_url, redact
 from trino_harness.scenario.oidc import OidcUser
 from trino_harness.webui.browser import BrowserMissing, headless_chromium, in_ci
 from trino_harness.webui.pages import attach_screenshot
@@ -198,8 +199,8 @@ def _provider_login_page(driver, url: str) -> str | None:
         return None
     except (TimeoutException, WebDriverException) as exc:
         body = driver.find_elements(By.TAG_NAME, "body")
-        text = " ".join(body[0].text.split())[:200] if body else type(exc).__name__
-        return f"{driver.current_url} (title {driver.title!r}): {text!r}"
+        text = redact(" ".join(body[0].text.split()))[:200] if body else type(exc).__name__
+        return f"{bare_url(driver.current_url)} (title {driver.title!r}): {text!r}"
 
 
 def test_browser_login_through_the_provider_yields_a_token_for_the_user(target, oidc_user, oidc_browser):
@@ -239,7 +240,8 @@ def test_browser_login_through_the_provider_yields_a_token_for_the_user(target, 
         what=f"browser login of {oidc_user.username} through {challenge.redirect_server.split('/oauth2')[0]}"
         "/oauth2/token/initiate/…",
         expected=f"the token server hands out a token; a query with it runs as {oidc_user.user}",
-        observed=answer or f"no token from the token server; the browser ended at {oidc_browser.current_url}",
+        observed=answer
+        or f"no token from the token server; the browser ended at {bare_url(oidc_browser.current_url)}",
         fix="register https://<coordinator>/oauth2/callback as a redirect URI of Trino's client; "
         "the issuer must be reachable from the coordinator and the browser under one name",
     )

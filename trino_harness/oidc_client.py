@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 from trino_harness.clients import tls_context
-from trino_harness.redaction import register_secret
+from trino_harness.redaction import redact, register_secret
 from trino_harness.target import OidcTarget, Target
 
 
@@ -47,7 +47,7 @@ def password_grant(
             },
         )
     if answer.status_code != 200:
-        raise TokenRefused(f"token endpoint answered HTTP {answer.status_code}: {answer.text[:200]}")
+        raise TokenRefused(f"token endpoint answered HTTP {answer.status_code}: {redact(answer.text)[:200]}")
     return register_secret(answer.json()["access_token"])
 
 

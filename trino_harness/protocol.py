@@ -61,7 +61,8 @@ class Answer:
                 f"(query {self.query_id})"
             )
         challenges = f", WWW-Authenticate: {list(self.challenges)}" if self.challenges else ""
-        return redact(f"HTTP {self.status}{challenges}, body: {self.body[:300]!r}")
+        body = redact(self.body)[:300]  # redact before cutting: a cut secret is no longer recognised
+        return redact(f"HTTP {self.status}{challenges}, body: {body!r}")
 
 
 def client_context(target: Target, cert: ClientCert | None = None, verify: bool = True) -> ssl.SSLContext:

@@ -127,7 +127,34 @@ def _check_profile(config: pytest.Config) -> None:
         raise pytest.UsageError(redact(str(exc))) from None
 
 
+def _redact_reprs_before_cutting() -> None:
+    """pytest shows a failing frame's arguments (and assertion operands) as reprs cut to 240
+    characters in the middle: a secret across the cut would leave a piece no redaction recognises.
+    Make every such repr whole, redact it, then cut it as pytest would."""
+    from _pytest._io import saferepr
+
+    safe_repr = getattr(saferepr, "SafeRepr", None)
+    ellipsize = getattr(saferepr, "_ellipsize", None)
+    whole = getattr(safe_repr, "repr", None)
+    if whole is None or ellipsize is None:
+        raise pytest.UsageError(
+            "this pytest shows failing frames' arguments in a way the harness cannot redact "
+            "(no _pytest._io.saferepr.SafeRepr.repr); pin pytest as pyproject.toml says"
+        )
+    if getattr(whole, "redacting", False):
+        return
+
+    def repr_redacted(self: Any, x: object) -> str:
+        if self.maxsize is None:
+            return redact(whole(self, x))
+        return ellipsize(redact(whole(safe_repr(None, self.use_ascii), x)), self.maxsize)
+
+    repr_redacted.redacting = True  # type: ignore[attr-defined]
+    safe_repr.repr = repr_redacted
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    _redact_reprs_before_cutting()  # in every process: xdist workers build the failure reports
     if _is_worker(config):
         return
     if config.getoption("--target"):
@@ -416,12 +443,24 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     """Scrub generated secrets, private keys and tokens from every failure and captured output."""
     outcome = yield
     report = outcome.get_result()
-    if report.longrepr is not None:
-        text = str(report.longrepr)
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple):  # a skip: (path, line, reason), the shape JUnit and -rs read
+        path, line, reason = longrepr
+        report.longrepr = (path, line, redact(reason))
+    elif longrepr is not None:
+        text = str(longrepr)
+        crash = getattr(getattr(longrepr, "reprcrash", None), "message", "")
         clean = redact(text)
-        if clean != text:
+        if clean != text or redact(crash) != crash:  # JUnit's message attribute is the crash line
             report.longrepr = clean
     report.sections = [(title, redact(content)) for title, content in report.sections]
+    report.user_properties = [(name, _redacted(value)) for name, value in report.user_properties]
+
+
+def _redacted(value: object) -> object:
+    """A JUnit property's value, redacted (kept as it was when there is nothing to mask)."""
+    clean = redact(str(value))
+    return value if clean == str(value) else clean
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from trino_harness.capabilities import MissingCapability, ReferenceStackOnly
-from trino_harness.redaction import register_secret
+from trino_harness.redaction import register_secret, registered
 from trino_harness.render.files import write_private
 
 
@@ -317,11 +317,18 @@ class Target:
         return self.cluster.rogue
 
     def save(self, path: Path) -> None:
+        """Write the description, and beside it (0600) every secret this process registered: the
+        processes that load it (xdist workers, the matrix's runs) then mask what only the starter
+        generated (the KDC's master password, Keycloak's admin password, the keytab)."""
         write_private(path, json.dumps(asdict(self)))
+        write_private(secrets_file(path), json.dumps(registered()))
 
     @classmethod
     def load(cls, path: Path) -> Target:
         data = json.loads(path.read_text())
+        if secrets_file(path).is_file():
+            for value in json.loads(secrets_file(path).read_text()):
+                register_secret(value)
         for value in data["passwords"].values():
             register_secret(value)
         data["client_certs"] = {k: ClientCert(**v) for k, v in data["client_certs"].items()}
@@ -352,3 +359,8 @@ class Target:
                 rogue=RogueWorkerRecipe(**cluster["rogue"]) if cluster.get("rogue") else None,
             )
         return cls(**data)
+
+
+def secrets_file(target_file: Path) -> Path:
+    """Where :meth:`Target.save` keeps the registered secrets beside ``target_file``."""
+    return target_file.with_name(target_file.stem + ".secrets.json")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -13,40 +14,89 @@ from pathlib import Path
 
 import pytest
 
+from trino_harness.pytest_plugin import TARGET_FILE
+from trino_harness.render.kerberos import keytab_keys
+from trino_harness.target import secrets_file
+
 from .conftest import REPO, harness_leftovers, lean_scenario, run_suites
 
 pytestmark = pytest.mark.integration
-REPORTS = REPO / "reports"
 
 
-def _secrets_of(run_dir: Path) -> list[str]:
-    target = json.loads((run_dir / "target.json").read_text())
-    values = [*target["passwords"].values(), target["audit"]["password"]]
-    values.append(Path(target["jwt_private_key_path"]).read_text())
-    for cert in target["client_certs"].values():
-        values.append(Path(cert["key_path"]).read_text())
+def _secrets_of(run_dir: Path) -> dict[str, bytes]:
+    """Every secret the run generated, named by kind, as bytes to search for, read from what the run
+    kept: the target file (user, audit, Kerberos principal and OIDC passwords, client secrets), the
+    client keys, the coordinator's keytab, and the registry the stack's starter handed to the other
+    processes beside the target file (what only the starter knew: the KDC's master password,
+    Keycloak's admin password, the shared secret, the LDAP and database passwords)."""
+    target = json.loads((run_dir / TARGET_FILE).read_text())
+    found: dict[str, str] = {f"password of {u}": p for u, p in target["passwords"].items()}
+    found["audit database password"] = target["audit"]["password"]
+    found["JWT signing key"] = Path(target["jwt_private_key_path"]).read_text()
+    found["CA key"] = Path(target["client_ca_key_path"]).read_text()
+    for subject, cert in target["client_certs"].items():
+        found[f"client key of {subject}"] = Path(cert["key_path"]).read_text()
+    if target.get("kerberos"):
+        for principal, password in target["kerberos"]["passwords"].items():
+            found[f"Kerberos password of {principal}"] = password
     if target.get("oidc"):
         oidc = target["oidc"]
-        values += [*oidc["passwords"].values(), oidc["client_secret"]]
-        values += [oidc[k] for k in ("other_client_secret", "short_lived_client_secret") if oidc.get(k)]
-    return values
+        found |= {f"Keycloak password of {u}": p for u, p in oidc["passwords"].items()}
+        found["OIDC client secret"] = oidc["client_secret"]
+        for key in ("other_client_secret", "short_lived_client_secret"):
+            if oidc.get(key):
+                found[key.replace("_", " ")] = oidc[key]
+    registry = json.loads(secrets_file(run_dir / TARGET_FILE).read_text())
+    found |= {f"registered secret #{i}": value for i, value in enumerate(registry)}
+    needles = {kind: value.strip().encode() for kind, value in found.items() if value.strip()}
+    # A secret cut before redaction leaves its start: look for that too (not in PEM text, whose
+    # first characters are the same for every key).
+    for kind, value in found.items():
+        if len(value) >= 16 and not value.startswith("-----") and not value.startswith("\\x"):
+            needles[f"{kind} (first 8 characters)"] = value[:8].encode()
+    keytab_path = run_dir / "stack" / "etc" / "trino" / "kerberos" / "service.keytab"
+    if target.get("kerberos"):
+        keytab = keytab_path.read_bytes()
+        needles |= {"keytab": keytab, "keytab (hex)": keytab.hex().encode()}
+        needles["keytab (base64)"] = base64.b64encode(keytab)
+        for i, key in enumerate(keytab_keys(keytab)):
+            needles |= {f"keytab key {i}": key, f"keytab key {i} (hex)": key.hex().encode()}
+            needles[f"keytab key {i} (base64)"] = base64.b64encode(key)
+        assert keytab_keys(keytab), "the keytab holds no key the scan could look for"
+    return needles
 
 
-def test_suites_pass_on_the_secure_baseline_and_leak_nothing():
-    REPORTS.mkdir(exist_ok=True)
-    junit = REPORTS / "junit-suites-baseline.xml"
-    run = run_suites("-n", "2", f"--junitxml={junit}", env={"TRINO_HARNESS_KEEP_RUN_DIR": "1"})
+def _published(reports: Path, console: str) -> dict[str, bytes]:
+    """What the run published: its console, JUnit XML, controls.*, every file in allure-results/."""
+    files = {str(p.relative_to(reports)): p.read_bytes() for p in reports.rglob("*") if p.is_file()}
+    return {"console": console.encode(), **files}
+
+
+def test_suites_pass_on_the_secure_baseline_and_leak_nothing(tmp_path):
+    reports = tmp_path / "reports"
+    junit = reports / "junit-suites-baseline.xml"
+    run = run_suites(
+        "-n", "2", f"--junitxml={junit}", f"--alluredir={reports / 'allure-results'}",
+        f"--controls-dir={reports / 'controls'}", env={"TRINO_HARNESS_KEEP_RUN_DIR": "1"},
+    )  # fmt: skip
     run_dir = run.kept_run_dir
     try:
         assert run.returncode == 0, run.output[-5000:]
         assert " passed" in run.output and " failed" not in run.output and " skipped" not in run.output
         assert "stack start (containers to ready)" in run.output
         assert harness_leftovers() == []
-        assert run_dir is not None and (run_dir / "target.json").exists()
-        published = run.output + junit.read_text()
-        leaked = [s[:4] + "…" for s in _secrets_of(run_dir) if s.strip() and s.strip() in published]
-        assert leaked == [], "generated secrets appear in the output or the JUnit report"
-        assert "PRIVATE KEY-----" not in published
+        assert run_dir is not None and (run_dir / TARGET_FILE).exists()
+        published = _published(reports, run.output)
+        assert {"controls/controls.json", "controls/controls.md", "controls/controls.html"} <= set(published)
+        assert any(name.startswith("allure-results/") for name in published) and junit.is_file()
+        secrets = _secrets_of(run_dir)
+        assert any(kind.startswith("Kerberos password") for kind in secrets)  # the baseline has a KDC
+        leaked = sorted(
+            f"{kind} in {where}" for kind, needle in secrets.items() for where, body in published.items()
+            if needle in body
+        )  # fmt: skip
+        assert leaked == [], "generated secrets appear in the reports:\n" + "\n".join(leaked[:40])
+        assert not [where for where, body in published.items() if b"PRIVATE KEY-----" in body]
     finally:
         if run_dir:
             shutil.rmtree(run_dir, ignore_errors=True)

@@ -44,6 +44,8 @@ def test_cannot_judge():
     raise RuntimeError("connection string postgresql://audit:" + SECRET + "@db/audit")
 '''
 
+# The child imports the harness from this checkout (not whichever one the venv has installed).
+CHECKOUT = os.pathsep.join([str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH", "")])
 MARKERS = "[pytest]\nmarkers =\n    tls: t\n    authn: a\n    authz: z\n    audit: u\n    smoke: s\n"
 
 
@@ -90,7 +92,7 @@ def test_a_registered_secret_never_reaches_allure_results_or_the_summary(tmp_pat
             f"--alluredir={results}", f"--controls-dir={controls}", f"--junitxml={tmp_path / 'junit.xml'}",
         ],
         cwd=tmp_path,
-        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": CHECKOUT},
         capture_output=True,
         text=True,
         timeout=120,

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import jwt
 import requests
 
+from trino_harness.redaction import redact
 from trino_harness.target import InternalEndpoint
 from trino_harness.tls import describe_transport_error
 
@@ -66,7 +67,7 @@ def _get(url: str, ca_path: str | None, headers: dict[str, str], timeout: float)
             )
         problem = describe_transport_error(exc)
         return HttpAnswer(None, str(problem), problem.kind)
-    return HttpAnswer(response.status_code, response.text[:160])
+    return HttpAnswer(response.status_code, redact(response.text)[:160])
 
 
 # Answers that prove a plain-HTTP request was refused: nothing listens (RST), or a published port

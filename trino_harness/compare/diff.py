@@ -11,6 +11,7 @@ from typing import Any
 
 from trino_harness.matrix.verdict import CheckResult
 from trino_harness.observations import normalise
+from trino_harness.redaction import redact
 
 
 @dataclass(frozen=True)
@@ -82,4 +83,4 @@ def to_markdown(label_before: str, label_after: str, before: list[CheckResult], 
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")[:400]
+    return redact(text).replace("|", "\\|").replace("\n", " ")[:400]

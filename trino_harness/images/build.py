@@ -24,6 +24,7 @@ from trino_harness.images.artifacts import (
 )
 from trino_harness.images.base import ensure_base_image
 from trino_harness.progress import say, step
+from trino_harness.redaction import redact
 
 DOCKER_DIR = Path(__file__).resolve().parent / "docker"
 COLLECTOR_SOURCE = Path(__file__).resolve().parents[1] / "audit" / "collector.py"
@@ -82,7 +83,7 @@ def _docker_build(client: docker.DockerClient, context: Path, tag: str, base_id:
                 raise BuildError(chunk["error"], [])
             line = str(chunk.get("stream", "")).strip()
             if line.startswith("Step "):
-                say(f"  {tag}: {line[:140]}")
+                say(f"  {tag}: {redact(line)[:140]}")
     except BuildError as exc:
         raise RuntimeError(f"docker build of {tag} failed: {exc.msg}") from exc
 

@@ -12,6 +12,7 @@ from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
 from trino_harness.load.protocol import StatementResult
+from trino_harness.redaction import redact
 
 ERROR_TEXT_MAX = 200
 
@@ -35,7 +36,7 @@ class Sample:
 
     @classmethod
     def of(cls, way: str, result: StatementResult) -> Sample:
-        error = result.error[:ERROR_TEXT_MAX] if result.error else None
+        error = redact(result.error)[:ERROR_TEXT_MAX] if result.error else None
         return cls(
             way, result.started, result.first_response_ms, result.total_ms, result.http_requests, error
         )

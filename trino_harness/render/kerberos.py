@@ -10,9 +10,10 @@ HTTP/<coordinator alias>, whatever address the client dialled.
 from __future__ import annotations
 
 import secrets
+import struct
 from dataclasses import dataclass
 
-from trino_harness.redaction import register_secret
+from trino_harness.redaction import register_secret, register_secret_bytes
 from trino_harness.render.files import SECRET_MODE, FileSet
 from trino_harness.scenario.kerberos import Kerberos
 
@@ -41,6 +42,43 @@ class KerberosMaterials:
             return register_secret(secrets.token_urlsafe(18))
 
         return cls(secret(), {p.principal: secret() for p in kerberos.principals})
+
+
+def keytab_keys(keytab: bytes) -> list[bytes]:
+    """The key blocks of an MIT keytab (format 0x0502); what ``klist -kK`` would print in hex."""
+    keys: list[bytes] = []
+    if keytab[:2] != b"\x05\x02":
+        return keys
+    at = 2
+    while at + 4 <= len(keytab):
+        (size,) = struct.unpack_from(">i", keytab, at)
+        at += 4
+        entry, at = keytab[at : at + abs(size)], at + abs(size)
+        if size <= 0:  # a hole left by a removed entry
+            continue
+        try:
+            (components,) = struct.unpack_from(">H", entry, 0)
+            pos = 2
+            for _ in range(components + 1):  # the realm, then each name component
+                (length,) = struct.unpack_from(">H", entry, pos)
+                pos += 2 + length
+            pos += 4 + 4 + 1 + 2  # name type, timestamp, 8-bit kvno, key type
+            (length,) = struct.unpack_from(">H", entry, pos)
+            key = entry[pos + 2 : pos + 2 + length]
+        except struct.error:
+            continue
+        if len(key) == length and key:
+            keys.append(key)
+    return keys
+
+
+def register_keytab(keytab: bytes) -> bytes:
+    """Register a keytab for redaction (and return it): the whole file and each key, in every form an
+    output may show them (raw, base64, hex, repr)."""
+    register_secret_bytes(keytab)
+    for key in keytab_keys(keytab):
+        register_secret_bytes(key)
+    return keytab
 
 
 def service_principal(kerberos: Kerberos, host: str) -> str:

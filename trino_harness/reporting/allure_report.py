@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from trino_harness.redaction import redact
+
 REPO = Path(__file__).resolve().parents[2]
 LOCAL_ALLURE = REPO / ".tools" / "allure" / "node_modules" / ".bin" / "allure"
 ALLURE_ENV = "TRINO_HARNESS_ALLURE"
@@ -90,6 +92,6 @@ def build_report(
         raise ReportError(f"allure generate did not finish within {timeout_s:.0f}s") from exc
     seconds = time.monotonic() - started
     if done.returncode != 0 or not (report_dir / "index.html").is_file():
-        tail = (done.stdout + done.stderr).strip()[-2000:]
+        tail = redact((done.stdout + done.stderr).strip())[-2000:]
         raise ReportError(f"allure generate failed (exit {done.returncode}): {tail}")
     return BuiltReport(report_dir, count, seconds, carried)

@@ -19,7 +19,7 @@ from allure_commons import hookimpl
 from allure_commons.logger import AllureFileLogger
 from attr import asdict
 
-from trino_harness.redaction import redact
+from trino_harness.redaction import redact, redact_bytes
 
 
 def redact_tree(value: Any) -> Any:
@@ -34,9 +34,11 @@ def redact_tree(value: Any) -> Any:
 
 
 def redact_body(body: str | bytes) -> str | bytes:
-    """Text (or UTF-8 bytes) redacted; other bytes (an image, an archive) pass unchanged."""
+    """Text (or UTF-8 bytes) redacted; other bytes (an image, an archive) pass unchanged unless they
+    hold registered binary secret material (a keytab)."""
     if isinstance(body, str):
         return redact(body)
+    body = redact_bytes(body)
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:

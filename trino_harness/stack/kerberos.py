@@ -18,6 +18,7 @@ from trino_harness.render.kerberos import (
     KEYTAB_IN_KDC,
     KerberosMaterials,
     client_krb5_conf,
+    register_keytab,
     render_kdc_seed,
 )
 from trino_harness.scenario.model import Scenario
@@ -33,13 +34,13 @@ def configure_kdc(kdc: SeededContainer, scenario: Scenario, materials: KerberosM
 
 
 def wait_and_fetch_keytab(kdc: SeededContainer) -> bytes:
-    """Wait for the realm to exist, then copy the service keytab out of the KDC."""
+    """Wait for the realm to exist, then copy the service keytab out of the KDC (registered for redaction)."""
     wait_for_log(kdc, KDC_READY, 60)
     stream, _ = kdc.get_wrapped_container().get_archive(KEYTAB_IN_KDC)
     with tarfile.open(fileobj=io.BytesIO(b"".join(stream))) as tar:
         member = tar.extractfile(tar.getmembers()[0])
         assert member is not None
-        return member.read()
+        return register_keytab(member.read())
 
 
 def kerberos_target(

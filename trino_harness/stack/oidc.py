@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 from trino_harness.clients import tls_context
+from trino_harness.redaction import redact
 from trino_harness.render.oidc import (
     KEYCLOAK_ADMIN,
     KEYCLOAK_ALIAS,
@@ -104,7 +105,9 @@ def _user(username: str, password: str) -> dict[str, Any]:
 def _post(client: httpx.Client, path: str, body: dict[str, Any]) -> None:
     answer = client.post(path, json=body)
     if answer.status_code not in (201, 204):
-        raise RuntimeError(f"Keycloak admin API {path}: HTTP {answer.status_code} {answer.text[:300]}")
+        raise RuntimeError(
+            f"Keycloak admin API {path}: HTTP {answer.status_code} {redact(answer.text)[:300]}"
+        )
 
 
 def provision(oidc: Oidc, materials: OidcMaterials, base: str, ca_path: Path) -> None:

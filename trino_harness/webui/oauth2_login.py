@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from trino_harness.clients import tls_context
-from trino_harness.redaction import redact, register_secret
+from trino_harness.redaction import bare_url, redact, register_secret
 from trino_harness.target import OidcTarget
 from trino_harness.webui.browser import headless_chromium
 
@@ -44,8 +44,7 @@ PROVIDER_MESSAGES = (
 
 
 def _bare(url: str) -> str:
-    parts = urlsplit(url)
-    return redact(f"{parts.scheme}://{parts.netloc}{parts.path}")
+    return bare_url(url)
 
 
 @dataclass(frozen=True)
@@ -144,7 +143,7 @@ def _seen(driver: Any, ui_netloc: str) -> SeenPage:
     for element in driver.find_elements(By.CSS_SELECTOR, PROVIDER_MESSAGES) if elsewhere else ():
         text = " ".join((element.text or "").split())
         if text:
-            message = redact(text[:160])
+            message = redact(text)[:160]  # redact first: a cut secret is no longer recognised
             break
     return SeenPage(_bare(driver.current_url), driver.title or "", provider_form, overview, message)
 

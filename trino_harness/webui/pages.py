@@ -15,7 +15,7 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from trino_harness.protocol import UI_COOKIE
-from trino_harness.redaction import register_secret
+from trino_harness.redaction import bare_url, register_secret
 
 if TYPE_CHECKING:
     from selenium.webdriver.remote.webdriver import WebDriver
@@ -59,7 +59,7 @@ class LoginOutcome:
 def current_page(driver: WebDriver) -> Page:
     forms = driver.find_elements(By.CSS_SELECTOR, "form#login input#password")
     text = driver.find_element(By.TAG_NAME, "body").text if driver.find_elements(By.TAG_NAME, "body") else ""
-    return Page(url=driver.current_url, title=driver.title, is_login_form=bool(forms), text=text)
+    return Page(url=bare_url(driver.current_url), title=driver.title, is_login_form=bool(forms), text=text)
 
 
 def open_ui(driver: WebDriver, base_url: str) -> Page:

@@ -432,9 +432,30 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
             return (yield)
         except MissingCapability as exc:
             pytest.skip(str(exc))
+        except AssertionError as exc:
+            _unless_unreachable(item, exc)
+            raise
         finally:
             if lines:
                 item.user_properties.append((PROPERTY, " | ".join(lines)))
+
+
+def _unless_unreachable(item: pytest.Item, exc: AssertionError) -> None:
+    """A negative verdict needs a target that answers: when the coordinator accepts no connection
+    right after the check failed, the check could not judge (ERROR, saying what it had seen)."""
+    target = getattr(item, "funcargs", {}).get("target")
+    if not isinstance(target, Target):
+        return
+    from trino_harness.reachability import unreachable
+
+    problem = unreachable(target.host, target.port)
+    if problem:
+        seen = redact(str(exc)).strip().splitlines()[:3]
+        pytest.fail(
+            f"cannot judge: the coordinator {target.host}:{target.port} accepts no connection ({problem}); "
+            f"the check had seen: {' / '.join(seen)}",
+            pytrace=False,
+        )
 
 
 # -- reporting ------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from trino_harness.scenario.loader import DEFAULT_SCENARIO, ScenarioError, load_
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m trino_harness", description=__doc__)
+    parser = argparse.ArgumentParser(prog="trino-harness", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     build = sub.add_parser("build", help="start Docker if needed and build every image (cached by content)")
     build.add_argument("--trino-version", default=None)

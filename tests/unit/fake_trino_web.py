@@ -142,7 +142,9 @@ class _Server(ThreadingHTTPServer):
     def _form_ui(self, h: _Handler, method: str) -> None:
         b, path = self.behaviour, urlsplit(h.path).path
         logged_in = b.ui_without_login or h._cookie(FORM_COOKIE) == "session-value"
-        if path == "/ui/login.html":
+        if path == "/ui/login.html" and b.ui_without_login:
+            h._send(303, headers={"Location": "/ui/"})  # as Trino sends a logged-in user to the UI
+        elif path == "/ui/login.html":
             h._send(200, LOGIN_HTML % {"after": b.form_after_ms})
         elif path == "/ui/login" and method == "POST":
             form = h._form()

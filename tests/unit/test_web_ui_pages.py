@@ -17,7 +17,7 @@ import suites.test_web_ui as web_ui_suite
 from trino_harness.evidence import CheckFailed
 from trino_harness.pki import CertificateAuthority
 from trino_harness.webui.browser import BrowserMissing, headless_chromium, in_ci, require_browser
-from trino_harness.webui.pages import log_in, open_ui
+from trino_harness.webui.pages import NoLoginForm, log_in, open_ui
 from trino_harness.webui.plain_http import look_over_plain_http
 
 from .fake_trino_web import NEVER, PASSWORD, Behaviour, form_ui, oauth2_ui
@@ -122,6 +122,13 @@ def test_a_login_form_that_never_renders_is_no_login_form(browser, monkeypatch):
     with form_ui(Behaviour(form_after_ms=NEVER)) as url:
         with pytest.raises(pytest.fail.Exception, match="cannot judge"):
             web_ui_suite._log_in(browser, _Target(url), "alice", PASSWORD)
+
+
+def test_a_ui_without_login_has_no_login_form_and_says_so_once_the_overview_settles(browser):
+    with form_ui(Behaviour(ui_without_login=True, log_out_after_ms=500)) as url:
+        with pytest.raises(NoLoginForm, match="the overview with Log Out") as err:
+            log_in(browser, url, "alice", PASSWORD, timeout_s=LONG_S)
+    assert "within" not in str(err.value)  # judged on the settled overview, not at the bound
 
 
 def test_the_ui_without_a_session_settles_on_the_form_or_on_the_overview(browser):

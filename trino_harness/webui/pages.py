@@ -166,9 +166,10 @@ def log_in(
     answer has settled (the form again, or the overview), or that it did not within ``timeout_s``."""
     register_secret(password)
     driver.get(base_url + LOGIN_PATH)
-    form, shown = settle(driver, lambda page: page.is_login_form, timeout_s)
-    if not shown:
-        raise NoLoginForm(f"no login form at {LOGIN_PATH} within {timeout_s:.0f}s: {form.describe()}")
+    form, settled = settle(driver, timeout_s=timeout_s)  # the form, or the overview (no login at all)
+    if not form.is_login_form:
+        late = "" if settled else f" within {timeout_s:.0f}s"
+        raise NoLoginForm(f"no login form at {LOGIN_PATH}{late}: {form.describe()}")
     driver.find_element(By.ID, "username").send_keys(user)
     driver.find_element(By.ID, "password").send_keys(password)
     submit = driver.find_element(By.ID, "submit")

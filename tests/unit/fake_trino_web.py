@@ -50,6 +50,12 @@ class Behaviour:
     api_location: str = ""  # a Location header for a 3xx answer of /ui/api/stats
     token: str = field(default_factory=lambda: jwt({"iss": "idp", "preferred_username": "alice"}))
     provider: str = ""  # the identity provider's base URL (set by ``serving``)
+    # "METHOD path" -> how many of the next such requests get no answer at all (the connection closed)
+    drops: dict[str, int] = field(default_factory=dict)
+    # the provider's login POST gets no answer from the browsers shown its form the first N times
+    # (Chromium itself repeats a POST once on a closed keep-alive connection: this outlasts that)
+    unanswered_logins_of_first_forms: int = 0
+    forms_shown: int = 0
 
 
 LOGIN_HTML = """<!DOCTYPE html><html><head><title>Cluster Overview - Trino</title></head><body>
@@ -132,6 +138,13 @@ class _Server(ThreadingHTTPServer):
         self.ui = ""  # the UI's base URL, for the provider's redirect back
 
     def route(self, h: _Handler, method: str) -> None:
+        key = f"{method} {urlsplit(h.path).path}"
+        if self.behaviour.drops.get(key, 0) > 0:
+            self.behaviour.drops[key] -= 1
+            if method == "POST":
+                h._form()
+            h.close_connection = True  # no status line: Chromium shows its ERR_EMPTY_RESPONSE page
+            return
         if self.role == "provider":
             self._provider(h, method)
         elif self.role == "oauth2-ui":
@@ -212,10 +225,15 @@ class _Server(ThreadingHTTPServer):
 
     def _provider(self, h: _Handler, method: str) -> None:
         path = urlsplit(h.path).path
+        b = self.behaviour
         if path == "/auth":
+            b.forms_shown += 1
             h._send(200, PROVIDER_HTML % {"message": "", "query": "session_code=c"})
         elif path == "/login-actions/authenticate" and method == "POST":
             form = h._form()
+            if b.forms_shown <= b.unanswered_logins_of_first_forms:
+                h.close_connection = True  # no status line: Chromium shows its ERR_EMPTY_RESPONSE page
+                return
             if form.get("password") == PASSWORD:
                 h._send(302, headers={"Location": f"{self.ui}/oauth2/callback?code=secret-code&state=s"})
             else:

@@ -325,6 +325,27 @@ def test_a_real_pass_records_provider_overview_cookies_token_and_refusal(
     ui_suite.test_web_ui_oauth2_wrong_password_stays_at_the_identity_provider(seen, ALICE)
 
 
+def test_a_login_the_provider_answered_with_nothing_is_tried_once_more_in_a_fresh_browser(
+    chromium_available, tls_files, tmp_path
+):
+    behaviour = Behaviour(unanswered_logins_of_first_forms=1)
+    seen = _drive(behaviour, tls_files, tmp_path)
+    assert behaviour.forms_shown == 3  # the first login's browser, its second try, the wrong password
+    assert seen.after_login and seen.after_login.settled and seen.after_login.at_overview
+    assert seen.token_principal == "alice"
+    ui_suite.test_web_ui_oauth2_valid_login_lands_on_the_cluster_overview(seen, ALICE)
+
+
+def test_a_login_never_answered_cannot_be_judged_and_says_it_saw_the_browsers_error_page(
+    chromium_available, tls_files, tmp_path
+):
+    seen = _drive(Behaviour(unanswered_logins_of_first_forms=99), tls_files, tmp_path)
+    page = seen.after_login
+    assert page and not page.settled and page.browser_error.startswith("ERR_"), page
+    with pytest.raises(pytest.fail.Exception, match="the browser's own error page"):
+        ui_suite.test_web_ui_oauth2_valid_login_lands_on_the_cluster_overview(seen, ALICE)
+
+
 def test_a_ui_without_login_is_the_overview_and_its_api_serves(chromium_available, tls_files, tmp_path):
     seen = _drive(Behaviour(ui_without_login=True, api_status=200), tls_files, tmp_path)
     assert seen.no_session and seen.no_session.settled and seen.no_session.at_overview

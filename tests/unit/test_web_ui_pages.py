@@ -152,6 +152,22 @@ def test_a_ui_page_that_never_settles_cannot_judge_whether_a_login_is_required(b
             web_ui_suite.test_web_ui_requires_a_login(_Target(url), browser)
 
 
+def test_a_get_answered_by_nothing_is_asked_again_within_the_bound(browser):
+    with form_ui(Behaviour(drops={"GET /ui/": 1})) as url:
+        page, settled = open_ui(browser, url, timeout_s=LONG_S)
+    assert settled and page.is_login_form and not page.browser_error
+
+
+def test_a_login_post_answered_by_nothing_is_the_browsers_error_page_and_cannot_be_judged(browser):
+    with form_ui(Behaviour(drops={"POST /ui/login": 9})) as url:
+        outcome = log_in(browser, url, "alice", PASSWORD, timeout_s=LONG_S)
+        assert not outcome.settled and outcome.page.browser_error.startswith("ERR_"), outcome.describe()
+        assert "the browser's own error page" in outcome.describe()
+    with form_ui(Behaviour(drops={"POST /ui/login": 9})) as url:
+        with pytest.raises(pytest.fail.Exception, match="cannot judge alice's login"):
+            web_ui_suite._log_in(browser, _Target(url), "alice", PASSWORD)
+
+
 # -- plain HTTP ---------------------------------------------------------------------------------
 def _https_answers() -> str | None:
     return None

@@ -44,6 +44,7 @@ TRINO_FAILURE_TEXT = "OAuth2 authentication failed"
 LOGIN_PATHS = ("/ui/login.html", "/oauth2/")
 ApiVerdict = Literal["served", "refused", "cannot judge"]
 WRONG_PASSWORD_TRIES = 2
+LOGIN_TRIES = 2  # the right password: a second fresh browser when the first saw no answer at all
 # Keycloak's login form (ids of its username, password and submit fields) and where it says why a
 # login failed; other providers' pages differ, the check then reports what the browser showed.
 PROVIDER_FIELDS = ("username", "password", "kc-login")
@@ -67,6 +68,7 @@ class SeenPage:
     message: str = ""  # what the provider says (e.g. why a login failed), shortened
     settled: bool = False  # the bounded wait saw the signal it waited for on this page
     at_trino_failure: bool = False  # Trino's "OAuth2 authentication failed" page
+    browser_error: str = ""  # Chromium's own error page instead of an answer (e.g. ERR_EMPTY_RESPONSE)
 
     @property
     def judges_a_login(self) -> bool:
@@ -84,7 +86,9 @@ class SeenPage:
             else "neither the provider's login page nor the cluster overview"
         )
         said = f", saying {self.message!r}" if self.message else ""
-        late = "" if self.settled else "; not settled within the bounded wait"
+        if self.browser_error:
+            where = f"the browser's own error page ({self.browser_error}), no answer"
+        late = "" if self.settled or self.browser_error else "; not settled within the bounded wait"
         return f"{where}: {self.url} (title {self.title!r}){said}{late}"
 
 
@@ -176,8 +180,13 @@ def _seen_now(driver: Any, ui_netloc: str) -> SeenPage | None:
     from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
 
+    from trino_harness.webui.pages import browser_error
+
     try:
         page = _seen(driver, ui_netloc)
+        failed = browser_error(driver)
+        if failed:
+            return replace(page, at_provider_login=False, at_overview=False, browser_error=failed)
         if page.at_overview or urlsplit(driver.current_url).netloc != ui_netloc:
             return page
         headings = driver.find_elements(By.TAG_NAME, "h2")
@@ -194,11 +203,14 @@ def _settle(driver: Any, ui_netloc: str, until: Any, timeout_s: float | None = N
 
     seen: list[SeenPage] = []
 
+    def ends(page: SeenPage) -> bool:  # Chromium's error page ends the wait, unsettled
+        return bool(page.browser_error) or until(page)
+
     def holds(d: Any) -> SeenPage | None:
         now = _seen_now(d, ui_netloc)
         if now is not None:
             seen.append(now)
-        return replace(now, settled=True) if now is not None and until(now) else None
+        return replace(now, settled=not now.browser_error) if now is not None and ends(now) else None
 
     try:
         return WebDriverWait(driver, timeout_s or WAIT_S, poll_frequency=POLL_S).until(holds)
@@ -331,26 +343,13 @@ def observe_oauth2_login(
     observation.api_without_session, observation.api_without_session_verdict = api_without_session(
         observation.ui_url, ca_path, urlsplit(oidc.issuer).netloc
     )
-    with headless_chromium(extra_flags=flags) as driver:
-        # A coordinator that has just started may not have fetched the provider's discovery document
-        # yet: up to three looks, each a bounded wait, before the page without a session counts.
-        for _ in range(NO_SESSION_LOOKS):
-            driver.get(observation.ui_url + "/ui/")
-            observation.no_session = _settle(driver, ui_netloc, _settled)
-            if observation.no_session.settled:
-                break
-        assert observation.no_session is not None
-        _shot(driver, shots, "web UI without a session", observation)
-        if observation.no_session.at_provider_login:
-            sent = _submit(driver, observation.username, password)
-            observation.after_login = _settle(driver, ui_netloc, lambda p: _answered(sent, p))
-            observation.login_cookies = _cookies(driver)
-            observation.token_claims, observation.token_principal = token_facts(
-                _session_token(driver), principal_field
-            )
-            if observation.after_login.at_overview:
-                observation.api_with_session = _api_from_page(driver)
-            _shot(driver, shots, f"web UI after {observation.username}'s login at the provider", observation)
+    # The right password; a login whose answer never came (Chromium's error page, e.g. a reset under
+    # load, or nothing settled) judges nothing: one more try in a fresh browser.
+    for _ in range(LOGIN_TRIES):
+        with headless_chromium(extra_flags=flags) as driver:
+            _valid_login_once(driver, observation, ui_netloc, password, principal_field, shots)
+        if observation.after_login is None or observation.after_login.settled:
+            break
     if observation.no_session is None or not observation.no_session.at_provider_login:
         return  # nothing to log in at: the checks say so
     # A page that is neither the provider's form nor the overview (seen once on a loaded machine: the
@@ -369,6 +368,37 @@ def observe_oauth2_login(
             observation.wrong_password_cookies = _cookies(driver)
         if page.settled or observation.wrong_password_session_cookies:
             return
+
+
+def _valid_login_once(
+    driver: Any,
+    observation: UiOAuth2Observation,
+    ui_netloc: str,
+    password: str,
+    principal_field: str,
+    shots: Path,
+) -> None:
+    """Open the UI without a session and log in at the provider; record both pages, cookies, token."""
+    # A coordinator that has just started may not have fetched the provider's discovery document
+    # yet: up to three looks, each a bounded wait, before the page without a session counts.
+    for _ in range(NO_SESSION_LOOKS):
+        driver.get(observation.ui_url + "/ui/")
+        observation.no_session = _settle(driver, ui_netloc, _settled)
+        if observation.no_session.settled:
+            break
+    assert observation.no_session is not None
+    _shot(driver, shots, "web UI without a session", observation)
+    if not observation.no_session.at_provider_login:
+        return
+    sent = _submit(driver, observation.username, password)
+    observation.after_login = _settle(driver, ui_netloc, lambda p: _answered(sent, p))
+    observation.login_cookies = _cookies(driver)
+    observation.token_claims, observation.token_principal = token_facts(
+        _session_token(driver), principal_field
+    )
+    if observation.after_login.at_overview:
+        observation.api_with_session = _api_from_page(driver)
+    _shot(driver, shots, f"web UI after {observation.username}'s login at the provider", observation)
 
 
 def _wrong_password_once(

@@ -8,10 +8,13 @@ classic UI): the login form is hidden (``class="login-form-hide"``) until ``asse
 shows it, and the overview's title bar, with its ``Log Out`` link (``#logout a.btn-logout``), is
 rendered only once ``/ui/api/cluster`` has answered. A page that shows neither when the bounded
 wait runs out judges nothing: the outcome says so (``settled`` is False), and the checks ERROR.
+Chromium's own error page (a reset or empty answer, seen under load: the URL asked for, titled
+with its host) is named as such; a GET that ends there is asked again within the same bound.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -34,6 +37,11 @@ WAIT_S = 30
 POLL_S = 0.25
 LOGIN_FORM = "form#login"  # shown by login.js once the document is ready
 LOG_OUT = "#logout a.btn-logout"  # the overview's title bar, rendered with the cluster's info
+# Chromium's error page keeps the URL asked for; its document is chrome-error://chromewebdata/
+BROWSER_ERROR_JS = (
+    "return document.URL.startsWith('chrome-error:') ? "
+    "((document.querySelector('.error-code') || {}).textContent || 'a network error') : ''"
+)
 
 
 class NoLoginForm(LookupError):
@@ -47,6 +55,7 @@ class Page:
     is_login_form: bool  # the form is shown (login.js has run), not merely in the markup
     text: str
     offers_log_out: bool = False  # the overview's rendered Log Out link
+    browser_error: str = ""  # Chromium's own error page instead of an answer (e.g. ERR_EMPTY_RESPONSE)
 
     @property
     def settled(self) -> bool:
@@ -55,7 +64,9 @@ class Page:
 
     def describe(self) -> str:
         shows = (
-            "the login form"
+            f"the browser's own error page ({self.browser_error})"
+            if self.browser_error
+            else "the login form"
             if self.is_login_form
             else "the overview with Log Out"
             if self.offers_log_out
@@ -83,8 +94,14 @@ class LoginOutcome:
     def describe(self) -> str:
         cookie = "no session cookie" if self.cookie is None else f"{UI_COOKIE} set"
         where = "the login form" if self.page.is_login_form else self.page.url
-        shown = "" if self.page.settled or self.page.is_login_form else ", no Log Out"
-        late = "" if self.settled else f", not settled after {self.waited_s:.0f}s"
+        shown = (
+            f", the browser's own error page ({self.page.browser_error})"
+            if self.page.browser_error
+            else ""
+            if self.page.settled
+            else ", no Log Out"
+        )
+        late = "" if self.settled or self.page.browser_error else f", not settled after {self.waited_s:.0f}s"
         return f"{where} (title {self.page.title!r}{shown}), {cookie}{late}"
 
 
@@ -97,6 +114,14 @@ def log_out_shown(driver: WebDriver) -> bool:
     return _displayed(driver, LOG_OUT)
 
 
+def browser_error(driver: WebDriver) -> str:
+    """What Chromium's own error page names (e.g. ``ERR_CONNECTION_RESET``), or "" for a real page."""
+    try:
+        return str(driver.execute_script(BROWSER_ERROR_JS) or "")
+    except WebDriverException:
+        return ""
+
+
 def current_page(driver: WebDriver) -> Page:
     bodies = driver.find_elements(By.TAG_NAME, "body")
     return Page(
@@ -105,6 +130,7 @@ def current_page(driver: WebDriver) -> Page:
         is_login_form=_displayed(driver, f"{LOGIN_FORM} input#password"),
         text=bodies[0].text if bodies else "",
         offers_log_out=log_out_shown(driver),
+        browser_error=browser_error(driver),
     )
 
 
@@ -146,10 +172,23 @@ def settle(
         return last or Page(url="", title="", is_login_form=False, text="the page could not be read"), False
 
 
+def open_page(driver: WebDriver, url: str, timeout_s: float = WAIT_S) -> tuple[Page, bool]:
+    """GET ``url`` and wait (bounded) until it settles; Chromium's error page instead of an answer is
+    asked again (a GET is safe to repeat) while the bound lasts."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        driver.get(url)
+        left = max(deadline - time.monotonic(), POLL_S)
+        page, held = settle(driver, lambda p: p.settled or bool(p.browser_error), left)
+        if held and not page.browser_error:
+            return page, True
+        if time.monotonic() >= deadline:
+            return page, False
+
+
 def open_ui(driver: WebDriver, base_url: str, timeout_s: float = WAIT_S) -> tuple[Page, bool]:
     """Open ``/ui/`` and wait for either the login form or the cluster overview."""
-    driver.get(base_url + "/ui/")
-    return settle(driver, timeout_s=timeout_s)
+    return open_page(driver, base_url + "/ui/", timeout_s)
 
 
 def session_cookie(driver: WebDriver) -> dict | None:
@@ -165,8 +204,7 @@ def log_in(
     """Fill in the login form as a person would and report where the browser ends up, once the
     answer has settled (the form again, or the overview), or that it did not within ``timeout_s``."""
     register_secret(password)
-    driver.get(base_url + LOGIN_PATH)
-    form, settled = settle(driver, timeout_s=timeout_s)  # the form, or the overview (no login at all)
+    form, settled = open_page(driver, base_url + LOGIN_PATH, timeout_s)  # the form, or the overview
     if not form.is_login_form:
         late = "" if settled else f" within {timeout_s:.0f}s"
         raise NoLoginForm(f"no login form at {LOGIN_PATH}{late}: {form.describe()}")
@@ -176,7 +214,11 @@ def log_in(
     submit.click()
     # The form posts and the server answers with a new document: the login form again (a refusal)
     # or the overview. Either counts only once the old document is gone and the new one has rendered.
-    page, settled = settle(driver, lambda page: page.settled and document_replaced(submit), timeout_s)
+    # Chromium's error page ends the wait at once: the POST is not sent again, the checks say what it was.
+    page, held = settle(
+        driver, lambda p: (p.settled or bool(p.browser_error)) and document_replaced(submit), timeout_s
+    )
+    settled = held and not page.browser_error
     return LoginOutcome(page=page, cookie=session_cookie(driver), settled=settled, waited_s=timeout_s)
 
 

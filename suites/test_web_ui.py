@@ -65,14 +65,14 @@ def test_web_ui_requires_a_login(target, browser):
     attach_screenshot(browser, "web UI without a login")
     if not settled:
         pytest.fail(
-            f"cannot judge: {target.url}/ui/ showed neither the login form nor the overview's Log Out "
-            f"within {WAIT_S}s; saw {page.describe()}"
+            f"cannot judge: {target.url}/ui/ showed neither Trino's login document nor the overview's "
+            f"Log Out within {WAIT_S}s; saw {page.describe()}"
         )
     check(
-        page.is_login_form,
+        page.answered_with_login,
         what=f"opening {target.url}/ui/ in headless Chromium with no session",
         expected="the login form (/ui/login.html)",
-        observed=f"{page.url} (title {page.title!r}, login form: {page.is_login_form})",
+        observed=f"{page.url} (title {page.title!r}, login form: {page.answered_with_login})",
         fix=LOGIN_FIX,
     )
 
@@ -95,7 +95,7 @@ def test_web_ui_wrong_password_stays_on_the_login_form(target, browser, ldap_log
     outcome = _log_in(browser, target, ldap_login.principal, wrong)
     attach_screenshot(browser, f"web UI after a wrong password for {ldap_login.principal}")
     check(
-        not outcome.got_in and outcome.page.is_login_form and outcome.cookie is None,
+        not outcome.got_in and outcome.sent_back_to_the_form and outcome.cookie is None,
         what=f"Web UI login as {ldap_login.principal} with a wrong password",
         expected="sent back to the login form, no session cookie",
         observed=outcome.describe(),

@@ -46,6 +46,7 @@ class Behaviour:
     login_answer_s: float = 0  # how long POST /ui/login takes to answer
     login_answer: str = "redirect"  # "redirect" (Trino), or "blank": a page without title or form
     ui_without_login: bool = False  # web-ui.authentication.type=fixed: /ui/ is the overview
+    ui_blank: bool = False  # /ui/ answers a page that is neither Trino's login document nor the UI
     api_status: int = 401  # /ui/api/stats without a session
     api_location: str = ""  # a Location header for a 3xx answer of /ui/api/stats
     token: str = field(default_factory=lambda: jwt({"iss": "idp", "preferred_username": "alice"}))
@@ -174,6 +175,8 @@ class _Server(ThreadingHTTPServer):
             h._send(200, DISABLED_HTML)
         elif path == "/ui/api/cluster":
             self._cluster(h, logged_in)
+        elif path in ("/ui", "/ui/") and b.ui_blank:
+            h._send(200, "<html><body></body></html>")
         elif path in ("/ui", "/ui/"):
             if logged_in:
                 h._send(200, OVERVIEW_HTML % {"after": b.log_out_after_ms})

@@ -85,7 +85,7 @@ def test_a_late_form_and_a_late_log_out_still_get_in(browser):
 def test_a_wrong_password_is_judged_on_the_reloaded_form(browser):
     with form_ui(Behaviour(form_after_ms=800, login_answer_s=1)) as url:
         outcome = log_in(browser, url, "alice", "not-" + PASSWORD, timeout_s=LONG_S)
-    assert outcome.settled and outcome.page.is_login_form and outcome.cookie is None
+    assert outcome.settled and outcome.sent_back_to_the_form and outcome.cookie is None
     assert not outcome.got_in and "/ui/login.html" in outcome.page.url
 
 
@@ -134,7 +134,7 @@ def test_a_ui_without_login_has_no_login_form_and_says_so_once_the_overview_sett
 def test_the_ui_without_a_session_settles_on_the_form_or_on_the_overview(browser):
     with form_ui(Behaviour(form_after_ms=1000)) as url:
         page, settled = open_ui(browser, url, timeout_s=LONG_S)
-    assert settled and page.is_login_form and not page.offers_log_out
+    assert settled and page.answered_with_login and not page.offers_log_out
     _forget_cookies(browser)
     with form_ui(Behaviour(ui_without_login=True, log_out_after_ms=1000)) as url:
         page, settled = open_ui(browser, url, timeout_s=LONG_S)
@@ -143,10 +143,17 @@ def test_the_ui_without_a_session_settles_on_the_form_or_on_the_overview(browser
             web_ui_suite.test_web_ui_requires_a_login(_Target(url), browser)
 
 
-def test_a_ui_page_that_never_settles_cannot_judge_whether_a_login_is_required(browser, monkeypatch):
+def test_trinos_login_document_asks_for_a_login_even_before_login_js_shows_the_form(browser):
     with form_ui(Behaviour(form_after_ms=NEVER)) as url:
+        page, settled = open_ui(browser, url, timeout_s=LONG_S)
+        assert settled and page.login_markup and not page.is_login_form
+        web_ui_suite.test_web_ui_requires_a_login(_Target(url), browser)  # passes: a login is asked for
+
+
+def test_a_ui_page_that_never_settles_cannot_judge_whether_a_login_is_required(browser, monkeypatch):
+    with form_ui(Behaviour(ui_blank=True)) as url:
         page, settled = open_ui(browser, url, timeout_s=SHORT_S)
-        assert not settled and not page.is_login_form
+        assert not settled and not page.answered_with_login
         _short_waits(monkeypatch)
         with pytest.raises(pytest.fail.Exception, match="cannot judge"):
             web_ui_suite.test_web_ui_requires_a_login(_Target(url), browser)

@@ -56,6 +56,16 @@ class Page:
     text: str
     offers_log_out: bool = False  # the overview's rendered Log Out link
     browser_error: str = ""  # Chromium's own error page instead of an answer (e.g. ERR_EMPTY_RESPONSE)
+    login_markup: bool = False  # Trino's login document arrived (its form in the DOM, shown or not yet)
+
+    @property
+    def answers(self) -> bool:
+        """Trino answered: its login document (a refusal or a login asked for), or the overview."""
+        return self.login_markup or self.is_login_form or self.offers_log_out
+
+    @property
+    def answered_with_login(self) -> bool:
+        return self.is_login_form or self.login_markup
 
     @property
     def settled(self) -> bool:
@@ -70,6 +80,8 @@ class Page:
             if self.is_login_form
             else "the overview with Log Out"
             if self.offers_log_out
+            else "Trino's login document, its form not yet shown by login.js"
+            if self.login_markup
             else "neither the login form nor the overview's Log Out"
         )
         return f"{self.url} (title {self.title!r}, {shows})"
@@ -84,7 +96,11 @@ class LoginOutcome:
 
     @property
     def got_in(self) -> bool:
-        return self.page.offers_log_out and not self.page.is_login_form and self.cookie is not None
+        return self.page.offers_log_out and not self.page.answered_with_login and self.cookie is not None
+
+    @property
+    def sent_back_to_the_form(self) -> bool:
+        return self.page.answered_with_login
 
     @property
     def offers_log_out(self) -> bool:
@@ -93,7 +109,7 @@ class LoginOutcome:
 
     def describe(self) -> str:
         cookie = "no session cookie" if self.cookie is None else f"{UI_COOKIE} set"
-        where = "the login form" if self.page.is_login_form else self.page.url
+        where = "the login form" if self.page.answered_with_login else self.page.url
         shown = (
             f", the browser's own error page ({self.page.browser_error})"
             if self.page.browser_error
@@ -131,6 +147,7 @@ def current_page(driver: WebDriver) -> Page:
         text=bodies[0].text if bodies else "",
         offers_log_out=log_out_shown(driver),
         browser_error=browser_error(driver),
+        login_markup=bool(driver.find_elements(By.CSS_SELECTOR, f"{LOGIN_FORM} input#password")),
     )
 
 
@@ -172,14 +189,19 @@ def settle(
         return last or Page(url="", title="", is_login_form=False, text="the page could not be read"), False
 
 
-def open_page(driver: WebDriver, url: str, timeout_s: float = WAIT_S) -> tuple[Page, bool]:
-    """GET ``url`` and wait (bounded) until it settles; Chromium's error page instead of an answer is
-    asked again (a GET is safe to repeat) while the bound lasts."""
+def open_page(
+    driver: WebDriver,
+    url: str,
+    timeout_s: float = WAIT_S,
+    until: Callable[[Page], bool] = lambda page: page.settled,
+) -> tuple[Page, bool]:
+    """GET ``url`` and wait (bounded) until ``until(page)``; Chromium's error page instead of an
+    answer is asked again (a GET is safe to repeat) while the bound lasts."""
     deadline = time.monotonic() + timeout_s
     while True:
         driver.get(url)
         left = max(deadline - time.monotonic(), POLL_S)
-        page, held = settle(driver, lambda p: p.settled or bool(p.browser_error), left)
+        page, held = settle(driver, lambda p: until(p) or bool(p.browser_error), left)
         if held and not page.browser_error:
             return page, True
         if time.monotonic() >= deadline:
@@ -187,8 +209,9 @@ def open_page(driver: WebDriver, url: str, timeout_s: float = WAIT_S) -> tuple[P
 
 
 def open_ui(driver: WebDriver, base_url: str, timeout_s: float = WAIT_S) -> tuple[Page, bool]:
-    """Open ``/ui/`` and wait for either the login form or the cluster overview."""
-    return open_page(driver, base_url + "/ui/", timeout_s)
+    """Open ``/ui/`` and wait for Trino's answer: its login document (rendered or not: whether a login
+    is asked for is in the document) or the cluster overview."""
+    return open_page(driver, base_url + "/ui/", timeout_s, lambda page: page.answers)
 
 
 def session_cookie(driver: WebDriver) -> dict | None:
@@ -214,9 +237,10 @@ def log_in(
     submit.click()
     # The form posts and the server answers with a new document: the login form again (a refusal)
     # or the overview. Either counts only once the old document is gone and the new one has rendered.
-    # Chromium's error page ends the wait at once: the POST is not sent again, the checks say what it was.
+    # Trino's login document again is its refusal, rendered or not. Chromium's error page ends the
+    # wait at once: the POST is not sent again, the checks say what it was.
     page, held = settle(
-        driver, lambda p: (p.settled or bool(p.browser_error)) and document_replaced(submit), timeout_s
+        driver, lambda p: (p.answers or bool(p.browser_error)) and document_replaced(submit), timeout_s
     )
     settled = held and not page.browser_error
     return LoginOutcome(page=page, cookie=session_cookie(driver), settled=settled, waited_s=timeout_s)

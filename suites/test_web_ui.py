@@ -7,14 +7,13 @@ evidence (the password field is masked, so no secret is in a picture).
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 from trino_harness.evidence import check
-from trino_harness.protocol import UI_COOKIE
-from trino_harness.tls import describe_transport_error
+from trino_harness.protocol import UI_COOKIE, ui_api
 from trino_harness.webui.browser import BrowserMissing, headless_chromium, in_ci
-from trino_harness.webui.pages import LoginOutcome, NoLoginForm, attach_screenshot, log_in, open_ui
+from trino_harness.webui.pages import WAIT_S, LoginOutcome, NoLoginForm, attach_screenshot, log_in, open_ui
+from trino_harness.webui.plain_http import look_over_plain_http
 
 pytestmark = pytest.mark.webui
 
@@ -36,12 +35,20 @@ def browser():
 
 
 def _log_in(browser, target, user: str, password: str) -> LoginOutcome:
-    """A login through the form; no form at all means this check cannot judge (the login check says why)."""
+    """A login through the form, judged only once its answer has settled: no form at all, or an answer
+    that shows neither the form nor the overview in time, means this check cannot judge."""
     try:
-        return log_in(browser, target.url, user, password)
+        outcome = log_in(browser, target.url, user, password)
     except NoLoginForm as exc:
         attach_screenshot(browser, "web UI without a login form")
         pytest.fail(f"{exc}; cannot judge (see test_web_ui_requires_a_login)")
+    if not outcome.settled:
+        attach_screenshot(browser, f"web UI after {user}'s login: not settled")
+        pytest.fail(
+            f"cannot judge {user}'s login: the answer showed neither the login form nor the overview's "
+            f"Log Out within {outcome.waited_s:.0f}s; saw {outcome.describe()}"
+        )
+    return outcome
 
 
 @pytest.fixture(scope="module")
@@ -54,13 +61,18 @@ def ldap_login(scenario):
 
 
 def test_web_ui_requires_a_login(target, browser):
-    page = open_ui(browser, target.url)
+    page, settled = open_ui(browser, target.url)
     attach_screenshot(browser, "web UI without a login")
+    if not settled:
+        pytest.fail(
+            f"cannot judge: {target.url}/ui/ showed neither Trino's login document nor the overview's "
+            f"Log Out within {WAIT_S}s; saw {page.describe()}"
+        )
     check(
-        page.is_login_form,
+        page.answered_with_login,
         what=f"opening {target.url}/ui/ in headless Chromium with no session",
         expected="the login form (/ui/login.html)",
-        observed=f"{page.url} (title {page.title!r}, login form: {page.is_login_form})",
+        observed=f"{page.url} (title {page.title!r}, login form: {page.answered_with_login})",
         fix=LOGIN_FIX,
     )
 
@@ -83,7 +95,7 @@ def test_web_ui_wrong_password_stays_on_the_login_form(target, browser, ldap_log
     outcome = _log_in(browser, target, ldap_login.principal, wrong)
     attach_screenshot(browser, f"web UI after a wrong password for {ldap_login.principal}")
     check(
-        not outcome.got_in and outcome.page.is_login_form and outcome.cookie is None,
+        not outcome.got_in and outcome.sent_back_to_the_form and outcome.cookie is None,
         what=f"Web UI login as {ldap_login.principal} with a wrong password",
         expected="sent back to the login form, no session cookie",
         observed=outcome.describe(),
@@ -107,21 +119,26 @@ def test_web_ui_session_cookie_is_secure_and_http_only(target, browser, ldap_log
     )
 
 
+def _https_problem(target) -> str | None:
+    """Why the coordinator's HTTPS does not answer right now (None: it answers, with any status)."""
+    answer = ui_api(target, "/ui/", cookies={})
+    return None if answer.transport is None else str(answer.transport)
+
+
 def test_web_ui_is_not_served_over_plain_http(target):
     port = target.plain_http_port()
     url = f"http://{target.host}:{port}/ui/"
-    try:
-        with httpx.Client(trust_env=False, timeout=30, follow_redirects=True) as http:
-            response = http.get(url)
-        observed = f"HTTP {response.status_code} at {response.url.path}"
-        served = response.status_code == 200 and "/ui/disabled" not in response.url.path
-    except httpx.TransportError as exc:
-        observed, served = f"no answer ({describe_transport_error(exc)})", False
+    look = look_over_plain_http(url, lambda: _https_problem(target))
+    if look.verdict == "cannot judge":
+        pytest.fail(
+            f"cannot judge: GET {url} (plain HTTP): {look.observed}; expected a refusal (no listener while "
+            "HTTPS answers, 401/403, or Trino's 'Web UI disabled' page) or the UI itself"
+        )
     check(
-        not served,
+        look.verdict == "refused",
         what=f"GET {url} (plain HTTP)",
         expected="refused, or Trino's 'Web UI disabled' page",
-        observed=observed,
+        observed=look.observed,
         fix="set http-server.http.enabled=false, and never "
         "http-server.authentication.allow-insecure-over-http=true",
     )

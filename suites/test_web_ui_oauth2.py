@@ -148,10 +148,18 @@ def _provider_page_reached(seen: UiOAuth2Observation) -> None:
         pytest.fail(NO_PROVIDER_PAGE.format(seen=page.describe() if page else "nothing"), pytrace=False)
 
 
+def _cannot_judge_unsettled(page, what: str) -> None:
+    """A page that did not settle on a signal within the bounded wait judges nothing."""
+    if page is None or not page.settled:
+        pytest.fail(f"cannot judge {what}: saw {page.describe() if page else 'no page'}", pytrace=False)
+
+
 def test_web_ui_oauth2_without_a_session_is_sent_to_the_identity_provider(seen):
     _attach(seen, "web UI without a session")
     page = seen.no_session
-    assert page is not None
+    _cannot_judge_unsettled(
+        page, f"{seen.ui_url}/ui/ without a session (neither the provider's form nor the overview)"
+    )
     check(
         page.at_provider_login and not page.at_overview,
         what=f"opening {seen.ui_url}/ui/ in headless Chromium with no session",
@@ -162,8 +170,15 @@ def test_web_ui_oauth2_without_a_session_is_sent_to_the_identity_provider(seen):
 
 
 def test_web_ui_oauth2_api_refuses_a_request_without_a_session(seen):
+    if seen.api_without_session_verdict not in ("served", "refused"):
+        pytest.fail(
+            f"cannot judge: GET {seen.ui_url}/ui/api/stats without a session cookie answered "
+            f"{seen.api_without_session}, neither a refusal (401/403, a redirect to the identity provider "
+            "or a login page) nor the statistics",
+            pytrace=False,
+        )
     check(
-        seen.api_without_session_served is False,
+        seen.api_without_session_verdict == "refused",
         what=f"GET {seen.ui_url}/ui/api/stats without a session cookie",
         expected="HTTP 401 (or a redirect to the provider), never the cluster's statistics",
         observed=seen.api_without_session,
@@ -175,14 +190,17 @@ def test_web_ui_oauth2_valid_login_lands_on_the_cluster_overview(seen, ui_user):
     _provider_page_reached(seen)
     _attach(seen, "web UI after")
     page = seen.after_login
+    _cannot_judge_unsettled(page, f"{ui_user.username}'s login (no answer to it settled)")
+    assert page is not None
     cookies = seen.session_cookies
-    principal_ok = seen.token_principal is None or seen.token_principal == ui_user.username
+    landed = page.at_overview and bool(cookies) and seen.api_with_session == "HTTP 200"
+    if landed and seen.token_principal is None:
+        pytest.fail(
+            f"cannot judge whether the session token names {ui_user.username}: {seen.token_claims}",
+            pytrace=False,
+        )
     check(
-        page is not None
-        and page.at_overview
-        and bool(cookies)
-        and seen.api_with_session == "HTTP 200"
-        and principal_ok,
+        landed and seen.token_principal == ui_user.username,
         what=f"Web UI login of {ui_user.username} with the right password at the identity provider",
         expected=(
             f"back at {seen.ui_url}/ui/ on the cluster overview with a {TOKEN_COOKIE} cookie, the UI's API "
@@ -222,6 +240,12 @@ def test_web_ui_oauth2_wrong_password_stays_at_the_identity_provider(seen, ui_us
     _attach(seen, "after a wrong password")
     page = seen.after_wrong_password
     leaked = seen.wrong_password_session_cookies
+    if not leaked:
+        _cannot_judge_unsettled(
+            page,
+            f"the wrong password for {ui_user.username} (no answer to it settled; tries, each in a fresh "
+            f"browser: {seen.wrong_password_tries})",
+        )
     check(
         page is not None and page.at_provider_login and not page.at_overview and not leaked,
         what=f"Web UI login of {ui_user.username} with a wrong password at the identity provider",

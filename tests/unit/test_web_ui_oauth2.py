@@ -1,6 +1,8 @@
 """The Web UI OAuth2 check without Docker: the extra coordinator's etc/ is the coordinator's with only
 the UI switch and a node of its own; its recipe travels with the target; a remote profile names a UI
-instead; the browser's record round-trips and never holds a value."""
+instead; the browser's record round-trips and never holds a value. The probes themselves run for
+real: headless Chromium against a Trino-like UI (HTTPS) and a Keycloak-like provider on 127.0.0.1;
+without Chromium those skip locally (naming what to install) and fail under CI."""
 
 from __future__ import annotations
 
@@ -8,11 +10,14 @@ import base64
 import json
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
 
+import suites.test_web_ui_oauth2 as ui_suite
 from trino_harness.capabilities import MissingCapability
+from trino_harness.evidence import CheckFailed
 from trino_harness.pki import CertificateAuthority
 from trino_harness.profile.loader import ProfileError, target_from_profile
 from trino_harness.render.files import FileSet
@@ -30,16 +35,24 @@ from trino_harness.render.web_ui_oauth2 import (
 from trino_harness.render.worker_etc import WorkerNode, configure_coordinator_for_workers
 from trino_harness.reporting.labels import labels_of
 from trino_harness.scenario.loader import DEFAULT_SCENARIO, load_scenario
+from trino_harness.scenario.oidc import OidcUser
 from trino_harness.target import OidcTarget, Target, WebUiOAuth2Recipe
+from trino_harness.webui import oauth2_login
+from trino_harness.webui.browser import BrowserMissing, in_ci, require_browser
 from trino_harness.webui.oauth2_login import (
     TOKEN_COOKIE,
     SeenCookie,
     SeenPage,
     UiOAuth2Observation,
+    api_without_session,
+    observe_oauth2_login,
     token_facts,
 )
 
+from .fake_trino_web import NEVER, PASSWORD, Behaviour, oauth2_ui
+
 VARIANTS = Path(__file__).resolve().parents[2] / "scenarios" / "variants"
+ALICE = OidcUser(username="alice", user="alice")
 
 
 @pytest.fixture(scope="module")
@@ -209,147 +222,200 @@ def test_labels_the_ui_login_is_oauth2_and_refusals_are_critical():
     assert refusal.severity == "critical"
 
 
-# -- the browser pass against a scripted browser ---------------------------------------------------
-class _Element:
-    def __init__(self, driver: _Browser, name: str, text: str = "") -> None:
-        self.driver, self.name, self.text = driver, name, text
-
-    def send_keys(self, value: str) -> None:
-        self.driver.typed[self.name] = value
-
-    def click(self) -> None:
-        self.driver.submitted()
-
-
-class _Browser:
-    """Keycloak's login page, then Trino's overview for the right password (or Keycloak's message)."""
-
-    UI = "https://127.0.0.1:9443"
-    TOKEN = _jwt({"iss": "https://keycloak:8443/realms/trino", "aud": "trino", "preferred_username": "alice"})
-
-    def __init__(self, fixed: bool, interstitial: bool = False) -> None:
-        self.fixed, self.state, self.typed, self.cookies = fixed, "blank", {}, []
-        self.interstitial = interstitial  # a wrong password shows a page without form or message
-
-    def get(self, url: str) -> None:
-        assert url == self.UI + "/ui/"
-        self.state = "overview" if self.fixed else "login"
-        self.cookies.append({"name": "__Secure-Trino-Nonce", "value": "nonce-value-1", "path": "/oauth2"})
-
-    def submitted(self) -> None:
-        if self.typed["password"] == "pw-alice-123":
-            self.state = "overview"
-            half = len(self.TOKEN) // 2
-            for name, value in ((TOKEN_COOKIE, self.TOKEN[:half]), (TOKEN_COOKIE + "_1", self.TOKEN[half:])):
-                self.cookies.append(
-                    {"name": name, "value": value, "path": "/ui/", "secure": True, "httpOnly": True}
-                )
-        else:
-            self.state = "interstitial" if self.interstitial else "error"
-
-    @property
-    def current_url(self) -> str:
-        return {
-            "login": "https://keycloak:8443/realms/trino/protocol/openid-connect/auth?state=s&nonce=n",
-            "interstitial": "https://keycloak:8443/realms/trino/login-actions/authenticate?execution=e",
-            "error": "https://keycloak:8443/realms/trino/login-actions/authenticate?session_code=c",
-            "overview": self.UI + "/ui/",
-        }.get(self.state, "about:blank")
-
-    @property
-    def title(self) -> str:
-        return {"overview": "Cluster Overview - Trino", "interstitial": "keycloak"}.get(
-            self.state, "Sign in to trino"
-        )
-
-    def find_elements(self, by: str, value: str) -> list[_Element]:
-        at_keycloak = self.state in ("login", "error")
-        if by == "id" and value in ("username", "password") and at_keycloak:
-            return [_Element(self, value)]
-        if by == "css selector" and self.state == "error":
-            return [_Element(self, "message", "Invalid username or password.")]
-        return []
-
-    def find_element(self, by: str, value: str) -> _Element:
-        return _Element(self, value)
-
-    def execute_cdp_cmd(self, command: str, params: dict) -> dict:
-        return {"cookies": [{"domain": "127.0.0.1", "secure": True, **c} for c in self.cookies]}
-
-    def set_script_timeout(self, seconds: float) -> None:
-        pass
-
-    def execute_async_script(self, script: str) -> str:
-        return "HTTP 200" if "/ui/api/stats" in script else "?"
-
-    def get_screenshot_as_png(self) -> bytes:
-        return b"\x89PNG"
+# -- the probes, run for real: headless Chromium against a Trino-like UI and a fake provider -------
+@pytest.fixture(scope="module")
+def tls_files(tmp_path_factory) -> dict[str, Path]:
+    """The UI's certificate for 127.0.0.1, its CA, and a CA that did not issue it."""
+    ca = CertificateAuthority.create("Web UI OAuth2 Test CA")
+    issued = ca.issue_server("127.0.0.1", ["127.0.0.1"])
+    where = tmp_path_factory.mktemp("tls")
+    files = {
+        "cert": (where / "server.pem", issued.cert_pem),
+        "key": (where / "server.key", issued.key_pem),
+        "ca": (where / "ca.pem", ca.cert_pem),
+        "other_ca": (where / "other-ca.pem", CertificateAuthority.create("Another CA").cert_pem),
+    }
+    for path, data in files.values():
+        path.write_bytes(data)
+    return {name: path for name, (path, _) in files.items()}
 
 
-def _drive(monkeypatch, tmp_path: Path, fixed: bool, interstitials: int = 0) -> UiOAuth2Observation:
-    """One pass against scripted browsers; the first ``interstitials`` wrong-password looks after the
-    first browser (the right login's) land on a page that is neither the form nor the overview."""
-    from contextlib import contextmanager
+@pytest.fixture
+def chromium_available() -> None:
+    try:
+        require_browser()
+    except BrowserMissing as exc:
+        if in_ci():
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
 
-    import trino_harness.webui.oauth2_login as login
 
-    opened = []
+@pytest.mark.parametrize(
+    ("status", "location", "verdict"),
+    [
+        (401, "", "refused"),
+        (403, "", "refused"),
+        (302, "{provider}/auth?state=s", "refused"),
+        (303, "/ui/login.html", "refused"),
+        (200, "", "served"),
+        (404, "", "cannot judge"),
+        (500, "", "cannot judge"),
+        (302, "https://elsewhere.example/x", "cannot judge"),
+    ],
+    ids=["401", "403", "to-the-provider", "to-a-login-page", "200", "404", "500", "to-elsewhere"],
+)
+def test_the_ui_api_without_a_session_is_a_refusal_only_when_it_says_no(tls_files, status, location, verdict):
+    behaviour = Behaviour(api_status=status)
+    with oauth2_ui(behaviour, tls_files["cert"], tls_files["key"]) as (ui, provider):
+        behaviour.api_location = location.format(provider=provider)
+        said, judged = api_without_session(ui, str(tls_files["ca"]), urlsplit(provider).netloc)
+    assert judged == verdict and said.startswith(f"HTTP {status}"), said
 
-    @contextmanager
-    def browser(**_):
-        opened.append(1)
-        yield _Browser(fixed, interstitial=1 < len(opened) <= 1 + interstitials)
 
-    monkeypatch.setattr(login, "headless_chromium", browser)
-    monkeypatch.setattr(
-        login, "api_without_session", lambda url, ca: ("HTTP 200", True) if fixed else ("HTTP 401", False)
+def test_the_ui_api_behind_an_unverifiable_certificate_cannot_be_judged(tls_files):
+    with oauth2_ui(Behaviour(api_status=401), tls_files["cert"], tls_files["key"]) as (ui, provider):
+        said, judged = api_without_session(ui, str(tls_files["other_ca"]), urlsplit(provider).netloc)
+    assert judged == "cannot judge" and "unknown-ca" in said, said
+
+
+def _oidc(provider: str) -> OidcTarget:
+    return OidcTarget(
+        issuer=provider + "/realms/trino",
+        token_url="t",
+        client_id="trino",
+        client_secret="s",
+        passwords={"alice": PASSWORD},
     )
-    oidc = OidcTarget(
-        issuer="i", token_url="t", client_id="trino", client_secret="s", passwords={"alice": "pw-alice-123"}
-    )
-    seen = UiOAuth2Observation(ui_url=_Browser.UI, username="alice")
-    login.observe_oauth2_login(seen, oidc, "preferred_username", "ca.pem", tmp_path)
+
+
+def _drive(behaviour: Behaviour, tls_files: dict[str, Path], tmp_path: Path) -> UiOAuth2Observation:
+    """One real pass of ``observe_oauth2_login`` (two fresh headless Chromiums), through its record."""
+    with oauth2_ui(behaviour, tls_files["cert"], tls_files["key"]) as (ui, provider):
+        oidc = _oidc(provider)
+        seen = UiOAuth2Observation(ui_url=ui, username="alice")
+        observe_oauth2_login(seen, oidc, "preferred_username", str(tls_files["ca"]), tmp_path)
     return UiOAuth2Observation.from_json(seen.to_json())
 
 
-def test_the_browser_pass_records_provider_overview_cookies_and_refusal(monkeypatch, tmp_path):
-    seen = _drive(monkeypatch, tmp_path, fixed=False)
-    assert seen.no_session and seen.no_session.at_provider_login and not seen.no_session.at_overview
-    assert (
-        seen.no_session.url == "https://keycloak:8443/realms/trino/protocol/openid-connect/auth"
-    )  # no query
-    assert seen.after_login and seen.after_login.at_overview
+def test_a_real_pass_records_provider_overview_cookies_token_and_refusal(
+    chromium_available, tls_files, tmp_path
+):
+    # the overview renders Log Out late (as under load): still judged, and on the overview
+    seen = _drive(Behaviour(log_out_after_ms=2000), tls_files, tmp_path)
+    assert seen.api_without_session_verdict == "refused" and seen.api_without_session == "HTTP 401"
+    assert seen.no_session and seen.no_session.settled and seen.no_session.at_provider_login
+    assert seen.no_session.url.endswith("/auth")  # no query
+    assert seen.after_login and seen.after_login.settled and seen.after_login.at_overview
     assert [c.name for c in seen.session_cookies] == [TOKEN_COOKIE, TOKEN_COOKIE + "_1"]
     assert all(c.secure and c.http_only for c in seen.session_cookies)
     assert seen.token_principal == "alice" and seen.api_with_session == "HTTP 200"
     wrong = seen.after_wrong_password
-    assert wrong and wrong.at_provider_login and wrong.message == "Invalid username or password."
-    assert seen.wrong_password_session_cookies == []
+    assert wrong and wrong.settled and wrong.at_provider_login
+    assert wrong.message == "Invalid username or password." and seen.wrong_password_session_cookies == []
+    assert seen.wrong_password_tries == 1
     assert len(seen.screenshots) == 3 and all(Path(p).exists() for p in seen.screenshots.values())
     record = seen.to_json()
-    assert (
-        "pw-alice-123" not in record and _Browser.TOKEN[:20] not in record and "nonce-value-1" not in record
-    )
+    assert PASSWORD not in record and Behaviour().token[:20] not in record and "secret-code" not in record
+    for check_of in (
+        ui_suite.test_web_ui_oauth2_without_a_session_is_sent_to_the_identity_provider,
+        ui_suite.test_web_ui_oauth2_api_refuses_a_request_without_a_session,
+    ):
+        check_of(seen)
+    ui_suite.test_web_ui_oauth2_valid_login_lands_on_the_cluster_overview(seen, ALICE)
+    ui_suite.test_web_ui_oauth2_wrong_password_stays_at_the_identity_provider(seen, ALICE)
 
 
-def test_a_ui_without_login_is_recorded_as_the_overview_with_nothing_to_log_in_at(monkeypatch, tmp_path):
-    seen = _drive(monkeypatch, tmp_path, fixed=True)
-    assert seen.no_session and seen.no_session.at_overview and not seen.no_session.at_provider_login
-    assert seen.api_without_session_served is True
-    assert seen.after_login is None and seen.after_wrong_password is None
-
-
-def test_a_wrong_password_page_that_judges_nothing_is_tried_once_more_in_a_fresh_browser(
-    monkeypatch, tmp_path
+def test_a_login_the_provider_answered_with_nothing_is_tried_once_more_in_a_fresh_browser(
+    chromium_available, tls_files, tmp_path
 ):
-    seen = _drive(monkeypatch, tmp_path, fixed=False, interstitials=1)
-    wrong = seen.after_wrong_password
-    assert wrong and wrong.at_provider_login and wrong.message == "Invalid username or password."
-    assert seen.wrong_password_tries == 2
+    behaviour = Behaviour(unanswered_logins_of_first_forms=1)
+    seen = _drive(behaviour, tls_files, tmp_path)
+    assert behaviour.forms_shown == 3  # the first login's browser, its second try, the wrong password
+    assert seen.after_login and seen.after_login.settled and seen.after_login.at_overview
+    assert seen.token_principal == "alice"
+    ui_suite.test_web_ui_oauth2_valid_login_lands_on_the_cluster_overview(seen, ALICE)
 
 
-def test_a_wrong_password_page_that_never_judges_stays_recorded_after_the_last_try(monkeypatch, tmp_path):
-    seen = _drive(monkeypatch, tmp_path, fixed=False, interstitials=5)
-    wrong = seen.after_wrong_password
-    assert wrong and not wrong.at_provider_login and not wrong.at_overview and wrong.title == "keycloak"
-    assert seen.wrong_password_tries == 2
+def test_a_login_never_answered_cannot_be_judged_and_says_it_saw_the_browsers_error_page(
+    chromium_available, tls_files, tmp_path
+):
+    seen = _drive(Behaviour(unanswered_logins_of_first_forms=99), tls_files, tmp_path)
+    page = seen.after_login
+    assert page and not page.settled and page.browser_error.startswith("ERR_"), page
+    with pytest.raises(pytest.fail.Exception, match="the browser's own error page"):
+        ui_suite.test_web_ui_oauth2_valid_login_lands_on_the_cluster_overview(seen, ALICE)
+
+
+def test_a_ui_without_login_is_the_overview_and_its_api_serves(chromium_available, tls_files, tmp_path):
+    seen = _drive(Behaviour(ui_without_login=True, api_status=200), tls_files, tmp_path)
+    assert seen.no_session and seen.no_session.settled and seen.no_session.at_overview
+    assert seen.api_without_session_verdict == "served"
+    assert seen.after_login is None and seen.after_wrong_password is None
+    with pytest.raises(CheckFailed):
+        ui_suite.test_web_ui_oauth2_without_a_session_is_sent_to_the_identity_provider(seen)
+    with pytest.raises(CheckFailed):
+        ui_suite.test_web_ui_oauth2_api_refuses_a_request_without_a_session(seen)
+
+
+def test_an_overview_that_never_renders_after_the_login_cannot_be_judged(
+    chromium_available, tls_files, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(oauth2_login, "WAIT_S", 4)
+    seen = _drive(Behaviour(log_out_after_ms=NEVER), tls_files, tmp_path)
+    assert seen.after_login and not seen.after_login.settled and not seen.after_login.at_overview
+    assert seen.session_cookies  # the session is there: only the page has not settled
+    with pytest.raises(pytest.fail.Exception, match="cannot judge alice's login") as err:
+        ui_suite.test_web_ui_oauth2_valid_login_lands_on_the_cluster_overview(seen, ALICE)
+    assert not isinstance(err.value, AssertionError)
+
+
+def _landed(**facts: object) -> UiOAuth2Observation:
+    def cookie(name: str) -> SeenCookie:
+        return SeenCookie(name=name, domain="127.0.0.1", path="/ui/", secure=True, http_only=True)
+
+    seen = UiOAuth2Observation(
+        ui_url="https://127.0.0.1:1",
+        username="alice",
+        no_session=SeenPage("https://idp/auth", "Sign in", True, False, settled=True),
+        after_login=SeenPage(
+            "https://127.0.0.1:1/ui/", "Cluster Overview - Trino", False, True, settled=True
+        ),
+        login_cookies=[cookie(TOKEN_COOKIE)],
+        api_with_session="HTTP 200",
+    )
+    for name, value in facts.items():
+        setattr(seen, name, value)
+    return seen
+
+
+def test_a_token_that_cannot_be_read_or_names_nobody_cannot_judge_the_user():
+    for token in ("opaque-value", _jwt({"iss": "idp", "sub": "x"})):
+        summary, principal = token_facts(token, "preferred_username")
+        seen = _landed(token_claims=summary, token_principal=principal)
+        with pytest.raises(pytest.fail.Exception, match="cannot judge whether the session token names alice"):
+            ui_suite.test_web_ui_oauth2_valid_login_lands_on_the_cluster_overview(seen, ALICE)
+
+
+def test_a_token_naming_another_user_fails():
+    summary, principal = token_facts(_jwt({"preferred_username": "mallory"}), "preferred_username")
+    with pytest.raises(CheckFailed, match="preferred_username=mallory"):
+        ui_suite.test_web_ui_oauth2_valid_login_lands_on_the_cluster_overview(
+            _landed(token_claims=summary, token_principal=principal), ALICE
+        )
+
+
+def test_an_unsettled_wrong_password_page_cannot_be_judged_but_a_leaked_session_fails():
+    interstitial = SeenPage("https://idp/login-actions/authenticate", "keycloak", False, False)
+    seen = _landed(after_wrong_password=interstitial, wrong_password_tries=2)
+    with pytest.raises(pytest.fail.Exception, match="cannot judge the wrong password"):
+        ui_suite.test_web_ui_oauth2_wrong_password_stays_at_the_identity_provider(seen, ALICE)
+    leaked = SeenCookie(name=TOKEN_COOKIE, domain="127.0.0.1", path="/ui/", secure=True, http_only=True)
+    seen.wrong_password_cookies = [leaked]
+    with pytest.raises(CheckFailed):
+        ui_suite.test_web_ui_oauth2_wrong_password_stays_at_the_identity_provider(seen, ALICE)
+
+
+def test_an_api_answer_that_is_no_refusal_cannot_be_judged():
+    seen = _landed(api_without_session="HTTP 500", api_without_session_verdict="cannot judge")
+    with pytest.raises(pytest.fail.Exception, match=r"cannot judge: GET .* answered HTTP 500"):
+        ui_suite.test_web_ui_oauth2_api_refuses_a_request_without_a_session(seen)

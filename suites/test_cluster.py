@@ -96,7 +96,7 @@ def test_scan_tasks_run_on_a_worker(target, scenario):
         query_id, tasks = tasks_of_scan(target, scenario.operator, scenario.cluster.scan)
         problem = None
     except TrinoQueryError as exc:
-        query_id, tasks, problem = exc.query_id, [], f"the scan failed: {exc.error_name}: {exc.message}"
+        query_id, tasks, problem = str(exc.query_id), [], f"the scan failed: {exc.error_name}: {exc.message}"
         if not no_worker_available(problem):
             pytest.fail(f"cannot judge where the scan ran: {problem}", pytrace=False)
     on_workers = [t for t in tasks if t.node_id in workers]

@@ -83,13 +83,14 @@ def submit(
     sql: str = "SELECT current_user",
     *,
     headers: dict[str, str] | None = None,
-    auth: tuple[str, str] | httpx.Auth | None = None,
+    auth: httpx.Auth | tuple[str | bytes, str | bytes] | None = None,
     cert: ClientCert | None = None,
     plain_http: bool = False,
     cookies: dict[str, str] | None = None,
     timeout: float = 60,
 ) -> Answer:
     """POST ``sql`` and follow ``nextUri``; a transport failure becomes ``Answer.transport``."""
+    verify: bool | ssl.SSLContext
     if plain_http:
         base, verify = f"http://{target.host}:{target.plain_http_port()}", False
     else:
@@ -97,7 +98,12 @@ def submit(
     request_headers = {"X-Trino-Source": "trino-harness", **(headers or {})}
     try:
         with httpx.Client(verify=verify, trust_env=False, timeout=timeout, cookies=cookies) as http:
-            response = http.post(base + STATEMENT_PATH, content=sql, headers=request_headers, auth=auth)
+            response = http.post(
+                base + STATEMENT_PATH,
+                content=sql,
+                headers=request_headers,
+                auth=auth or httpx.USE_CLIENT_DEFAULT,
+            )
             answer = _follow(http, response, request_headers, auth)
     except httpx.TransportError as exc:
         answer = Answer(transport=describe_transport_error(exc))
@@ -109,7 +115,7 @@ def _follow(
     http: httpx.Client,
     response: httpx.Response,
     headers: dict[str, str],
-    auth: tuple[str, str] | httpx.Auth | None,
+    auth: httpx.Auth | tuple[str | bytes, str | bytes] | None,
 ) -> Answer:
     first = response
     if response.status_code != 200:

@@ -80,11 +80,16 @@ def _is_worker(config: pytest.Config) -> bool:
 
 
 def _run_root(config: pytest.Config) -> Path:
-    return Path(config.workerinput[RUN_ROOT]) if _is_worker(config) else config.stash[_root_key]
+    return Path(_workerinput(config)[RUN_ROOT]) if _is_worker(config) else config.stash[_root_key]
 
 
 def _run_id(config: pytest.Config) -> str:
-    return config.workerinput[RUN_ID] if _is_worker(config) else config.stash[_id_key]
+    return str(_workerinput(config)[RUN_ID]) if _is_worker(config) else config.stash[_id_key]
+
+
+def _workerinput(config: pytest.Config) -> dict[str, Any]:
+    """What the controller handed this xdist worker (pytest-xdist sets the attribute)."""
+    return dict(getattr(config, "workerinput", {}))
 
 
 _root_key = pytest.StashKey[Path]()
@@ -133,7 +138,7 @@ def _redact_reprs_before_cutting() -> None:
     Make every such repr whole, redact it, then cut it as pytest would."""
     from _pytest._io import saferepr
 
-    safe_repr = getattr(saferepr, "SafeRepr", None)
+    safe_repr: Any = getattr(saferepr, "SafeRepr", None)
     ellipsize = getattr(saferepr, "_ellipsize", None)
     whole = getattr(safe_repr, "repr", None)
     if whole is None or ellipsize is None:
@@ -150,7 +155,7 @@ def _redact_reprs_before_cutting() -> None:
         return ellipsize(redact(whole(safe_repr(None, self.use_ascii), x)), self.maxsize)
 
     repr_redacted.redacting = True  # type: ignore[attr-defined]
-    safe_repr.repr = repr_redacted
+    setattr(safe_repr, "repr", repr_redacted)  # noqa: B010 - a class found at run time
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -462,7 +467,7 @@ def _unless_unreachable(item: pytest.Item, exc: AssertionError) -> None:
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Iterator[None]:
     """Scrub generated secrets, private keys and tokens from every failure and captured output."""
-    outcome = yield
+    outcome: Any = yield
     report = outcome.get_result()
     longrepr = report.longrepr
     if isinstance(longrepr, tuple):  # a skip: (path, line, reason), the shape JUnit and -rs read

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 import psycopg
 from psycopg.rows import dict_row
@@ -53,9 +53,9 @@ class HarnessAuditReader:
     def __init__(self, db: AuditDatabase) -> None:
         self._db = db
 
-    def _connect(self) -> psycopg.Connection:
+    def _connect(self) -> psycopg.Connection[dict[str, Any]]:
         db = self._db
-        return psycopg.connect(
+        return psycopg.Connection.connect(
             host=db.host,
             port=db.port,
             dbname=db.dbname,

@@ -84,7 +84,7 @@ def _tls_record(exc: BaseException) -> bool:
         for arg in current.args:
             if isinstance(arg, BaseException) and _tls_record(arg):
                 return True
-        if isinstance(current, http.client.BadStatusLine) and str(current.line)[:2] in (
+        if isinstance(current, http.client.BadStatusLine) and str(getattr(current, "line", ""))[:2] in (
             "\x15\x03",
             "\x16\x03",
         ):

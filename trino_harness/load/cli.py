@@ -128,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
         skipped = dict(selection.skipped)
         results = run_load(source, selection, settings, out_dir, private / "load", skipped)
         summary, rows, verdicts = build_summary(
-            results, selection, settings, load.thresholds, args.scenario.resolve(), skipped
+            results, selection, settings, dict(load.thresholds.items()), args.scenario.resolve(), skipped
         )
         paths = write_reports(out_dir, summary, rows, verdicts)
         print(paths["table"].read_text(), end="")

@@ -182,7 +182,7 @@ def measure_target(
         request_timeout_s=settings.request_timeout_s,
     )
     plan.save(plan_path)
-    result = StackResult(stack, ways, target.url, target.expected_version)
+    result = StackResult(stack, ways, target.url, target.expected_version or "unknown")
     out_dir.mkdir(parents=True, exist_ok=True)
 
     if settings.warmup_s > 0:

@@ -76,7 +76,7 @@ def install() -> None:
     """Make allure-pytest build its file logger from :class:`RedactingFileLogger` (before it configures)."""
     import allure_pytest.plugin
 
-    allure_pytest.plugin.AllureFileLogger = RedactingFileLogger  # type: ignore[misc]
+    allure_pytest.plugin.AllureFileLogger = RedactingFileLogger
 
 
 def unredacted_loggers() -> list[str]:

@@ -410,9 +410,9 @@ class Scenario(Strict):
         for where, name in named:
             if name not in known:
                 raise ValueError(f"expectations.{where}: '{name}' is not one of the declared users")
-        for i, row in enumerate(exp.group_access):
-            if row.via is not None:
-                self._check_principal(f"expectations.group_access.{i}.via", row.via)
+        for i, group_row in enumerate(exp.group_access):
+            if group_row.via is not None:
+                self._check_principal(f"expectations.group_access.{i}.via", group_row.via)
         for i, audit in enumerate(exp.audit):
             self._check_principal(f"expectations.audit.{i}.principal", audit.principal)
         for i, failure in enumerate(exp.audit_auth_failures):

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -212,7 +212,7 @@ def _settle(driver: Any, ui_netloc: str, until: Any, timeout_s: float | None = N
         return replace(now, settled=not now.browser_error) if now is not None and ends(now) else None
 
     try:
-        return WebDriverWait(driver, timeout_s or WAIT_S, poll_frequency=POLL_S).until(holds)
+        return cast(SeenPage, WebDriverWait(driver, timeout_s or WAIT_S, poll_frequency=POLL_S).until(holds))
     except TimeoutException:
         page = _seen_now(driver, ui_netloc) or (seen[-1] if seen else None)
     return page or SeenPage(_bare(driver.current_url), "", False, False, "the page could not be read")

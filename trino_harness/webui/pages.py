@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException, WebDriverException
 from selenium.webdriver.common.by import By
@@ -183,7 +183,7 @@ def settle(
         return page if page is not None and until(page) else None
 
     try:
-        return WebDriverWait(driver, timeout_s, poll_frequency=POLL_S).until(holds), True
+        return cast(Page, WebDriverWait(driver, timeout_s, poll_frequency=POLL_S).until(holds)), True
     except TimeoutException:
         last = _readable(driver) or (seen[-1] if seen else None)
         return last or Page(url="", title="", is_login_form=False, text="the page could not be read"), False

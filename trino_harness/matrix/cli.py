@@ -27,7 +27,11 @@ REPORTS = Path(__file__).resolve().parents[2] / "reports" / "matrix"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scenario", type=Path, default=DEFAULT_SCENARIO)
     parser.add_argument("--catalog", type=Path, default=DEFAULT_CATALOG, help="directory of variants")
-    parser.add_argument("--variants", default=None, help="comma-separated variant names (default: all)")
+    parser.add_argument(
+        "--variants",
+        default=None,
+        help="comma-separated variant names (default: all; 'none': baseline runs only, for stability)",
+    )
     parser.add_argument(
         "--cover",
         action="store_true",
@@ -64,7 +68,10 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         scenario = load_scenario(args.scenario)
-        variants = load_catalog(args.catalog, args.variants.split(",") if args.variants else None)
+        if args.variants == "none":  # the stability benchmark: baseline runs only
+            variants = []
+        else:
+            variants = load_catalog(args.catalog, args.variants.split(",") if args.variants else None)
         if args.cover:
             variants = covering_variants(variants)
     except (ScenarioError, CatalogError) as exc:

@@ -134,6 +134,12 @@ def to_markdown(result: MatrixResult) -> str:
             )
     if stability.differing:
         lines.append(f"- outcomes differ between runs for: {_cell(stability.differing, 20)}")
+    judged = sum(len(run.results) for run in result.baseline)
+    alarms = sum(len(run.red) for run in result.baseline)
+    lines.append(
+        f"- false alarms: {alarms} red of {judged} baseline checks in {len(result.baseline)} runs "
+        f"({sum(1 for run in result.baseline if run.red)} runs with any)"
+    )
     lines += [
         "",
         "## Variants",

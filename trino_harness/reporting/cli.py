@@ -31,7 +31,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from trino_harness.reporting.allure_report import ReportError, build_report
     from trino_harness.reporting.controls import Run
-    from trino_harness.reporting.summary import headline, write_summary
+    from trino_harness.reporting.summary import headline
+    from trino_harness.reporting.summary_files import write_summary
 
     source = args.dir / "controls.json"
     if source.exists():

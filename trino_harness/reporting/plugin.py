@@ -26,7 +26,7 @@ from trino_harness.evidence import CheckFailed
 from trino_harness.redaction import redact
 from trino_harness.reporting.controls import ERROR, FAIL, PASS, SKIP, Control, Run, humanize, stage_number
 from trino_harness.reporting.labels import Labels, labels_of
-from trino_harness.reporting.summary import write_summary
+from trino_harness.reporting.summary_files import write_summary
 
 CONTROL_ATTR = "trino_harness_control"  # travels with the report from an xdist worker to the controller
 CONTROLS_DIR_ENV = "TRINO_HARNESS_CONTROLS_DIR"

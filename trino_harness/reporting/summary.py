@@ -1,8 +1,9 @@
-"""The one-page control summary (kube-bench style): what each renderer shares, and writing the files."""
+"""The one-page control summary (kube-bench style): what the Markdown and HTML renderers share.
+
+The renderers import this module, never the other way round; ``summary_files`` writes the files.
+"""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from trino_harness.reporting.controls import ERROR, FAIL, PASS, SKIP, Control, Run
 
@@ -67,16 +68,3 @@ def run_line(run: Run) -> str:
         meta.get("generated_at"),
     ]
     return " · ".join(str(b) for b in bits if b)
-
-
-def write_summary(run: Run, out: Path) -> list[Path]:
-    """Write ``controls.json`` (the source), ``controls.md`` and ``controls.html`` into ``out``."""
-    from trino_harness.reporting.summary_html import render_html
-    from trino_harness.reporting.summary_md import render_markdown
-
-    out.mkdir(parents=True, exist_ok=True)
-    paths = [out / "controls.json", out / "controls.md", out / "controls.html"]
-    run.save(paths[0])
-    paths[1].write_text(render_markdown(run))
-    paths[2].write_text(render_html(run))
-    return paths

@@ -11,6 +11,7 @@ No check prints a token or a secret: evidence names the token's claims (issuer, 
 from __future__ import annotations
 
 import time
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -203,6 +204,33 @@ def _provider_login_page(driver, url: str) -> str | None:
         return f"{bare_url(driver.current_url)} (title {driver.title!r}): {text!r}"
 
 
+BACK_AT_TRINO_S = 60
+
+
+def _back_at(driver, trino_url: str) -> bool:
+    """Bounded wait for the provider's answer to the login POST: the browser back at Trino (its
+    callback), the application's own signal that the login round trip has ended."""
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    trino = urlsplit(trino_url).netloc
+    try:
+        WebDriverWait(driver, BACK_AT_TRINO_S, poll_frequency=0.25).until(
+            lambda d: urlsplit(d.current_url).netloc == trino
+        )
+    except TimeoutException:
+        return False
+    return True
+
+
+def _seen_page(driver) -> str:
+    from selenium.webdriver.common.by import By
+
+    body = driver.find_elements(By.TAG_NAME, "body")
+    text = redact(" ".join(body[0].text.split()))[:200] if body else ""
+    return f"{bare_url(driver.current_url)} (title {driver.title!r}): {text!r}"
+
+
 def test_browser_login_through_the_provider_yields_a_token_for_the_user(target, oidc_user, oidc_browser):
     """Trino's external authentication as a CLI or JDBC user meets it: the 401 names a redirect
     server and a token server; a browser opens the first, logs in at the provider, comes back to
@@ -232,6 +260,13 @@ def test_browser_login_through_the_provider_yields_a_token_for_the_user(target, 
     oidc_browser.find_element(By.ID, "password").send_keys(oidc.password(oidc_user.username))
     attach_screenshot(oidc_browser, "identity provider login page (password masked)")
     oidc_browser.find_element(By.ID, "kc-login").click()
+    if not _back_at(oidc_browser, challenge.redirect_server):
+        attach_screenshot(oidc_browser, "still at the identity provider after the login")
+        pytest.fail(
+            "cannot judge: the browser did not come back from the identity provider within "
+            f"{BACK_AT_TRINO_S}s; it shows {_seen_page(oidc_browser)}",
+            pytrace=False,
+        )
     token = poll_token_server(target, challenge.token_server)
     attach_screenshot(oidc_browser, "back at Trino after the provider login")
     answer = submit(target, headers={"Authorization": f"Bearer {token}"}) if token else None

@@ -47,6 +47,9 @@ def _run_json(run: RunRecord) -> dict[str, Any]:
         "red": [{"check": r.check_id, "outcome": r.outcome, "message": r.message} for r in run.red],
         "coordinator_s": round(run.coordinator_s, 1),
         "suites_s": round(run.suites_s, 1),
+        "applied": run.applied,  # "restart", "restart: why" or "hot: the files written in place"
+        "undo": run.undo,
+        "undo_s": round(run.undo_s, 1),
         "problem": run.problem,
     }
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from trino_harness.matrix.runner import MatrixResult, RunRecord
+from trino_harness.matrix.runner import MatrixResult, RunRecord, coordinator_figures
 
 
 @dataclass(frozen=True)
@@ -112,8 +112,9 @@ def to_markdown(result: MatrixResult) -> str:
         f"baseline {'green' if all(not r.red and not r.problem for r in result.baseline) else 'RED'} "
         f"in {len(result.baseline)} runs, outcomes {'identical' if stability.identical else 'DIFFERENT'}.",
         "",
-        f"Total {result.total_s / 60:.1f} min (services {result.services_s:.0f} s, then one coordinator "
-        "start per run). Scenario: `" + str(result.scenario_path.name) + "`.",
+        f"Total {result.total_s / 60:.1f} min (services {result.services_s:.0f} s, then a coordinator "
+        "start per run, except runs that change only files Trino re-reads; "
+        f"{coordinator_figures(result)}). Scenario: `" + str(result.scenario_path.name) + "`.",
         "",
         "## Baseline",
         "",

@@ -38,6 +38,7 @@ TARGET_FILE = "target.json"
 FAILED_FILE = "start-failed.txt"
 STARTED_MARKER = "stack-started"
 MEASUREMENTS = "measurements.jsonl"
+PROGRESS_FILE = "progress.log"  # the workers' progress lines, printed by the controller as they come
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -94,6 +95,7 @@ def _workerinput(config: pytest.Config) -> dict[str, Any]:
 
 _root_key = pytest.StashKey[Path]()
 _id_key = pytest.StashKey[str]()
+_tail_key = pytest.StashKey[Any]()
 
 
 def _teardown(config: pytest.Config) -> None:
@@ -160,7 +162,10 @@ def _redact_reprs_before_cutting() -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     _redact_reprs_before_cutting()  # in every process: xdist workers build the failure reports
+    from trino_harness.progress import ProgressTail, mirror_to
+
     if _is_worker(config):
+        mirror_to(_run_root(config) / PROGRESS_FILE)  # this stderr reaches no terminal
         return
     if config.getoption("--target"):
         _check_profile(config)
@@ -169,6 +174,8 @@ def pytest_configure(config: pytest.Config) -> None:
     atexit.register(_teardown, config)
     if config.pluginmanager.hasplugin("xdist"):
         config.pluginmanager.register(_XdistHooks(), "trino-harness-xdist")
+        if getattr(config.option, "numprocesses", None):  # the stack starts in a worker: show its steps
+            config.stash[_tail_key] = ProgressTail(config.stash[_root_key] / PROGRESS_FILE).start()
 
     try:  # SIGTERM (CI cancelling) gets the same cleanup as Ctrl-C
         signal.signal(signal.SIGTERM, raise_interrupt)
@@ -198,6 +205,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    if _tail_key in config.stash:
+        config.stash[_tail_key].stop()
     _teardown(config)
     # TRINO_HARNESS_KEEP_RUN_DIR=1 keeps rendered config and logs for inspection (0700, holds secrets).
     if (

@@ -168,3 +168,21 @@ def test_catalog_errors_name_the_file_and_the_field(tmp_path: Path):
         load_catalog(tmp_path)
     with pytest.raises(CatalogError, match="no variant named nope"):
         load_catalog(tmp_path, ["nope"])
+
+
+def test_coordinator_figures_set_restarts_beside_hot_runs_undo_included(tmp_path: Path):
+    from dataclasses import replace
+
+    from trino_harness.matrix.catalog import Variant
+    from trino_harness.matrix.runner import coordinator_figures
+
+    variant = Variant(name="v", overlay=tmp_path, spec=spec(must_fail=[TLS10.name]))
+    hot = replace(
+        _run("v", TLS10), coordinator_s=1.0, applied="hot: rules.json", undo="hot: rules.json", undo_s=2.0
+    )
+    result = MatrixResult("476", Path("s.yaml"), [_run("b1", TLS12), _run("b2", TLS12)])
+    result.variants = [VariantRecord(variant, hot, judge(variant.spec, [TLS10], ""))]
+    assert coordinator_figures(result) == (
+        "coordinator time (undo included): restart 20.0s per run over 2; hot 3.0s per run over 1"
+    )
+    assert to_json(result)["variants"][0]["applied"] == "hot: rules.json"

@@ -8,8 +8,10 @@ image still holds only what the harness needs.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+import time
 import zipfile
 from pathlib import Path
 
@@ -56,14 +58,30 @@ def _mvn_copy(artifact: str, dest: Path) -> Path:
         text=True,
     )
     assert proc.stdout is not None
+    say(f"maven: {artifact} ...")  # one line now, one when done: Maven's own are one per file
+    started = time.monotonic()
     tail: list[str] = []
+    files, kilobytes = 0, 0.0
     for line in proc.stdout:
         tail = [*tail[-20:], line.rstrip()]
-        if "Downloaded from" in line or "Downloading from" in line:
-            say(f"  maven: {line.split(']', 1)[-1].strip()}")
+        files, kilobytes = _count_download(line, files, kilobytes)
     if proc.wait() != 0 or not target.exists():
         raise ArtifactMissing(f"{artifact} could not be resolved:\n" + "\n".join(tail[-5:]))
+    seconds = time.monotonic() - started
+    say(f"maven: {artifact}: {files} files downloaded ({kilobytes / 1024:.1f} MB), {seconds:.1f}s")
     return target
+
+
+_DOWNLOADED = re.compile(r"Downloaded from .*\((\d+(?:\.\d+)?) ([kKM]?B)")
+
+
+def _count_download(line: str, files: int, kilobytes: float) -> tuple[int, float]:
+    """Add a Maven ``Downloaded from ... (12 kB at ...)`` line to the running count."""
+    match = _DOWNLOADED.search(line)
+    if not match:
+        return files, kilobytes
+    size, unit = float(match.group(1)), match.group(2).upper()
+    return files + 1, kilobytes + {"B": size / 1024, "KB": size, "MB": size * 1024}[unit]
 
 
 def _strip_first(name: str) -> str:

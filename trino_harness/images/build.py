@@ -23,8 +23,7 @@ from trino_harness.images.artifacts import (
     assemble_server,
 )
 from trino_harness.images.base import ensure_base_image
-from trino_harness.progress import say, step
-from trino_harness.redaction import redact
+from trino_harness.progress import step
 
 DOCKER_DIR = Path(__file__).resolve().parent / "docker"
 COLLECTOR_SOURCE = Path(__file__).resolve().parents[1] / "audit" / "collector.py"
@@ -79,11 +78,8 @@ def _docker_build(client: docker.DockerClient, context: Path, tag: str, base_id:
             decode=True,
             buildargs={"BASE_IMAGE": base_id},
         ):
-            if "error" in chunk:
+            if "error" in chunk:  # the step lines stay quiet: "building <tag>" and its time say enough
                 raise BuildError(chunk["error"], [])
-            line = str(chunk.get("stream", "")).strip()
-            if line.startswith("Step "):
-                say(f"  {tag}: {redact(line)[:140]}")
     except BuildError as exc:
         raise RuntimeError(f"docker build of {tag} failed: {exc.msg}") from exc
 

@@ -100,7 +100,8 @@ def run(args: argparse.Namespace) -> int:
         pytest_args=shlex.split(args.pytest_args),
     )
     say(
-        f"matrix: baseline x{args.baseline_runs} and {len(variants)} variants, one coordinator start each; "
+        f"matrix: baseline x{args.baseline_runs} and {len(variants)} variants, a coordinator start each "
+        "unless only runtime-reloaded files change; "
         f"reports: {out_dir}"
     )
     previous = signal.signal(signal.SIGTERM, raise_interrupt)  # CI cancelling gets Ctrl-C's cleanup

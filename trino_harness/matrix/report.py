@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from trino_harness.matrix.runner import MatrixResult, RunRecord
+from trino_harness.matrix.runner import MatrixResult, RunRecord, coordinator_figures
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,9 @@ def _run_json(run: RunRecord) -> dict[str, Any]:
         "red": [{"check": r.check_id, "outcome": r.outcome, "message": r.message} for r in run.red],
         "coordinator_s": round(run.coordinator_s, 1),
         "suites_s": round(run.suites_s, 1),
+        "applied": run.applied,  # "restart", "restart: why" or "hot: the files written in place"
+        "undo": run.undo,
+        "undo_s": round(run.undo_s, 1),
         "problem": run.problem,
     }
 
@@ -113,8 +116,9 @@ def to_markdown(result: MatrixResult) -> str:
         f"baseline {'green' if all(not r.red and not r.problem for r in result.baseline) else 'RED'} "
         f"in {len(result.baseline)} runs, outcomes {'identical' if stability.identical else 'DIFFERENT'}.",
         "",
-        f"Total {result.total_s / 60:.1f} min (services {result.services_s:.0f} s, then one coordinator "
-        "start per run). Scenario: `" + str(result.scenario_path.name) + "`.",
+        f"Total {result.total_s / 60:.1f} min (services {result.services_s:.0f} s, then a coordinator "
+        "start per run, except runs that change only files Trino re-reads; "
+        f"{coordinator_figures(result)}). Scenario: `" + str(result.scenario_path.name) + "`.",
         "",
         "## Baseline",
         "",

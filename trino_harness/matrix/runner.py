@@ -1,7 +1,11 @@
 """Run the negative-control matrix: the baseline (several times) and every variant on one stack.
 
 PostgreSQL, OpenLDAP and the audit collector start once; every run gets a fresh coordinator with
-its overlay (a variant only ever changes Trino's configuration). Each run is a child
+its overlay (a variant only ever changes Trino's configuration), except a variant that changes only
+files Trino re-reads while running (``render/reload.py``): those run first, on the baseline's
+coordinator, each written into it, proven in force by its sentinel, and undone (proven too) after
+its suites; the first baseline run then runs on that same coordinator, so a failed undo shows as a
+red baseline. The other baseline runs and variants each get a fresh coordinator. Each run is a child
 ``pytest suites/`` limited to the variant's markers and pointed at the coordinator through a
 target file, so the checks run exactly as users run them. Its JUnit XML is the record.
 """
@@ -14,13 +18,14 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from trino_harness.matrix.catalog import Variant
 from trino_harness.matrix.verdict import CheckResult, Verdict, judge, read_results
 from trino_harness.progress import say
 from trino_harness.redaction import redact
+from trino_harness.render.reload import HotPlan
 from trino_harness.stack.reference import ReferenceStack, StackOptions, StackStartError
 from trino_harness.target import Target
 
@@ -52,6 +57,13 @@ class RunRecord:
     coordinator_s: float
     suites_s: float
     problem: str | None = None  # the coordinator did not start, the run crashed
+    applied: str = "restart"  # how the coordinator got this configuration: "restart: why", "hot: files"
+    undo: str | None = None  # after a hot run: how the baseline came back
+    undo_s: float = 0.0
+
+    @property
+    def hot(self) -> bool:
+        return self.applied.startswith("hot")
 
     @property
     def red(self) -> list[CheckResult]:
@@ -97,11 +109,13 @@ class MatrixRunner:
         )
 
     def run(self) -> MatrixResult:
-        """Every run, in order; the stack is removed however this ends."""
+        """Every run (hot variants, baseline runs, the other variants); the stack is removed however
+        this ends. Variants are reported in the order given, whatever order they ran in."""
         opts = self.options
         started = time.monotonic()
         total_runs = opts.baseline_runs + len(opts.variants)
         (opts.out_dir / "runs").mkdir(parents=True, exist_ok=True)
+        done = 0
         try:
             self._stack.start_services()
             result = MatrixResult(
@@ -109,20 +123,26 @@ class MatrixRunner:
                 scenario_path=opts.scenario_path,
                 services_s=self._stack.timings.get("services_start_s", 0.0),
             )
+            plans = {v.name: self._stack.hot_plan(v.overlay, baseline=True) for v in opts.variants}
+            hot = [v for v in opts.variants if isinstance(plans[v.name], HotPlan)]
+            cold = [v for v in opts.variants if v not in hot]
+            if hot:
+                say("without a restart: " + ", ".join(f"{v.name} ({_plan_text(plans[v.name])})" for v in hot))
+                self._start_first_coordinator()
+            records: dict[str, VariantRecord] = {}
+            for variant in hot:
+                done += 1
+                records[variant.name] = self._run_variant(variant, f"[{done}/{total_runs}]", undo=True)
             for i in range(1, opts.baseline_runs + 1):
-                record = self._run(f"baseline-{i}", None, None)
+                done += 1
+                record = self._run(f"baseline-{i}", None, None, fresh=i > 1 or not hot)
                 result.baseline.append(record)
-                say(f"[{i}/{total_runs}] {_describe_baseline(record)}")
-            for j, variant in enumerate(opts.variants, start=opts.baseline_runs + 1):
-                record = self._run(variant.name, variant.overlay, variant.spec.markers)
-                output = (opts.out_dir / "runs" / f"{variant.name}.log").read_text()
-                verdict = (
-                    Verdict(problem=record.problem)
-                    if record.problem
-                    else judge(variant.spec, record.results, output)
-                )
-                result.variants.append(VariantRecord(variant, record, verdict))
-                say(f"[{j}/{total_runs}] {_describe_variant(variant, record, verdict)}")
+                say(f"[{done}/{total_runs}] {_describe_baseline(record)}")
+            for variant in cold:
+                done += 1
+                records[variant.name] = self._run_variant(variant, f"[{done}/{total_runs}]", undo=False)
+            result.variants = [records[v.name] for v in opts.variants]
+            say(coordinator_figures(result))
         finally:
             removed = self._stack.stop()
             say(f"matrix stack removed ({removed} containers/networks)")
@@ -130,18 +150,65 @@ class MatrixRunner:
         result.total_s = time.monotonic() - started
         return result
 
-    def _run(self, label: str, overlay: Path | None, markers: str | None) -> RunRecord:
+    def _start_first_coordinator(self) -> None:
+        """The baseline's coordinator, for the hot variants to be written into (a failure here is
+        each run's own: it then starts a coordinator itself and reports what went wrong)."""
+        t0 = time.monotonic()
+        try:
+            self._stack.start_coordinator(None)
+        except StackStartError as exc:
+            say(f"the baseline coordinator did not start: {str(exc).splitlines()[0]}")
+            return
+        say(f"baseline coordinator for the hot variants: {time.monotonic() - t0:.0f}s")
+
+    def _run_variant(self, variant: Variant, counter: str, undo: bool) -> VariantRecord:
+        record = self._run(variant.name, variant.overlay, variant.spec.markers, fresh=not undo, undo=undo)
+        output = (self.options.out_dir / "runs" / f"{variant.name}.log").read_text()
+        verdict = (
+            Verdict(problem=record.problem) if record.problem else judge(variant.spec, record.results, output)
+        )
+        say(f"{counter} {_describe_variant(variant, record, verdict)}")
+        return VariantRecord(variant, record, verdict)
+
+    def _undo(self) -> tuple[str, float]:
+        """Bring the baseline back after a hot run (proven by the sentinels flipping back)."""
+        t0 = time.monotonic()
+        try:
+            _, how = self._stack.apply_coordinator(None)
+        except StackStartError as exc:
+            how = f"failed: {str(exc).splitlines()[0]}"  # no coordinator now: the next run starts one
+        return how, time.monotonic() - t0
+
+    def _run(
+        self, label: str, overlay: Path | None, markers: str | None, fresh: bool = True, undo: bool = False
+    ) -> RunRecord:
+        """One suites run; ``fresh`` restarts the coordinator whatever changes, ``undo`` brings the
+        baseline back afterwards when the run was applied without a restart."""
         opts = self.options
         log = opts.out_dir / "runs" / f"{label}.log"
         junit = opts.out_dir / "runs" / f"{label}.xml"
         t0 = time.monotonic()
         try:
-            target = self._stack.start_coordinator(overlay)
+            if fresh:
+                target, applied = self._stack.start_coordinator(overlay), "restart"
+            else:
+                target, applied = self._stack.apply_coordinator(overlay)
         except StackStartError as exc:
             log.write_text(redact(str(exc)))
             first = str(exc).splitlines()[0]
             return RunRecord(label, markers, None, [], time.monotonic() - t0, 0.0, f"{first} (log: {log})")
         coordinator_s = time.monotonic() - t0
+        record = self._suites(label, markers, target, log, junit, coordinator_s)
+        record = replace(record, applied=applied)
+        if undo and record.hot:
+            how, undo_s = self._undo()
+            record = replace(record, undo=how, undo_s=undo_s)
+        return record
+
+    def _suites(
+        self, label: str, markers: str | None, target: Target, log: Path, junit: Path, coordinator_s: float
+    ) -> RunRecord:
+        opts = self.options
         target_file = self._private / "target.json"
         target.save(target_file)
         Target.load(target_file)  # registers the run's secrets for redaction in this process too
@@ -177,6 +244,31 @@ class MatrixRunner:
         return RunRecord(label, markers, proc.returncode, results, coordinator_s, suites_s, problem)
 
 
+def _plan_text(plan: HotPlan | str) -> str:
+    return plan.describe() if isinstance(plan, HotPlan) else plan
+
+
+def _coordinator_part(record: RunRecord) -> str:
+    if not record.hot:
+        return f"coordinator {record.coordinator_s:.0f}s (restart)"
+    undo = f", undo {record.undo_s:.1f}s ({record.undo})" if record.undo else ""
+    return f"coordinator {record.coordinator_s:.1f}s ({record.applied}{undo})"
+
+
+def coordinator_figures(result: MatrixResult) -> str:
+    """Coordinator seconds per run, restarted vs applied in place, in this matrix run (figures only)."""
+    runs = [*result.baseline, *(v.run for v in result.variants)]
+    parts = []
+    for name, chosen in (
+        ("restart", [r for r in runs if not r.hot and not r.problem]),
+        ("hot", [r for r in runs if r.hot and not r.problem]),
+    ):
+        if chosen:
+            mean = sum(r.coordinator_s + r.undo_s for r in chosen) / len(chosen)
+            parts.append(f"{name} {mean:.1f}s per run over {len(chosen)}")
+    return "coordinator time (undo included): " + ("; ".join(parts) or "no runs")
+
+
 def _describe_baseline(record: RunRecord) -> str:
     if record.problem:
         return f"{record.label}: {record.problem}"
@@ -184,7 +276,7 @@ def _describe_baseline(record: RunRecord) -> str:
     state = "green" if not record.red else f"RED ({len(record.red)} checks)"
     return (
         f"{record.label}: {state}; {counts['passed']} passed, {counts['skipped']} skipped; "
-        f"coordinator {record.coordinator_s:.0f}s, suites {record.suites_s:.0f}s"
+        f"{_coordinator_part(record)}, suites {record.suites_s:.0f}s"
     )
 
 
@@ -201,5 +293,5 @@ def _describe_variant(variant: Variant, record: RunRecord, verdict: Verdict) -> 
         )
     return (
         f"{variant.name}: {state}; {len(verdict.caught)} declared red; "
-        f"coordinator {record.coordinator_s:.0f}s, suites {record.suites_s:.0f}s"
+        f"{_coordinator_part(record)}, suites {record.suites_s:.0f}s"
     )

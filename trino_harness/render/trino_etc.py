@@ -21,6 +21,9 @@ CATALOG_PASSWORD_ENV = "POSTGRES_CATALOG_PASSWORD"
 CATALOG_DATABASE = "warehouse"
 CATALOG_USER = "trino_catalog"
 AUDIT_INGEST_URI = f"http://{AUDIT_ALIAS}:8080/events"
+# How often Trino re-reads the rules, group and password files (render/reload.py): short, so the
+# matrix can swap them in a running coordinator and see its sentinel flip within a second or two.
+RELOAD_PERIOD = "1s"
 
 
 def bcrypt_line(user: str, password: str, cost: int = 10) -> str:
@@ -111,6 +114,7 @@ def render_trino_etc(scenario: Scenario, materials: RunMaterials) -> FileSet:
             {
                 "password-authenticator.name": "file",
                 "file.password-file": f"{ETC}/password.db",
+                "file.refresh-period": RELOAD_PERIOD,
             }
         ),
     )
@@ -174,6 +178,7 @@ def render_trino_etc(scenario: Scenario, materials: RunMaterials) -> FileSet:
             {
                 "access-control.name": "file",
                 "security.config-file": f"{ETC}/rules.json",
+                "security.refresh-period": RELOAD_PERIOD,
             }
         ),
     )
@@ -184,6 +189,7 @@ def render_trino_etc(scenario: Scenario, materials: RunMaterials) -> FileSet:
             {
                 "group-provider.name": "file",
                 "file.group-file": f"{ETC}/group.txt",
+                "file.refresh-period": RELOAD_PERIOD,
             }
         ),
     )

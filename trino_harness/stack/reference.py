@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 import shutil
 import time
 from collections.abc import Iterator
@@ -26,7 +27,7 @@ from trino_harness import docker_engine
 from trino_harness.clients import connect
 from trino_harness.images.build import StackImages, ensure_images
 from trino_harness.progress import say, step
-from trino_harness.redaction import redact
+from trino_harness.redaction import redact, register_secret
 from trino_harness.render.coordinator_etc import render_coordinator_etc
 from trino_harness.render.files import SECRET_MODE, FileSet
 from trino_harness.render.kerberos import KDC_ALIAS, KerberosMaterials
@@ -40,10 +41,12 @@ from trino_harness.render.postgres import (
     render_audit_seed,
     render_postgres_seed,
 )
+from trino_harness.render.reload import HotPlan, Sentinels, add_sentinels, plan_hot_apply
 from trino_harness.render.trino_etc import (
     HTTP_PORT,
     HTTPS_PORT,
     REQUEST_LOG,
+    bcrypt_line,
     trino_environment,
 )
 from trino_harness.render.web_ui_oauth2 import UI_OAUTH2_ALIAS, render_web_ui_oauth2_etc
@@ -56,6 +59,7 @@ from trino_harness.scenario.loader import load_scenario
 from trino_harness.scenario.model import Principal, Scenario
 from trino_harness.stack.cleanup import reap_orphans, remove_run
 from trino_harness.stack.containers import HarnessNetwork, SeededContainer
+from trino_harness.stack.hot_apply import apply_and_prove
 from trino_harness.stack.kerberos import configure_kdc, kerberos_target, wait_and_fetch_keytab
 from trino_harness.stack.oidc import configure_keycloak, oidc_target, wait_and_provision
 from trino_harness.stack.waiting import wait_for_log, wait_until
@@ -128,25 +132,50 @@ class ReferenceStack:
         self._ui_oauth2: WorkerNode | None = None  # the extra coordinator of the Web UI OAuth2 check
         self._worker_etc: FileSet | None = None  # before any variant's worker/ overlay
         self._worker_overlay: Path | None = None  # the overlay the running worker was started with
+        self._base_etc: FileSet | None = None  # the scenario's render, before any overlay (rendered once)
+        self._running: tuple[FileSet, Sentinels] | None = None  # the running coordinator's etc/, marks
+        self._sentinel_password = ""  # set by start_services(): the password sentinels' one password
+        self._sentinel_hash = ""
 
     # -- rendering ---------------------------------------------------------------------------
-    def _render_trino(self, overlay: Path | None) -> FileSet:
-        """The coordinator's etc/: rendered from the scenario, then the overlay; copied under the run dir."""
-        etc = render_coordinator_etc(self._scenario, self._materials, self._keytab)
+    def _render_base(self) -> FileSet:
+        """The scenario's etc/ before any overlay, rendered once: the same bytes (bcrypt salts too)
+        for every configuration, so comparing two configurations shows only what an overlay changed."""
+        if self._base_etc is None:
+            self._base_etc = render_coordinator_etc(self._scenario, self._materials, self._keytab)
+        return FileSet(dict(self._base_etc.files))
+
+    def _operator_user(self) -> str | None:
+        """The Trino user the operator logs in as (the rules sentinel lets only it impersonate)."""
+        op = self._scenario.operator
+        if op.provider in ("file", "ldap") and (user := self._scenario.login(op.provider, op.principal)):
+            return user.name
+        rows = self._scenario.expectations.user_mapping
+        return next((r.user for r in rows if (r.provider, r.principal) == (op.provider, op.principal)), None)
+
+    def _effective(self, overlay: Path | None) -> tuple[FileSet, Sentinels, list[str]]:
+        """The coordinator's etc/ for ``overlay`` (and what the overlay changed), written nowhere:
+        rendered from the scenario, then the overlay, then the sentinels of its runtime-reloaded files."""
+        etc = self._render_base()
         if self._worker_etc is None:  # from the baseline render: a variant overlay is the coordinator's
             self._worker_etc, _ = render_worker_dirs(
                 self._scenario, etc, self._materials.ca.cert_pem, self._worker, self._rogue,
                 self.options.run_dir / "etc",
             )  # fmt: skip
+        applied = apply_overlay(etc, overlay) if overlay else []
+        return etc, add_sentinels(etc, self._operator_user(), self._sentinel_hash), applied
+
+    def _render_trino(self, overlay: Path | None) -> tuple[FileSet, Sentinels]:
+        """The coordinator's effective etc/ (see :meth:`_effective`), copied under the run dir."""
+        etc, marks, applied = self._effective(overlay)
         if overlay:
-            applied = apply_overlay(etc, overlay)
             say(f"config overlay {overlay}: {', '.join(applied) or 'no files'}")
         etc_dir = self.options.run_dir / "etc" / "trino"
         shutil.rmtree(etc_dir, ignore_errors=True)
         etc.write_to(etc_dir)
         if self._ui_oauth2 is not None:
             self._render_ui_oauth2(etc, overlay)
-        return etc
+        return etc, marks
 
     def _render_ui_oauth2(self, etc: FileSet, overlay: Path | None) -> None:
         """The etc/ of the extra coordinator the Web UI OAuth2 check starts (from this effective etc/)."""
@@ -324,6 +353,8 @@ class ReferenceStack:
             self._oidc = OidcMaterials.generate(self._scenario.oidc, self._materials.ca)
         self._worker = WorkerNode.issue(self._materials.ca, self._scenario.cluster.worker_alias)
         self._rogue = WorkerNode.issue(self._materials.ca, ROGUE_ALIAS)
+        self._sentinel_password = register_secret(secrets.token_urlsafe(18))
+        self._sentinel_hash = bcrypt_line("", self._sentinel_password).removeprefix(":")
         if self._scenario.oidc is not None:
             self._ui_oauth2 = WorkerNode.issue(self._materials.ca, UI_OAUTH2_ALIAS)
         started = time.monotonic()
@@ -338,7 +369,7 @@ class ReferenceStack:
     def start_coordinator(self, overlay: Path | None = None) -> Target:
         """(Re)start the Trino coordinator with ``overlay`` applied; the services stay as they are."""
         self.stop_coordinator()
-        etc = self._render_trino(overlay)
+        etc, marks = self._render_trino(overlay)
         started = time.monotonic()
         with (
             self._stopped_on_failure(coordinator_only=True),
@@ -355,6 +386,7 @@ class ReferenceStack:
             if worker is None or not worker.is_running() or worker_overlay != self._worker_overlay:
                 self._start_worker(worker_overlay)
             self._wait_coordinator()
+        self._running = (etc, marks)
         self.timings["stack_start_s"] = self.timings.get("services_start_s", 0.0) + time.monotonic() - started
         trino_s = trino_startup_seconds(trino)
         if trino_s is not None:
@@ -367,8 +399,44 @@ class ReferenceStack:
             self.timings["worker_trino_start_s"] = worker_s
         return replace(target, timings=dict(self.timings))
 
+    def hot_plan(self, overlay: Path | None, baseline: bool = False) -> HotPlan | str:
+        """How the coordinator would reach ``overlay`` without a restart (from the running one, or
+        with ``baseline`` from the baseline's), or why it cannot. Nothing is written."""
+        if worker_overlay_of(overlay) != (None if baseline else self._worker_overlay):
+            return "the worker's overlay changes (the worker restarts)"
+        if baseline:
+            etc, marks, _ = self._effective(None)
+            running = (etc, marks)
+        elif self._running is None or "trino" not in self.containers:
+            return "no coordinator is running"
+        else:
+            running = self._running
+        wanted, wanted_marks, _ = self._effective(overlay)
+        return plan_hot_apply(*running, wanted, wanted_marks)
+
+    def apply_coordinator(self, overlay: Path | None = None) -> tuple[Target, str]:
+        """Bring the coordinator to ``overlay``: in place when only runtime-reloaded files change
+        (each proven in force by its sentinel), otherwise by a restart; returns how it was done."""
+        plan = self.hot_plan(overlay)
+        if isinstance(plan, str):
+            return self.start_coordinator(overlay), f"restart: {plan}"
+        etc, marks = self._render_trino(overlay)
+        assert self._running is not None
+        target = self._describe()
+        try:
+            apply_and_prove(
+                self.containers["trino"], etc, plan, target, self._scenario.operator,
+                self._sentinel_password, TRINO_UID,
+            )  # fmt: skip
+        except Exception as exc:  # not proven in force: a fresh coordinator is certain to hold it
+            say(f"hot apply of {plan.describe()} not proven ({exc}): restarting the coordinator")
+            return self.start_coordinator(overlay), f"restart: hot apply not proven ({exc})"
+        self._running = (etc, marks)
+        return replace(target, timings=dict(self.timings)), f"hot: {plan.describe()}"
+
     def stop_coordinator(self) -> None:
         """Remove the coordinator container (if any), keeping the services."""
+        self._running = None
         trino = self.containers.pop("trino", None)
         if trino is not None:
             trino.get_wrapped_container().remove(force=True, v=True)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import requests
 
 from trino_harness.clients import authentication, http_session
+from trino_harness.polling import poll
 from trino_harness.scenario.model import Principal
 from trino_harness.target import Target
 
@@ -50,12 +51,7 @@ class RunningQuery:
 
     def wait_done(self, timeout_s: float) -> tuple[str, str | None]:
         """Poll until the query has ended; return its last (state, error name)."""
-        deadline = time.monotonic() + timeout_s
-        while True:
-            state = self.state()
-            if state[0] in DONE or time.monotonic() > deadline:
-                return state
-            time.sleep(0.1)
+        return poll(self.state, lambda state: state[0] in DONE, timeout_s=timeout_s).value
 
 
 def _start(target: Target, owner: Principal, timeout_s: float) -> RunningQuery:

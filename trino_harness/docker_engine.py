@@ -9,11 +9,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import time
 
 import docker
 from docker.errors import DockerException
 
+from trino_harness.polling import poll
 from trino_harness.progress import say
 
 # The Ryuk reaper image cannot be pulled without a registry, and /.dockerenv makes
@@ -62,11 +62,8 @@ def ensure_engine(timeout_s: float = 60.0) -> docker.DockerClient:
                 "can install docker.io and start dockerd itself."
             )
         _start_dockerd()
-        deadline = time.monotonic() + timeout_s
-        while not _ping():
-            if time.monotonic() > deadline:
-                raise DockerUnavailable(
-                    f"dockerd did not answer within {timeout_s:.0f}s; see /tmp/trino-harness-dockerd.log"
-                )
-            time.sleep(0.5)
+        if not poll(_ping, timeout_s=timeout_s).held:
+            raise DockerUnavailable(
+                f"dockerd did not answer within {timeout_s:.0f}s; see /tmp/trino-harness-dockerd.log"
+            )
     return docker.from_env(timeout=600)

@@ -10,13 +10,13 @@ from __future__ import annotations
 import base64
 import json
 import re
-import time
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
 from trino_harness.clients import tls_context
+from trino_harness.polling import poll
 from trino_harness.redaction import redact, register_secret
 from trino_harness.target import OidcTarget, Target
 
@@ -85,14 +85,13 @@ def external_authentication(challenges: tuple[str, ...]) -> ExternalAuthenticati
 
 def poll_token_server(target: Target, url: str, timeout_s: float = 30) -> str | None:
     """Follow Trino's token server (``nextUri`` while pending) until it hands out a token."""
-    deadline = time.monotonic() + timeout_s
     with httpx.Client(verify=tls_context(target.ca_path), trust_env=False, timeout=30) as http:
-        while time.monotonic() < deadline:
-            body = http.get(url).json()
-            if "token" in body:
-                return register_secret(body["token"])
-            if "error" in body:
-                return None
-            url = body.get("nextUri") or url
-            time.sleep(0.2)
-    return None
+        state = {"url": url}
+
+        def ask() -> dict[str, Any]:
+            body: dict[str, Any] = http.get(state["url"]).json()
+            state["url"] = body.get("nextUri") or state["url"]
+            return body
+
+        body = poll(ask, lambda b: "token" in b or "error" in b, timeout_s=timeout_s, interval_s=0.2).value
+    return register_secret(body["token"]) if "token" in body else None

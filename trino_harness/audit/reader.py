@@ -7,7 +7,6 @@ logger) is another implementation of the same protocol.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -15,6 +14,7 @@ from typing import Any, Protocol
 import psycopg
 from psycopg.rows import dict_row
 
+from trino_harness.polling import poll
 from trino_harness.target import AuditDatabase
 
 
@@ -92,13 +92,9 @@ def wait_for_completed(
 
     On timeout returns what is there (possibly nothing) so the check can show it as evidence.
     """
-    started = time.monotonic()
-    interval = 0.05
-    while True:
-        events = reader.events(query_id)
-        if any(e.event_type == "completed" for e in events):
-            return events, time.monotonic() - started
-        if time.monotonic() - started > timeout_s:
-            return events, time.monotonic() - started
-        time.sleep(interval)
-        interval = min(interval * 2, 0.5)
+    polled = poll(
+        lambda: reader.events(query_id),
+        lambda events: any(e.event_type == "completed" for e in events),
+        timeout_s=timeout_s,
+    )
+    return polled.value, polled.waited_s

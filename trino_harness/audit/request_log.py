@@ -13,7 +13,6 @@ the harness saw, failed or not, so the log cannot name who tried.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -21,6 +20,7 @@ from typing import Protocol
 import docker
 from docker.errors import DockerException
 
+from trino_harness.polling import poll
 from trino_harness.target import RequestLogSource
 
 
@@ -117,11 +117,5 @@ def wait_for_entries(
     reader: RequestLogReader, agent: str, timeout_s: float = 30.0
 ) -> tuple[list[RequestLogEntry], float]:
     """Poll until a request from ``agent`` is logged; return the entries (maybe none) and the wait."""
-    started = time.monotonic()
-    interval = 0.05
-    while True:
-        found = reader.entries(agent)
-        if found or time.monotonic() - started > timeout_s:
-            return found, time.monotonic() - started
-        time.sleep(interval)
-        interval = min(interval * 2, 0.5)
+    polled = poll(lambda: reader.entries(agent), timeout_s=timeout_s)
+    return polled.value, polled.waited_s

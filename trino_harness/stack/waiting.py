@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
+from trino_harness.polling import PollStopped, poll
 from trino_harness.stack.containers import SeededContainer
 
 
@@ -20,18 +20,25 @@ def wait_until(
     interval_s: float = 0.25,
 ) -> float:
     """Poll ``ready`` until true; fail early if the container stops. Returns seconds waited."""
-    started = time.monotonic()
-    while True:
+
+    def asked() -> bool:
         try:
-            if ready():
-                return time.monotonic() - started
-        except Exception:
-            pass
-        if not container.is_running():
-            raise NotReady(f"{container.role} exited while waiting for {what}")
-        if time.monotonic() - started > timeout_s:
-            raise NotReady(f"{container.role}: {what} not seen within {timeout_s:.0f}s")
-        time.sleep(interval_s)
+            return bool(ready())
+        except Exception:  # not answering yet is what we wait out
+            return False
+
+    def exited() -> str | None:
+        return None if container.is_running() else f"{container.role} exited while waiting for {what}"
+
+    try:
+        polled = poll(
+            asked, timeout_s=timeout_s, interval_s=interval_s, max_interval_s=interval_s, stop=exited
+        )
+    except PollStopped as exc:
+        raise NotReady(str(exc)) from None
+    if not polled.held:
+        raise NotReady(f"{container.role}: {what} not seen within {timeout_s:.0f}s")
+    return polled.waited_s
 
 
 def wait_for_log(container: SeededContainer, text: str, timeout_s: float) -> float:

@@ -23,6 +23,7 @@ import httpx
 
 from trino_harness import docker_engine
 from trino_harness.clients import tls_context
+from trino_harness.polling import PollStopped, poll
 from trino_harness.redaction import redact, register_secret
 from trino_harness.render.files import FileSet
 from trino_harness.render.oidc import CLIENT_SECRET_ENV
@@ -75,28 +76,29 @@ def _host_port(container: docker.models.containers.Container) -> int:
 
 def _wait_ready(container: docker.models.containers.Container, ca_path: str) -> str:
     """Bounded: SERVER STARTED in the log, then /v1/info says starting=false; returns the URL."""
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while "SERVER STARTED" not in _log(container):
+
+    def exited() -> str | None:
         container.reload()
-        if container.status != "running":
-            raise _failure(
-                container, f"the Web UI OAuth2 coordinator exited ({container.status}) while starting"
-            )
-        if time.monotonic() > deadline:
-            raise _failure(container, f"no SERVER STARTED within {START_TIMEOUT_S:.0f}s")
-        time.sleep(0.5)
+        return None if container.status == "running" else container.status
+
+    try:
+        started = poll(lambda: "SERVER STARTED" in _log(container), timeout_s=START_TIMEOUT_S, stop=exited)
+    except PollStopped as exc:
+        raise _failure(container, f"the Web UI OAuth2 coordinator exited ({exc}) while starting") from None
+    if not started.held:
+        raise _failure(container, f"no SERVER STARTED within {START_TIMEOUT_S:.0f}s")
     url = f"https://127.0.0.1:{_host_port(container)}"
-    deadline = time.monotonic() + READY_TIMEOUT_S
-    while True:
+
+    def serving() -> bool:
         try:
             with httpx.Client(verify=tls_context(ca_path), trust_env=False, timeout=5) as http:
-                if http.get(f"{url}/v1/info").json().get("starting") is False:
-                    return url
+                return http.get(f"{url}/v1/info").json().get("starting") is False
         except (httpx.HTTPError, ValueError):
-            pass
-        if time.monotonic() > deadline:
-            raise _failure(container, f"/v1/info did not report starting=false within {READY_TIMEOUT_S:.0f}s")
-        time.sleep(0.5)
+            return False
+
+    if not poll(serving, timeout_s=READY_TIMEOUT_S).held:
+        raise _failure(container, f"/v1/info did not report starting=false within {READY_TIMEOUT_S:.0f}s")
+    return url
 
 
 @contextmanager

@@ -8,13 +8,13 @@ lists it ACTIVE, since that is what the scheduler uses.
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 
 import requests
 from trino.exceptions import HttpError, TrinoConnectionError, TrinoQueryError
 
 from trino_harness.cluster.nodes import cluster_nodes
+from trino_harness.polling import PollStopped, poll
 from trino_harness.render.files import FileSet
 from trino_harness.render.trino_etc import HTTP_PORT, HTTPS_PORT
 from trino_harness.render.worker_etc import WorkerNode, render_worker_etc
@@ -56,18 +56,23 @@ def wait_worker_active(
     Not joining is no error here: a variant that keeps the worker out (a different shared secret)
     must still reach the checks, which then say what is missing. A container that exits is one.
     """
-    started = time.monotonic()
-    while True:
-        listed = _worker_listed(target, operator, node_id)  # first: the coordinator's first query
-        waited = time.monotonic() - started
-        if listed is not False:
-            return listed, waited
-        if waited > timeout_s:
-            return False, waited
-        for role in ("trino", "worker"):
-            if not containers[role].is_running():
-                raise NotReady(f"{role} exited while waiting for worker {node_id} to be ACTIVE")
-        time.sleep(0.5)
+
+    def exited() -> str | None:
+        gone = [role for role in ("trino", "worker") if not containers[role].is_running()]
+        return f"{gone[0]} exited while waiting for worker {node_id} to be ACTIVE" if gone else None
+
+    try:  # the first ask is the coordinator's first query
+        polled = poll(
+            lambda: _worker_listed(target, operator, node_id),
+            lambda listed: listed is not False,
+            timeout_s=timeout_s,
+            interval_s=0.5,
+            max_interval_s=0.5,
+            stop=exited,
+        )
+    except PollStopped as exc:
+        raise NotReady(str(exc)) from None
+    return polled.value, polled.waited_s
 
 
 def cluster_target(

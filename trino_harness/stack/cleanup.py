@@ -7,7 +7,9 @@ import socket
 
 import docker
 from docker.errors import APIError, NotFound
+from docker.models.networks import Network
 
+from trino_harness.polling import poll
 from trino_harness.stack.containers import CHECKOUT, LABEL_CHECKOUT, LABEL_HOST, LABEL_PID, LABEL_RUN
 
 
@@ -32,12 +34,25 @@ def remove_run(client: docker.DockerClient, run_id: str | None = None) -> int:
         except NotFound:
             pass
     for network in client.networks.list(filters={"label": selector}):
+        if _remove_network(network):
+            removed += 1
+    return removed
+
+
+def _remove_network(network: Network, timeout_s: float = 15.0) -> bool:
+    """Remove ``network``; Docker may still hold an endpoint of a container it has just removed
+    ("has active endpoints"), so ask again, bounded, instead of leaving the network behind."""
+
+    def gone() -> bool:
         try:
             network.remove()
-            removed += 1
-        except (NotFound, APIError):
-            pass
-    return removed
+        except NotFound:
+            return True
+        except APIError:
+            return False
+        return True
+
+    return poll(gone, timeout_s=timeout_s, interval_s=0.2, max_interval_s=1.0).held
 
 
 def reap_orphans(client: docker.DockerClient) -> list[str]:

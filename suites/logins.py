@@ -8,13 +8,14 @@ case, and ``valid`` on a row whose user is null, must be refused with HTTP 401.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NoReturn
 
 import pytest
 
 from trino_harness.evidence import check
 from trino_harness.protocol import Answer
 from trino_harness.pytest_plugin import scenario_of
-from trino_harness.scenario.model import AuthenticationRow
+from trino_harness.scenario.model import AuthenticationRow, Scenario
 
 PASSWORD_CASES = ("valid", "wrong-password", "empty-password", "other-case", "unknown-user")
 LDAP_CASES = (*PASSWORD_CASES, "filter-wildcard", "filter-injection", "dn-injection")
@@ -88,3 +89,15 @@ def judge(login: LoginCase, answer: Answer, what: str, fix: str, tls_alert_refus
         observed=answer,
         fix=fix,
     )
+
+
+def no_authenticator(scenario: Scenario, provider: str, what: str) -> NoReturn:
+    """The config names no ``provider`` authenticator: a skip only when the scenario declares none
+    either; declared logins with no authenticator to lint is a check that cannot judge."""
+    if any(row.provider == provider for row in scenario.expectations.authentication):
+        pytest.fail(
+            f"cannot judge: the scenario declares {what} logins but the config names no {what} password "
+            "authenticator (password-authenticator.config-files)",
+            pytrace=False,
+        )
+    pytest.skip(f"no {what} password authenticator configured, none declared")

@@ -8,7 +8,7 @@ from trino_harness.config_lint import IncompleteConfigCopy, ldap_transport_findi
 from trino_harness.evidence import check
 from trino_harness.protocol import submit
 
-from .logins import LDAP_CASES, judge, parametrize_logins, password_attempt
+from .logins import LDAP_CASES, judge, no_authenticator, parametrize_logins, password_attempt
 
 pytestmark = pytest.mark.authn
 
@@ -42,13 +42,7 @@ def test_ldap_connection_from_trino_is_encrypted(target, scenario):
     except IncompleteConfigCopy as exc:
         pytest.fail(f"cannot judge: {exc}", pytrace=False)
     if not urls:
-        if any(row.provider == "ldap" for row in scenario.expectations.authentication):
-            pytest.fail(
-                "cannot judge: the scenario declares LDAP logins but the config names no LDAP password "
-                "authenticator (password-authenticator.config-files)",
-                pytrace=False,
-            )
-        pytest.skip("no LDAP password authenticator configured, none declared")
+        no_authenticator(scenario, "ldap", "LDAP")
     check(
         not findings,
         what="LDAP authenticator transport (" + "; ".join(urls) + ")",

@@ -8,7 +8,7 @@ from trino_harness.config_lint import IncompleteConfigCopy, lint_password_files
 from trino_harness.evidence import check
 from trino_harness.protocol import submit
 
-from .logins import PASSWORD_CASES, judge, parametrize_logins, password_attempt
+from .logins import PASSWORD_CASES, judge, no_authenticator, parametrize_logins, password_attempt
 
 pytestmark = pytest.mark.authn
 
@@ -48,13 +48,7 @@ def test_password_file_hashes_are_strong(target, scenario):
     except IncompleteConfigCopy as exc:
         pytest.fail(f"cannot judge: {exc}", pytrace=False)
     if not files:
-        if any(row.provider == "file" for row in scenario.expectations.authentication):
-            pytest.fail(
-                "cannot judge: the scenario declares password-file logins but the config names no file "
-                "password authenticator (password-authenticator.config-files)",
-                pytrace=False,
-            )
-        pytest.skip("no file password authenticator configured, none declared")
+        no_authenticator(scenario, "file", "password-file")
     check(
         not findings,
         what=f"password file entries in {', '.join(files)}",

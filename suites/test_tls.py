@@ -1,5 +1,6 @@
-"""TLS enforcement: a trusted certificate for the right host, a protocol and cipher floor, and
-no credentials or identities accepted over cleartext.
+"""TLS enforcement: a trusted certificate for the right host, a protocol and cipher floor, the
+quality above it (forward secrecy, key, signature, lifetime, expiry horizon, a Mozilla profile),
+and no credentials or identities accepted over cleartext.
 
 Run first (``pytest suites/ -m tls``): nothing later means much if passwords cross the wire in
 the clear.
@@ -94,6 +95,107 @@ def test_no_weak_cipher_suite_is_offered(tls_scan, weak_cipher):
         observed=f"accepted: {offered}" if offered else "none accepted",
         fix="drop them from http-server.https.included-cipher, keep http-server.https.excluded-cipher at "
         "its default, and keep them in jdk.tls.disabledAlgorithms",
+    )
+
+
+# -- quality beyond the floor: forward secrecy, the certificate, Mozilla's profile ----------------
+RENEW_FIX = (
+    "issue a new certificate into http-server.https.keystore.path and automate renewal "
+    "(ACME or your PKI) well before notAfter"
+)
+
+
+def _served(tls_scan):
+    if tls_scan.certificate is None:
+        pytest.fail(
+            f"cannot judge: sslyze could not read the certificate of {tls_scan.endpoint}: "
+            f"{tls_scan.certificate_error}",
+            pytrace=False,
+        )
+    return tls_scan.certificate
+
+
+def test_every_tls12_suite_has_forward_secrecy(tls_scan):
+    if any(p in tls_scan.errors for p in ("TLSv1.0", "TLSv1.1", "TLSv1.2")):
+        pytest.fail(f"cannot judge: sslyze could not test {tls_scan.errors}", pytrace=False)
+    static = tls_scan.without_forward_secrecy()
+    check(
+        not static,
+        what=f"key exchange of every TLS 1.0-1.2 suite {tls_scan.endpoint} accepts (sslyze)",
+        expected="ephemeral (EC)DHE only: a stolen key must not decrypt recorded sessions",
+        observed=f"static key exchange: {static}" if static else "every suite is ECDHE or DHE",
+        fix="add ^TLS_RSA_.*$ (and static ^TLS_ECDH_/^TLS_DH_ suites) to http-server.https.excluded-cipher, "
+        "drop them from http-server.https.included-cipher, keep TLS_RSA_* in jdk.tls.disabledAlgorithms",
+    )
+
+
+def test_server_key_meets_the_size_floor(tls_scan, scenario):
+    cert, tls = _served(tls_scan), scenario.expectations.tls
+    floor = {"RSA": tls.min_rsa_key_bits, "EC": tls.min_ec_key_bits}.get(cert.key_type)
+    check(
+        floor is not None and cert.key_bits >= floor,
+        what=f"public key of the certificate {tls_scan.endpoint} serves ({cert.subject})",
+        expected=f"RSA >= {tls.min_rsa_key_bits} bits or EC >= {tls.min_ec_key_bits} bits",
+        observed=f"{cert.key_type} {cert.key_bits} bits",
+        fix="reissue the certificate with an RSA 2048+ or ECDSA P-256+ key",
+    )
+
+
+def test_certificate_signature_algorithm_is_allowed(tls_scan, scenario):
+    cert, allowed = _served(tls_scan), scenario.expectations.tls.signature_algorithms
+    check(
+        cert.signature_algorithm in allowed,
+        what=f"signature algorithm of the certificate {tls_scan.endpoint} serves ({cert.subject})",
+        expected=f"one of {list(allowed)}",
+        observed=cert.signature_algorithm,
+        fix="reissue the certificate signed with SHA-256 or better (no SHA-1, no MD5)",
+    )
+
+
+def test_certificate_lifetime_is_within_the_limit(tls_scan, scenario):
+    cert, limit = _served(tls_scan), scenario.expectations.tls.max_certificate_lifetime_days
+    check(
+        cert.lifetime_days <= limit,
+        what=f"lifetime of the certificate {tls_scan.endpoint} serves ({cert.subject})",
+        expected=f"at most {limit} days from notBefore to notAfter",
+        observed=f"{cert.lifetime_days} days ({cert.not_before} .. {cert.not_after})",
+        fix="issue shorter-lived certificates (Mozilla recommends 90 days) and automate renewal",
+    )
+
+
+def test_certificate_does_not_expire_within_the_horizon(tls_scan, scenario):
+    import datetime as dt
+
+    cert, horizon = _served(tls_scan), scenario.expectations.tls.expiry_horizon_days
+    left = dt.datetime.fromisoformat(cert.not_after) - dt.datetime.now(dt.UTC)
+    check(
+        left > dt.timedelta(days=horizon),
+        what=f"expiry of the certificate {tls_scan.endpoint} serves ({cert.subject})",
+        expected=f"notAfter more than {horizon} days away (expectations.tls.expiry_horizon_days)",
+        observed=f"notAfter {cert.not_after}: "
+        + (f"expires in {left.days} days" if left.total_seconds() > 0 else f"expired {-left.days} days ago"),
+        fix=RENEW_FIX,
+    )
+
+
+def test_tls_configuration_meets_the_declared_mozilla_profile(tls_scan, scenario):
+    declared = scenario.expectations.tls.mozilla_profile
+    if declared is None:
+        pytest.skip("the scenario declares no Mozilla profile (expectations.tls.mozilla_profile)")
+    if tls_scan.mozilla_profile != declared or tls_scan.mozilla_error:
+        pytest.fail(
+            f"cannot judge Mozilla {declared} on {tls_scan.endpoint}: "
+            f"{tls_scan.mozilla_error or f'the scan judged {tls_scan.mozilla_profile!r}'}",
+            pytrace=False,
+        )
+    issues = tls_scan.mozilla_issues
+    check(
+        not issues,
+        what=f"{tls_scan.endpoint} against Mozilla's {declared} server-side TLS profile (sslyze's checker)",
+        expected=f"compliant with Mozilla {declared} (https://wiki.mozilla.org/Security/Server_Side_TLS)",
+        observed="; ".join(f"{k}: {v}" for k, v in sorted(issues.items())) or "compliant",
+        fix="exclude the suites it names in http-server.https.excluded-cipher, limit key-exchange groups "
+        "with -Djdk.tls.namedGroups in jvm.config, and reissue the certificate when it names one",
     )
 
 

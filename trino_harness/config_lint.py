@@ -105,6 +105,20 @@ def lint_password_entries(
     return findings
 
 
+def password_file_accounts(config_dir: str | Path) -> tuple[list[str], list[tuple[str, int, str]]]:
+    """Every file authenticator's password file, and each (file, line, user) entry in them."""
+    root = Path(config_dir)
+    files, accounts = [], []
+    for _, props in authenticator_configs(root, "file"):
+        path = _local(root, props.get("file.password-file", "etc/password.db"))
+        files.append(path.name)
+        for number, raw in enumerate(_read(root, path, "file.password-file").splitlines(), start=1):
+            line = raw.strip()
+            if line and not line.startswith("#"):
+                accounts.append((path.name, number, line.partition(":")[0]))
+    return files, accounts
+
+
 def lint_password_files(
     config_dir: str | Path, min_bcrypt_cost: int, min_pbkdf2_iterations: int
 ) -> tuple[list[str], list[Finding]]:

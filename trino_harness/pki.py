@@ -52,7 +52,7 @@ class CertificateAuthority:
     _key: rsa.RSAPrivateKey
 
     @classmethod
-    def create(cls, common_name: str = "Trino Harness Run CA", days: int = 7) -> CertificateAuthority:
+    def create(cls, common_name: str = "Trino Harness Run CA", days: int = 120) -> CertificateAuthority:
         key = _key()
         name = x509.Name(
             [

@@ -69,6 +69,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "the suites use it and start or stop nothing",
     )
     group.addoption(
+        "--client-version",
+        action="append",
+        default=[],
+        metavar="CLIENT=VERSION",
+        help="run a real client at another version than the scenario's clients.versions, e.g. "
+        "trino_jdbc=368 (repeatable; see docs/clients.md)",
+    )
+    group.addoption(
         "--audit-timeout",
         type=float,
         default=30.0,
@@ -241,6 +249,10 @@ def _check_inputs(config: pytest.Config) -> None:
         scenario = scenario_of(config)
     except ScenarioError as exc:
         raise pytest.UsageError(redact(str(exc))) from None
+    try:
+        client_versions(config)
+    except ValueError as exc:
+        raise pytest.UsageError(str(exc)) from None
     expression = config.getoption("markexpr", "")
     if expression:
         registered = registered_names(config.getini("markers"))
@@ -304,8 +316,17 @@ def scenario_of(config: pytest.Config) -> Scenario:
     return _scenarios[path]
 
 
+def client_versions(config: pytest.Config) -> dict[str, str]:
+    """The scenario's ``clients.versions`` with every ``--client-version CLIENT=VERSION`` applied."""
+    return scenario_of(config).clients.versions.overridden(config.getoption("--client-version"))
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """A fixture named ``<table>_row`` is parameterized with ``scenario.expectations.<table>``."""
+    """A fixture named ``<table>_row`` is parameterized with ``scenario.expectations.<table>``;
+    ``client_case`` with every (client, row) of ``scenario.clients``."""
+    if "client_case" in metafunc.fixturenames:
+        cases = scenario_of(metafunc.config).clients.cases()
+        metafunc.parametrize("client_case", cases, ids=[case.test_id() for case in cases])
     expectations = scenario_of(metafunc.config).expectations
     for fixture in metafunc.fixturenames:
         table = fixture.removesuffix("_row")
@@ -367,17 +388,22 @@ def target(pytestconfig: pytest.Config) -> Target:
 
 @pytest.fixture(scope="session")
 def tls_scan(target: Target, pytestconfig: pytest.Config) -> Any:
-    """One sslyze scan of the coordinator per run, shared by xdist workers through the run directory."""
+    """One sslyze scan of the coordinator per run (protocols, suites, certificate and the declared
+    Mozilla profile), shared by xdist workers through the run directory."""
     from trino_harness.progress import step
     from trino_harness.tls_scan import TlsScan, TlsScanError, scan
 
     root = _run_root(pytestconfig)
     cache = root / "tls-scan.json"
+    profile = scenario_of(pytestconfig).expectations.tls.mozilla_profile
     with FileLock(str(root / "tls-scan.lock")):
         if not cache.exists():
             try:
-                with step(f"TLS scan of {target.host}:{target.port} (sslyze, every protocol and suite)"):
-                    result = scan(target.host, target.port)
+                with step(
+                    f"TLS scan of {target.host}:{target.port} (sslyze, every protocol and suite, "
+                    f"certificate, Mozilla {profile or 'no'} profile)"
+                ):
+                    result = scan(target.host, target.port, target.ca_path, profile)
             except TlsScanError as exc:
                 pytest.fail(f"{exc}: the TLS floor cannot be judged", pytrace=False)
             cache.write_text(json.dumps(result.to_json()))

@@ -34,6 +34,22 @@ class AuditDatabase:
 
 
 @dataclass(frozen=True)
+class DataSourceMonitor:
+    """A monitoring login to a catalog's PostgreSQL (pg_monitor): it reads pg_stat_ssl for the
+    catalog user's backends while ``probe_table`` (a read that lasts a few seconds) is queried."""
+
+    catalog: str
+    host: str
+    port: int
+    dbname: str
+    user: str
+    password: str
+    sslrootcert: str
+    catalog_user: str  # the catalog's connection-user, whose backends are judged
+    probe_table: str  # schema.table in the catalog, e.g. public.tls_probe (a view over pg_sleep)
+
+
+@dataclass(frozen=True)
 class RequestLogSource:
     """Where the coordinator's HTTP request log is: a file inside a container the harness may exec
     in, or (``container`` None) a local file, e.g. where a remote cluster's logs are shipped."""
@@ -195,6 +211,9 @@ class Target:
     kerberos: KerberosTarget | None = None
     oidc: OidcTarget | None = None
     cluster: ClusterTarget | None = None
+    data_sources: tuple[DataSourceMonitor, ...] = ()
+    # Logging in with well-known default credentials may count against lockout policies: opt-in.
+    probe_default_credentials: bool = False
 
     @property
     def url(self) -> str:
@@ -258,6 +277,24 @@ class Target:
         if self.audit is None:
             raise MissingCapability("audit source", "audit: {flavour: harness, dsn_env: <VARIABLE>}")
         return self.audit
+
+    def data_source_monitors(self) -> tuple[DataSourceMonitor, ...]:
+        if not self.data_sources:
+            raise MissingCapability(
+                "monitoring connection to a catalog's source database (to read pg_stat_ssl)",
+                "data_sources: [{catalog: <name>, dsn_env: <VARIABLE>, sslrootcert: <file>, "
+                "catalog_user: <connection-user>, probe_table: <schema.table>}]",
+            )
+        return self.data_sources
+
+    def default_credential_probe(self) -> None:
+        """Raise unless the target's owners allow logins with well-known default credentials."""
+        if not self.probe_default_credentials:
+            raise MissingCapability(
+                "consent to probe well-known default credentials (each is a failed login, which may "
+                "count toward account lockout)",
+                "coordinator.probe_default_credentials: true",
+            )
 
     def request_log_source(self) -> RequestLogSource:
         if self.request_log is None:
@@ -337,6 +374,9 @@ class Target:
             data["audit"] = AuditDatabase(**data["audit"])
         if data.get("request_log"):
             data["request_log"] = RequestLogSource(**data["request_log"])
+        for source in data.get("data_sources", ()):
+            register_secret(source["password"])
+        data["data_sources"] = tuple(DataSourceMonitor(**s) for s in data.get("data_sources", ()))
         if data.get("kerberos"):
             for value in data["kerberos"]["passwords"].values():
                 register_secret(value)

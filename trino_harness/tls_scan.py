@@ -1,19 +1,35 @@
-"""Which protocol versions and cipher suites a TLS endpoint accepts, as sslyze sees them.
+"""Which protocol versions and cipher suites a TLS endpoint accepts, the certificate it serves,
+and how it measures up to a Mozilla TLS profile, as sslyze sees them.
 
 sslyze drives real handshakes for every protocol from SSL 2.0 to TLS 1.3 (with its own legacy
-OpenSSL for the old ones), so the harness does not hand-write a single ClientHello.
+OpenSSL for the old ones), so the harness does not hand-write a single ClientHello; its Mozilla
+checker judges the same scan against Mozilla's server-side TLS recommendations.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from sslyze import (
+    CertificateInfoExtraArgument,
     ScanCommand,
+    ScanCommandsExtraArguments,
     Scanner,
     ServerNetworkLocation,
     ServerScanRequest,
+    ServerScanResult,
     ServerScanStatusEnum,
+)
+from sslyze.mozilla_tls_profile.tls_config_checker import (
+    SCAN_COMMANDS_NEEDED_BY_MOZILLA_CHECKER,
+    MozillaTlsConfiguration,
+    ServerNotCompliantWithTlsConfiguration,
+    ServerScanResultIncomplete,
+    TlsConfigurationEnum,
+    check_server_against_tls_configuration,
 )
 
 PROTOCOL_COMMANDS = {
@@ -37,8 +53,30 @@ WEAK_CIPHER_FRAGMENTS = {
 }
 
 
+# A TLS 1.0-1.2 suite has forward secrecy when its key exchange is ephemeral (EC)DH; TLS 1.3 always has.
+FORWARD_SECRET_PREFIXES = ("TLS_ECDHE_", "TLS_DHE_", "SSL_DHE_")
+PRE_TLS13 = ("SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2")
+
+
 class TlsScanError(RuntimeError):
     """sslyze could not complete the scan: the endpoint's TLS posture is unknown, not good."""
+
+
+@dataclass(frozen=True)
+class ServedCertificate:
+    """The leaf certificate the endpoint serves (sslyze's certificate info), as facts."""
+
+    subject: str
+    key_type: str  # "RSA", "EC" or the key class's name
+    key_bits: int
+    signature_algorithm: str  # OpenSSL's name, as Mozilla's profiles spell it: sha256WithRSAEncryption
+    not_before: str  # ISO 8601, UTC
+    not_after: str
+    chain_verified: bool  # chains to the trusted CA (the target's CA file, or sslyze's stores)
+
+    @property
+    def lifetime_days(self) -> int:
+        return (datetime.fromisoformat(self.not_after) - datetime.fromisoformat(self.not_before)).days
 
 
 @dataclass(frozen=True)
@@ -46,6 +84,21 @@ class TlsScan:
     endpoint: str
     accepted: dict[str, list[str]] = field(default_factory=dict)  # protocol -> accepted suites
     errors: dict[str, str] = field(default_factory=dict)  # protocol -> why it could not be tested
+    certificate: ServedCertificate | None = None
+    certificate_error: str | None = None  # why sslyze could not read the certificate
+    # The declared Mozilla profile: sslyze's issues with it ({} = compliant), or why it could not judge.
+    mozilla_profile: str | None = None
+    mozilla_issues: dict[str, str] = field(default_factory=dict)
+    mozilla_error: str | None = None
+
+    def without_forward_secrecy(self) -> list[str]:
+        """Accepted TLS 1.0-1.2 suites whose key exchange is static (TLS_RSA_*, TLS_ECDH_*, ...)."""
+        return sorted(
+            f"{proto} {suite}"
+            for proto in PRE_TLS13
+            for suite in self.accepted.get(proto, [])
+            if not suite.startswith(FORWARD_SECRET_PREFIXES)
+        )
 
     def accepts(self, protocol: str) -> bool:
         return bool(self.accepted.get(protocol))
@@ -66,14 +119,33 @@ class TlsScan:
 
     @classmethod
     def from_json(cls, data: dict) -> TlsScan:
+        if data.get("certificate"):
+            data = {**data, "certificate": ServedCertificate(**data["certificate"])}
         return cls(**data)
 
 
-def scan(host: str, port: int) -> TlsScan:
-    """Try every protocol version with every cipher suite sslyze knows."""
+def mozilla_profile(name: str) -> object:
+    """Mozilla's server-side TLS configuration ``name`` (modern, intermediate, old) as sslyze ships it."""
+    return MozillaTlsConfiguration.get(TlsConfigurationEnum(name))
+
+
+def scan(host: str, port: int, ca_path: str | None = None, profile: str | None = None) -> TlsScan:
+    """Try every protocol version with every cipher suite sslyze knows, read the served certificate
+    (validated against ``ca_path`` besides sslyze's stores) and, when a Mozilla ``profile`` is
+    declared, run what sslyze's checker needs and judge the scan against it."""
     location = ServerNetworkLocation(hostname=host, port=port)
+    commands = {cmd for cmd, _ in PROTOCOL_COMMANDS.values()} | {ScanCommand.CERTIFICATE_INFO}
+    if profile:
+        commands |= SCAN_COMMANDS_NEEDED_BY_MOZILLA_CHECKER
+    extra = (
+        ScanCommandsExtraArguments(
+            certificate_info=CertificateInfoExtraArgument(custom_ca_file=Path(ca_path))
+        )
+        if ca_path
+        else ScanCommandsExtraArguments()
+    )
     request = ServerScanRequest(
-        server_location=location, scan_commands={cmd for cmd, _ in PROTOCOL_COMMANDS.values()}
+        server_location=location, scan_commands=commands, scan_commands_extra_arguments=extra
     )
     scanner = Scanner()
     scanner.queue_scans([request])
@@ -91,4 +163,44 @@ def scan(host: str, port: int) -> TlsScan:
             errors[protocol] = str(attempt.error_reason or attempt.status)
             continue
         accepted[protocol] = [s.cipher_suite.name for s in attempt.result.accepted_cipher_suites]
-    return TlsScan(f"{host}:{port}", accepted, errors)
+    certificate, certificate_error = _served_certificate(result)
+    issues: dict[str, str] = {}
+    mozilla_error = None
+    if profile:
+        try:
+            check_server_against_tls_configuration(result, mozilla_profile(profile))  # type: ignore[arg-type]
+        except ServerNotCompliantWithTlsConfiguration as exc:
+            issues = dict(exc.issues)
+        except ServerScanResultIncomplete as exc:
+            mozilla_error = str(exc)
+    return TlsScan(
+        f"{host}:{port}", accepted, errors, certificate, certificate_error, profile, issues, mozilla_error
+    )
+
+
+def _served_certificate(result: ServerScanResult) -> tuple[ServedCertificate | None, str | None]:
+    attempt = result.scan_result.certificate_info if result.scan_result else None
+    if attempt is None or attempt.result is None:
+        return None, str(attempt.error_reason or attempt.status) if attempt else "not scanned"
+    deployment = attempt.result.certificate_deployments[0]
+    leaf = deployment.received_certificate_chain[0]
+    key = leaf.public_key()
+    key_type = (
+        "RSA"
+        if isinstance(key, rsa.RSAPublicKey)
+        else "EC"
+        if isinstance(key, ec.EllipticCurvePublicKey)
+        else type(key).__name__
+    )
+    return (
+        ServedCertificate(
+            subject=leaf.subject.rfc4514_string(),
+            key_type=key_type,
+            key_bits=getattr(key, "key_size", 0),
+            signature_algorithm=leaf.signature_algorithm_oid._name,  # the name Mozilla's profiles use
+            not_before=leaf.not_valid_before_utc.isoformat(),
+            not_after=leaf.not_valid_after_utc.isoformat(),
+            chain_verified=deployment.verified_certificate_chain is not None,
+        ),
+        None,
+    )

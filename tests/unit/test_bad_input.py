@@ -103,7 +103,7 @@ def test_unknown_marker_gets_one_line_naming_the_known_stages(child):
     assert lines == [
         "ERROR: -m 'authz or smok': unknown marker 'smok' "
         "(pyproject.toml [tool.pytest.ini_options] markers); fix: use the known stages: "
-        "smoke, tls, authn, authz, audit, secrets, kerberos, oidc, cluster, webui, integration"
+        "smoke, tls, authn, authz, audit, secrets, kerberos, oidc, cluster, webui, clients, integration"
     ]
 
 

@@ -191,3 +191,34 @@ def test_example_profile_in_the_repository_is_valid():
 
     example = load_profile(Path(__file__).resolve().parents[2] / "profiles" / "example.yaml")
     assert example.audit.flavour == "harness" and example.identities.passwords
+
+
+def test_data_sources_and_the_credential_probe_round_trip_and_skip_naming_the_field(tmp_path_factory):
+    from trino_harness.target import DataSourceMonitor
+
+    files = tmp_path_factory.mktemp("stack-sources")
+    (files / "ca.pem").write_bytes(CertificateAuthority.create("Sources CA").cert_pem)
+    bare = Target("127.0.0.1", 8443, str(files / "ca.pem"), "476", str(DEFAULT_SCENARIO))
+    with pytest.raises(MissingCapability, match="data_sources: "):
+        bare.data_source_monitors()
+    with pytest.raises(MissingCapability, match=r"coordinator\.probe_default_credentials: true"):
+        bare.default_credential_probe()
+    monitor = DataSourceMonitor(
+        "postgresql", "127.0.0.1", 5432, "warehouse", "mon", "pw-mon", str(files / "ca.pem"),
+        "trino_catalog", "public.tls_probe",
+    )  # fmt: skip
+    original = Target(
+        "127.0.0.1", 8443, str(files / "ca.pem"), "476", str(DEFAULT_SCENARIO),
+        data_sources=(monitor,), probe_default_credentials=True,
+    )  # fmt: skip
+    out = tmp_path_factory.mktemp("profile-sources")
+    profile, env_file = write_profile(original, out, name="sources")
+    assert "pw-mon" not in profile.read_text()
+    again = target_from_profile(profile, read_env_file(env_file))
+    (read,) = again.data_source_monitors()
+    assert (
+        read.password == "pw-mon"
+        and read.probe_table == "public.tls_probe"
+        and read.catalog_user == "trino_catalog"
+    )
+    again.default_credential_probe()  # opted in: no skip

@@ -95,3 +95,58 @@ def test_login_attempt_must_fit_its_provider(tmp_path):
     path = _write_variant(tmp_path, lambda d: d["expectations"]["audit_auth_failures"].append(row))
     with pytest.raises(ScenarioError, match="attempt 'expired_token' needs provider jwt"):
         load_scenario(path)
+
+
+def test_baseline_access_tables_exercise_allow_and_deny():
+    expectations = load_scenario().expectations
+    assert {row.access for row in expectations.catalog_access} == {"all", "read-only", "none"}
+    assert {row.allowed for row in expectations.table_privileges} == {True, False}
+    assert {row.privilege for row in expectations.table_privileges} >= {
+        "INSERT",
+        "DELETE",
+        "UPDATE",
+        "OWNERSHIP",
+    }
+    assert {row.error for row in expectations.column_rules} == {None, "PERMISSION_DENIED"}
+
+
+def test_access_rows_name_declared_users_modes_and_fixture_tables(tmp_path):
+    cases = [
+        (lambda d: d["expectations"]["catalog_access"][0].update(access="write"), "catalog_access[0].access"),
+        (
+            lambda d: d["expectations"]["catalog_access"][0].update(user="nobody"),
+            "expectations.catalog_access.0.user: 'nobody' is not one of the declared users",
+        ),
+        (
+            lambda d: d["expectations"]["table_privileges"][0].update(privilege="DROP"),
+            "table_privileges[0].privilege",
+        ),
+        (
+            lambda d: d["expectations"]["table_privileges"][0].update(table="memory.harness.other"),
+            "expectations.table_privileges.0.table: 'memory.harness.other' is not one of fixture_tables",
+        ),
+        (
+            lambda d: d["expectations"]["column_rules"][0].update(error="PERMISSION_DENIED"),
+            "set exactly one of 'rows' (the values returned) or 'error'",
+        ),
+        (lambda d: d["fixture_tables"][1]["rows"].append([3, "carol"]), "rows.2: 2 values for 3 columns"),
+    ]
+    for mutate, message in cases:
+        path = _write_variant(tmp_path, mutate)
+        with pytest.raises(ScenarioError) as err:
+            load_scenario(path)
+        assert message in str(err.value), str(err.value)
+        assert str(path) in str(err.value)
+
+
+def test_fixture_table_statements_create_schema_table_and_rows():
+    from suites.fixture_tables import statements
+
+    accounts = next(f for f in load_scenario().fixture_tables if f.rows)
+    sql = statements(accounts)
+    assert sql[0] == "CREATE SCHEMA IF NOT EXISTS memory.harness"
+    assert sql[2] == "CREATE TABLE memory.harness.accounts (id bigint, owner varchar, secret varchar)"
+    assert (
+        sql[3]
+        == "INSERT INTO memory.harness.accounts VALUES (1, 'alice', '123-45-6789'), (2, 'bob', '987-65-4321')"
+    )

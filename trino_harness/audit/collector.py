@@ -4,13 +4,16 @@ Runs inside the collector container on Debian's python3 and python3-psycopg only
 keeps its raw JSON next to extracted columns. A database error answers 500 so the listener's
 retry policy applies instead of the event being silently dropped.
 
-Configuration: /harness/audit/collector.json (host, port, dbname, user, password, sslrootcert).
+Configuration: /harness/audit/collector.json (host, port, dbname, user, password, sslrootcert, and
+tls_cert/tls_key for the HTTPS listener on 8443).
 """
 
 from __future__ import annotations
 
 import json
+import ssl
 import sys
+import threading
 import time
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -164,9 +167,21 @@ def main() -> int:
     with open(CONFIG_PATH) as fh:
         config = json.load(fh)
     collector = Collector(config)
-    server = ThreadingHTTPServer(("0.0.0.0", 8080), make_handler(collector))
+    handler = make_handler(collector)
+    # Plain HTTP stays open so a variant that posts in cleartext is caught by the config check,
+    # not by missing events; the reference coordinator posts to the HTTPS port only.
+    plain = ThreadingHTTPServer(("0.0.0.0", 8080), handler)
+    threading.Thread(target=plain.serve_forever, daemon=True).start()
+    if config.get("tls_cert"):
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.minimum_version = ssl.TLSVersion.TLSv1_2
+        context.load_cert_chain(config["tls_cert"], config["tls_key"])
+        https = ThreadingHTTPServer(("0.0.0.0", 8443), handler)
+        https.socket = context.wrap_socket(https.socket, server_side=True)
+        print("audit collector listening on :8443 (HTTPS) and :8080", flush=True)
+        https.serve_forever()
     print("audit collector listening on :8080", flush=True)
-    server.serve_forever()
+    threading.Event().wait()
     return 0
 
 

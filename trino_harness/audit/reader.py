@@ -35,6 +35,7 @@ class AuditEvent:
     execution_start_time: datetime | None = None
     error_type: str | None = None
     failure_message: str | None = None
+    remote_client_address: str | None = None  # the peer as Trino saw it (X-Forwarded-For if trusted)
 
 
 class AuditReader(Protocol):
@@ -69,7 +70,7 @@ class HarnessAuditReader:
 
     _COLUMNS = """event_type, query_id, query_user AS user, principal, source, client_info, query,
         query_state AS state, error_code, create_time, end_time, received_at, execution_start_time,
-        error_type, failure_message"""
+        error_type, failure_message, remote_client_address"""
 
     def _select(self, where: str, value: str) -> list[AuditEvent]:
         with self._connect() as conn:

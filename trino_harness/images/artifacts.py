@@ -35,13 +35,13 @@ class ArtifactMissing(RuntimeError):
     """Maven could not resolve an artifact."""
 
 
-def _mvn_copy(artifact: str, dest: Path) -> Path:
-    """Resolve ``artifact`` (g:a:v:type) into ``dest`` with ``mvn dependency:copy``; return the file."""
+def mvn_copy(artifact: str, dest: Path) -> Path:
+    """Resolve ``artifact`` (g:a:v:type[:classifier]) into ``dest`` with ``mvn dependency:copy``."""
     if shutil.which("mvn") is None:
         raise ArtifactMissing("Maven (`mvn`) is needed to fetch Trino artifacts from Maven Central")
     dest.mkdir(parents=True, exist_ok=True)
-    _, artifact_id, version, kind = artifact.split(":")
-    target = dest / f"{artifact_id}-{version}.{kind}"
+    _, artifact_id, version, kind, *classifier = artifact.split(":")
+    target = dest / f"{artifact_id}-{version}{''.join('-' + c for c in classifier)}.{kind}"
     if target.exists():
         return target
     proc = subprocess.Popen(
@@ -136,24 +136,24 @@ def assemble_server(version: str, dest: Path, plugins: tuple[str, ...] = REQUIRE
     plugin_paths = tuple(f"plugin/{p}" for p in plugins)
     full: Path | None = None
     try:
-        core = _mvn_copy(f"{GROUP}:trino-server-core:{version}:tar.gz", repo)
+        core = mvn_copy(f"{GROUP}:trino-server-core:{version}:tar.gz", repo)
         found = _copy_parts(core, dest, ("bin", "lib", *plugin_paths))
     except ArtifactMissing:
         say(f"trino-server-core {version} is not available; using the full trino-server tarball")
-        full = _mvn_copy(f"{GROUP}:trino-server:{version}:tar.gz", repo)
+        full = mvn_copy(f"{GROUP}:trino-server:{version}:tar.gz", repo)
         found = _copy_parts(full, dest, ("bin", "lib", *plugin_paths))
     from_full: list[str] = []
     for plugin in plugins:
         if f"plugin/{plugin}" in found:
             continue
         try:
-            archive = _mvn_copy(f"{GROUP}:trino-{plugin}:{version}:zip", repo)
+            archive = mvn_copy(f"{GROUP}:trino-{plugin}:{version}:zip", repo)
             _extract_plugin_zip(archive, dest / "plugin" / plugin)
         except ArtifactMissing:
             from_full.append(plugin)
     if from_full:
         say(f"plugin zips not available for {', '.join(from_full)}; taking them from the full tarball")
-        full = full or _mvn_copy(f"{GROUP}:trino-server:{version}:tar.gz", repo)
+        full = full or mvn_copy(f"{GROUP}:trino-server:{version}:tar.gz", repo)
         got = _copy_parts(full, dest, tuple(f"plugin/{p}" for p in from_full))
         lacking = [p for p in from_full if f"plugin/{p}" not in got]
         if lacking:
@@ -167,7 +167,7 @@ KEYCLOAK_VERSION = "26.4.5"
 
 def assemble_keycloak(dest: Path, version: str = KEYCLOAK_VERSION) -> None:
     """Lay out ``dest`` as ``/opt/keycloak`` from the ``keycloak-quarkus-dist`` zip, keeping file modes."""
-    archive = _mvn_copy(
+    archive = mvn_copy(
         f"{KEYCLOAK_GROUP}:keycloak-quarkus-dist:{version}:zip", cache_dir() / "maven" / "keycloak"
     )
     if dest.exists():

@@ -20,6 +20,7 @@ from trino_harness.target import (
     AuditDatabase,
     ClientCert,
     ClusterTarget,
+    DataSourceMonitor,
     InternalEndpoint,
     KerberosTarget,
     OidcTarget,
@@ -104,6 +105,40 @@ def _audit(profile: Profile, r: _Resolver) -> AuditDatabase | None:
         sslrootcert=r.file("audit.sslrootcert", str(root)),
         flavour=audit.flavour,
     )
+
+
+def _data_sources(profile: Profile, r: _Resolver) -> tuple[DataSourceMonitor, ...]:
+    found = []
+    for i, source in enumerate(profile.data_sources):
+        where = f"data_sources[{i}]"
+        dsn = r.secret(f"{where}.dsn_env", source.dsn_env)
+        if not dsn:
+            continue
+        try:
+            parts = conninfo_to_dict(dsn)
+        except Exception:  # the error text would carry the DSN: never echo it
+            r.problems.append(f"{where}.dsn_env: {source.dsn_env} does not hold a valid libpq DSN")
+            continue
+        if parts.get("password"):
+            register_secret(str(parts["password"]))
+        missing = [key for key in ("host", "dbname", "user", "password") if not parts.get(key)]
+        if missing:
+            r.problems.append(f"{where}.dsn_env: the DSN in {source.dsn_env} lacks {', '.join(missing)}")
+            continue
+        found.append(
+            DataSourceMonitor(
+                catalog=source.catalog,
+                host=str(parts["host"]),
+                port=int(parts.get("port") or 5432),
+                dbname=str(parts["dbname"]),
+                user=str(parts["user"]),
+                password=str(parts["password"]),
+                sslrootcert=r.file(f"{where}.sslrootcert", source.sslrootcert),
+                catalog_user=source.catalog_user,
+                probe_table=source.probe_table,
+            )
+        )
+    return tuple(found)
 
 
 def _kerberos(profile: Profile, r: _Resolver) -> KerberosTarget | None:
@@ -203,6 +238,7 @@ def target_from_profile(path: Path | str, env: Mapping[str, str] | None = None) 
         jwt_issuer=scenario.jwt.issuer if scenario else None,
         jwt_audience=scenario.jwt.audience if scenario else None,
         audit=_audit(profile, r),
+        data_sources=_data_sources(profile, r),
         request_log=(
             None
             if log is None
@@ -211,6 +247,7 @@ def target_from_profile(path: Path | str, env: Mapping[str, str] | None = None) 
             else RequestLogSource(container=log.container, path=log.path)
         ),
         http_port=profile.coordinator.plain_http_port,
+        probe_default_credentials=profile.coordinator.probe_default_credentials,
         config_dir=(
             r.file("coordinator.config_dir", profile.coordinator.config_dir)
             if profile.coordinator.config_dir

@@ -55,6 +55,9 @@ class Coordinator(Strict):
         description="port plain HTTP would use; checks prove nothing serves it",
     )
     config_dir: str | None = Field(None, description="local copy of the coordinator's etc/ for static lints")
+    probe_default_credentials: bool = Field(
+        False, description="opt in: log in with well-known default credentials (each a failed login)"
+    )
 
 
 class PasswordIdentity(Strict):
@@ -116,6 +119,19 @@ class Audit(Strict):
         if self.flavour == "harness" and not self.dsn_env:
             raise ValueError("flavour harness needs dsn_env: the variable holding the audit database DSN")
         return self
+
+
+class DataSource(Strict):
+    """A monitoring login to a catalog's PostgreSQL, for the live data-source TLS check."""
+
+    catalog: str = Field(min_length=1, description="the Trino catalog that reads this database")
+    dsn_env: str = Field(pattern=ENV_NAME, description="variable holding a libpq DSN of a pg_monitor role")
+    sslrootcert: str = Field(description="CA file for the database's certificate")
+    catalog_user: str = Field(min_length=1, description="the catalog's connection-user")
+    probe_table: str = Field(
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$",
+        description="schema.table whose read lasts a few seconds (e.g. a view over pg_sleep(2))",
+    )
 
 
 class RequestLog(Strict):
@@ -216,6 +232,7 @@ class Profile(Strict):
     kerberos: KerberosRealm | None = None
     oidc: OidcProvider | None = None
     cluster: ClusterNodes | None = None
+    data_sources: tuple[DataSource, ...] = ()
 
     @field_validator("name")
     @classmethod

@@ -72,6 +72,8 @@ def write_profile(target: Target, out_dir: Path, name: str) -> tuple[Path, Path]
         "expected_version": target.expected_version,
         "plain_http_port": target.http_port,
         "config_dir": target.config_dir,
+        # The served stack is the harness's own: no lockout policy to trip.
+        "probe_default_credentials": target.probe_default_credentials or None,
     }
     profile: dict[str, Any] = {
         "name": name,
@@ -90,6 +92,27 @@ def write_profile(target: Target, out_dir: Path, name: str) -> tuple[Path, Path]
             "dsn_env": env_name("AUDIT_DSN"),
             "sslrootcert": _copy(db.sslrootcert, out_dir, "audit-ca.pem"),
         }
+    sources = []
+    for source in target.data_sources:
+        variable = env_name("SOURCE_DSN", source.catalog)
+        env[variable] = make_conninfo(
+            host=source.host,
+            port=source.port,
+            dbname=source.dbname,
+            user=source.user,
+            password=source.password,
+        )
+        sources.append(
+            {
+                "catalog": source.catalog,
+                "dsn_env": variable,
+                "sslrootcert": _copy(source.sslrootcert, out_dir, f"source-ca-{source.catalog}.pem"),
+                "catalog_user": source.catalog_user,
+                "probe_table": source.probe_table,
+            }
+        )
+    if sources:
+        profile["data_sources"] = sources
     if target.request_log:
         log = target.request_log
         profile["request_log"] = (

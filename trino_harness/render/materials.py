@@ -30,6 +30,7 @@ class DatabasePasswords:
     audit_writer: str
     audit_reader: str
     catalog: str
+    monitor: str  # pg_monitor role: reads pg_stat_ssl for the catalog's sessions
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class RunMaterials:
     trino_tls: Issued
     ldap_tls: Issued
     postgres_tls: Issued
+    audit_tls: Issued  # the collector's HTTPS listener: query text travels encrypted
     client_certs: dict[str, Issued]
     user_passwords: dict[str, str]
     shared_secret: str
@@ -57,14 +59,16 @@ class RunMaterials:
         register_secret(jwt_private.decode())
         return cls(
             ca=ca,
-            trino_tls=ca.issue_server(alias, [alias, *LOCAL_HOSTS], also_client=True),
+            # Mozilla's recommended lifetime: clear of any expiry horizon a scenario declares.
+            trino_tls=ca.issue_server(alias, [alias, *LOCAL_HOSTS], days=90, also_client=True),
             ldap_tls=ca.issue_server(LDAP_ALIAS, [LDAP_ALIAS, *LOCAL_HOSTS]),
             postgres_tls=ca.issue_server(POSTGRES_ALIAS, [POSTGRES_ALIAS, *LOCAL_HOSTS]),
+            audit_tls=ca.issue_server(AUDIT_ALIAS, [AUDIT_ALIAS, *LOCAL_HOSTS], days=90),
             client_certs={subject: ca.issue_client(subject) for subject in scenario.certificates},
             user_passwords={u.name: _password() for u in scenario.users if u.credential != "none"},
             shared_secret=register_secret(secrets.token_urlsafe(48)),
             ldap_admin_password=_password(),
-            db=DatabasePasswords(_password(), _password(), _password(), _password()),
+            db=DatabasePasswords(_password(), _password(), _password(), _password(), _password()),
             jwt_private_pem=jwt_private,
             jwt_public_pem=jwt_public,
             trino_tls_broken=_broken_server_certs(ca, alias),
@@ -79,8 +83,11 @@ def _broken_server_certs(ca: CertificateAuthority, alias: str) -> dict[str, Issu
             alias, [alias, *LOCAL_HOSTS], days=1, also_client=True, not_before=long_ago
         ),
         # Names only the in-network alias: internal traffic still verifies, clients on 127.0.0.1 do not.
-        "wrong-host": ca.issue_server(alias, [alias], also_client=True),
+        # Valid today, but inside the default 30-day expiry horizon.
+        "expiring": ca.issue_server(alias, [alias, *LOCAL_HOSTS], days=10, also_client=True),
+        # The good certificate's lifetime, so each is wrong only in its own way (not expiring soon).
+        "wrong-host": ca.issue_server(alias, [alias], days=90, also_client=True),
         "unknown-ca": CertificateAuthority.create("Unknown CA").issue_server(
-            alias, [alias, *LOCAL_HOSTS], also_client=True
+            alias, [alias, *LOCAL_HOSTS], days=90, also_client=True
         ),
     }

@@ -11,6 +11,9 @@ from trino_harness.render.trino_etc import CATALOG_DATABASE, CATALOG_USER
 AUDIT_DATABASE = "audit"
 AUDIT_WRITER = "audit_writer"
 AUDIT_READER = "audit_reader"
+MONITOR = "harness_monitor"
+# A read through the catalog that lasts long enough for pg_stat_ssl to show its backend.
+TLS_PROBE_TABLE = "public.tls_probe"
 
 
 def _literal(value: str) -> str:
@@ -27,6 +30,7 @@ def render_postgres_seed(materials: RunMaterials) -> FileSet:
 CREATE ROLE {AUDIT_WRITER} LOGIN PASSWORD {_literal(db.audit_writer)};
 CREATE ROLE {AUDIT_READER} LOGIN PASSWORD {_literal(db.audit_reader)};
 CREATE ROLE {CATALOG_USER} LOGIN PASSWORD {_literal(db.catalog)};
+CREATE ROLE {MONITOR} LOGIN PASSWORD {_literal(db.monitor)} IN ROLE pg_monitor;
 CREATE DATABASE {AUDIT_DATABASE} OWNER {AUDIT_WRITER};
 CREATE DATABASE {CATALOG_DATABASE} OWNER {CATALOG_USER};
 \\connect {AUDIT_DATABASE}
@@ -37,6 +41,7 @@ CREATE TABLE public.orders (order_id integer PRIMARY KEY, customer text NOT NULL
 INSERT INTO public.orders VALUES (1, 'acme', 120.50), (2, 'globex', 75.00), (3, 'initech', 310.25);
 CREATE TABLE public.salaries (employee text PRIMARY KEY, salary numeric(10, 2));
 INSERT INTO public.salaries VALUES ('alice', 100000), ('bob', 90000);
+CREATE VIEW {TLS_PROBE_TABLE} AS SELECT pg_sleep(2)::text AS slept;
 """,
         SECRET_MODE,
     )
@@ -58,9 +63,13 @@ def render_audit_seed(materials: RunMaterials) -> FileSet:
                 "user": AUDIT_WRITER,
                 "password": materials.db.audit_writer,
                 "sslrootcert": "/harness/audit/ca.pem",
+                "tls_cert": "/harness/audit/tls/server.pem",
+                "tls_key": "/harness/audit/tls/server.key",
             }
         ),
         SECRET_MODE,
     )
     files.add("ca.pem", materials.ca.cert_pem)
+    files.add("tls/server.pem", materials.audit_tls.cert_pem + materials.ca.cert_pem)
+    files.add("tls/server.key", materials.audit_tls.key_pem, SECRET_MODE)
     return files

@@ -20,7 +20,11 @@ SHARED_SECRET_ENV = "TRINO_SHARED_SECRET"
 CATALOG_PASSWORD_ENV = "POSTGRES_CATALOG_PASSWORD"
 CATALOG_DATABASE = "warehouse"
 CATALOG_USER = "trino_catalog"
-AUDIT_INGEST_URI = f"http://{AUDIT_ALIAS}:8080/events"
+AUDIT_INGEST_URI = f"https://{AUDIT_ALIAS}:8443/events"
+# The coordinator's TLS as Mozilla's intermediate profile has it: AEAD suites with ephemeral key
+# exchange only (Trino's default list also lets the CBC suites through), and the profile's groups.
+TLS_EXCLUDED_CIPHERS = r"^.*_(MD5|SHA|SHA1)$,^TLS_RSA_.*$,^SSL_.*$,^.*_NULL_.*$,^.*_anon_.*$,^.*_CBC_.*$"
+TLS_NAMED_GROUPS = "x25519,secp256r1,secp384r1,ffdhe2048,ffdhe3072"
 # How often Trino re-reads the rules, group and password files (render/reload.py): short, so the
 # matrix can swap them in a running coordinator and see its sentinel flip within a second or two.
 RELOAD_PERIOD = "1s"
@@ -81,6 +85,9 @@ def render_trino_etc(scenario: Scenario, materials: RunMaterials) -> FileSet:
                 "-XX:+EnableDynamicAgentLoading",
                 "--add-modules=jdk.incubator.vector",
                 "--enable-native-access=ALL-UNNAMED",
+                # Mozilla intermediate: only these key-exchange groups (the JDK also offers
+                # secp521r1 and X448); the worker shares this file.
+                f"-Djdk.tls.namedGroups={TLS_NAMED_GROUPS}",
             ]
         )
         + "\n",
@@ -144,6 +151,7 @@ def render_trino_etc(scenario: Scenario, materials: RunMaterials) -> FileSet:
         "http-server.https.port": HTTPS_PORT,
         "http-server.https.keystore.path": f"{ETC}/tls/server.pem",
         "http-server.https.truststore.path": f"{ETC}/tls/ca.pem",
+        "http-server.https.excluded-cipher": TLS_EXCLUDED_CIPHERS,
         "discovery.uri": f"https://{alias}:{HTTPS_PORT}",
         "internal-communication.shared-secret": f"${{ENV:{SHARED_SECRET_ENV}}}",
         "internal-communication.https.required": True,
@@ -202,6 +210,7 @@ def render_trino_etc(scenario: Scenario, materials: RunMaterials) -> FileSet:
                 "http-event-listener.log-created": True,
                 "http-event-listener.log-completed": True,
                 "http-event-listener.connect-ingest-uri": AUDIT_INGEST_URI,
+                "http-event-listener.http-client.trust-store-path": f"{ETC}/tls/ca.pem",
                 "http-event-listener.connect-retry-count": 5,
                 "http-event-listener.connect-retry-delay": "500ms",
             }

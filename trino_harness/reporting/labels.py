@@ -8,8 +8,8 @@ Severity (Allure's levels), from the first rule that matches:
 1. a per-check override in ``SEVERITY_OVERRIDES`` (e.g. LDAP over cleartext is critical);
 2. ``tls`` stage: **critical** (cleartext credentials or a forged coordinator defeat everything else);
    ``secrets`` stage too (a password written in a config file leaks with every copy of the file);
-3. ``authn``/``authz`` check whose case must be refused (``…-rejected``, ``-refused``, ``-denied``,
-   ``see-no``, ``kill-no``): **critical**, a pass there is a bypass;
+3. ``authn``/``authz``/``clients`` check whose case must be refused (``…-rejected``, ``-refused``,
+   ``-denied``, ``see-no``, ``kill-no``): **critical**, a pass there is a bypass;
 4. ``smoke``: **minor** (wiring; any real fault also turns a stage check red);
    ``cluster`` checks of a refusal or of internal TLS: **critical** (a rogue node or cleartext
    internal traffic); ``webui`` checks of a refusal: **critical**;
@@ -22,8 +22,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-# Report order; webui and cluster were added last (a stage keeps its number).
-STAGES = ("tls", "authn", "authz", "audit", "secrets", "smoke", "webui", "cluster")
+# Report order; webui, cluster and clients were added last (a stage keeps its number).
+STAGES = ("tls", "authn", "authz", "audit", "secrets", "smoke", "webui", "cluster", "clients")
 STAGE_TITLES = {
     "tls": "TLS",
     "authn": "Authentication",
@@ -33,6 +33,7 @@ STAGE_TITLES = {
     "smoke": "Smoke (end-to-end wiring)",
     "webui": "Web UI login",
     "cluster": "Cluster-internal security",
+    "clients": "Real clients (CLI, JDBC, Python, Go)",
 }
 SEVERITIES = ("blocker", "critical", "normal", "minor", "trivial")
 
@@ -110,7 +111,7 @@ def severity_of(stage: str, function: str, case_id: str) -> str:
         return SEVERITY_OVERRIDES[function]
     if stage in ("tls", "secrets"):
         return "critical"
-    if stage in ("authn", "authz") and _MUST_BE_REFUSED.search(case_id):
+    if stage in ("authn", "authz", "clients") and _MUST_BE_REFUSED.search(case_id):
         return "critical"
     if stage == "smoke":
         return "minor"

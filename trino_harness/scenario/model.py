@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from trino_harness.scenario.clients import ClientLogin, Clients
 from trino_harness.scenario.kerberos import Kerberos
 from trino_harness.scenario.oidc import Oidc
 
@@ -168,6 +169,96 @@ class TableAccessRow(Strict):
         return f"{self.user}-{self.table}-{'allowed' if self.allowed else 'denied'}"
 
 
+CatalogMode = Literal["all", "read-only", "none"]
+
+
+class CatalogAccessRow(Strict):
+    """``user``'s access mode on ``catalog``, as the first matching ``catalogs`` rule gives it.
+
+    ``none``: the catalog is hidden (SHOW CATALOGS, system.metadata.catalogs) and refused;
+    ``read-only``: listed and readable, every write refused; ``all``: the catalog refuses no write
+    (the schema and table rules still may). The write probed is CREATE SCHEMA, so an ``all`` row
+    needs a catalog whose connector creates schemas (``memory``).
+    """
+
+    user: Name
+    catalog: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    access: CatalogMode
+
+    def test_id(self) -> str:
+        return f"{self.user}-{self.catalog}-{self.access}"
+
+
+TablePrivilege = Literal["SELECT", "INSERT", "DELETE", "UPDATE", "OWNERSHIP"]
+QualifiedTable = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")]
+
+
+class FixtureTable(Strict):
+    """A table the operator creates (empty, or with ``rows``) before the checks that name it.
+
+    The write and column checks need tables whose shape and data they know: a memory-catalog
+    table costs nothing and vanishes with the coordinator.
+    """
+
+    table: QualifiedTable
+    columns: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], str] = Field(min_length=1)
+    rows: tuple[tuple[Any, ...], ...] = ()
+
+    @model_validator(mode="after")
+    def _rows_fit(self) -> FixtureTable:
+        for i, row in enumerate(self.rows):
+            if len(row) != len(self.columns):
+                raise ValueError(f"rows.{i}: {len(row)} values for {len(self.columns)} columns")
+        return self
+
+
+class TablePrivilegeRow(Strict):
+    """May ``user`` use ``privilege`` on a fixture table? Each privilege is probed by a statement
+    that needs exactly it and changes no data: INSERT of no rows, TRUNCATE (DELETE's check) of an
+    empty table, UPDATE of no rows, SHOW CREATE TABLE (OWNERSHIP's check)."""
+
+    user: Name
+    table: QualifiedTable
+    privilege: TablePrivilege
+    allowed: bool
+
+    def test_id(self) -> str:
+        return f"{self.user}-{self.privilege.lower()}-{self.table}-{'allowed' if self.allowed else 'denied'}"
+
+
+class ColumnRuleRow(Strict):
+    """``user`` runs ``sql`` on a fixture table: the values it gets back (``rows``, in order), or the
+    error it gets. Judging the values is what catches a dropped column mask or row filter."""
+
+    user: Name
+    label: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="Names the row in the test id")
+    sql: str = Field(min_length=1)
+    rows: tuple[tuple[Any, ...], ...] | None = None
+    error: str | None = Field(None, description="Trino error name, e.g. PERMISSION_DENIED")
+
+    @model_validator(mode="after")
+    def _rows_or_error(self) -> ColumnRuleRow:
+        if (self.rows is None) == (self.error is None):
+            raise ValueError("set exactly one of 'rows' (the values returned) or 'error'")
+        return self
+
+    def test_id(self) -> str:
+        return f"{self.user}-{self.label}"
+
+
+class SessionPropertyRow(Strict):
+    """May ``user`` ``SET SESSION property = value``? ``catalog.property`` names a catalog session
+    property (``system_session_properties`` / ``catalog_session_properties`` rules decide)."""
+
+    user: Name
+    property: str = Field(pattern=r"^([a-z][a-z0-9_]*\.)?[a-z][a-z0-9_]*$")
+    value: str = Field(min_length=1, description="A SQL literal the property accepts, e.g. '1h' or false")
+    allowed: bool
+
+    def test_id(self) -> str:
+        return f"{self.user}-sets-{self.property}-{'allowed' if self.allowed else 'denied'}"
+
+
 class AuthenticationRow(Principal):
     """A principal the authentication suites attack with every case its provider knows."""
 
@@ -178,6 +269,7 @@ class AuthenticationRow(Principal):
 
 TlsProtocol = Literal["SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"]
 WeakCipher = Literal["NULL", "EXPORT", "RC4", "DES", "3DES", "anon", "MD5"]
+MozillaProfile = Literal["modern", "intermediate", "old"]
 
 
 class TlsExpectations(Strict):
@@ -186,6 +278,22 @@ class TlsExpectations(Strict):
     accepted_protocols: tuple[TlsProtocol, ...] = ("TLSv1.2", "TLSv1.3")
     refused_protocols: tuple[TlsProtocol, ...] = ("SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1")
     weak_ciphers: tuple[WeakCipher, ...] = ("NULL", "EXPORT", "RC4", "DES", "3DES", "anon", "MD5")
+    # Beyond the floor: the Mozilla server-side TLS profile sslyze judges the scan against (null: none).
+    mozilla_profile: MozillaProfile | None = "intermediate"
+    # Floors for the served certificate (defaults: Mozilla's intermediate profile).
+    min_rsa_key_bits: int = Field(default=2048, ge=1024)
+    min_ec_key_bits: int = Field(default=256, ge=160)
+    signature_algorithms: tuple[str, ...] = (
+        "sha256WithRSAEncryption",
+        "sha384WithRSAEncryption",
+        "sha512WithRSAEncryption",
+        "ecdsa-with-SHA256",
+        "ecdsa-with-SHA384",
+        "ecdsa-with-SHA512",
+    )
+    max_certificate_lifetime_days: int = Field(default=366, ge=1)
+    # Red when the coordinator's certificate expires within this many days: renew before the outage.
+    expiry_horizon_days: int = Field(default=30, ge=0)
 
     @model_validator(mode="after")
     def _disjoint(self) -> TlsExpectations:
@@ -288,11 +396,18 @@ class AuthFailureRow(Principal):
 class Expectations(Strict):
     tls: TlsExpectations = TlsExpectations()
     password_file: PasswordFileExpectations = PasswordFileExpectations()
+    # The well-known default credentials the account-inventory probe tries (relative to the scenario
+    # file; null: the harness's scenarios/default-credentials.yaml).
+    default_credentials_file: str | None = None
     authentication: tuple[AuthenticationRow, ...] = ()
     smoke: tuple[SmokeRow, ...] = ()
     user_mapping: tuple[MappingRow, ...] = ()
     impersonation: tuple[ImpersonationRow, ...] = ()
     table_access: tuple[TableAccessRow, ...] = ()
+    catalog_access: tuple[CatalogAccessRow, ...] = ()
+    table_privileges: tuple[TablePrivilegeRow, ...] = ()
+    column_rules: tuple[ColumnRuleRow, ...] = ()
+    session_properties: tuple[SessionPropertyRow, ...] = ()
     # groups, query visibility and audit correctness
     group_access: tuple[GroupAccessRow, ...] = ()
     query_visibility: tuple[QueryVisibilityRow, ...] = ()
@@ -370,8 +485,12 @@ class Scenario(Strict):
     user_mapping: UserMappings = UserMappings()
     kerberos: Kerberos | None = None  # optional MIT KDC + SPNEGO; see scenario/kerberos.py
     oidc: Oidc | None = None  # optional Keycloak + OAUTH2; see scenario/oidc.py
+    clients: Clients = Clients()  # real client programs; see scenario/clients.py
     cluster: Cluster = Cluster()
     access_rules: AccessRules
+    fixture_tables: tuple[FixtureTable, ...] = Field(
+        (), description="Tables the operator creates for the table-privilege and column-rule checks"
+    )
     operator: Principal = Field(description="Identity the harness uses for administrative reads")
     expectations: Expectations = Expectations()
     load: Load = Load()
@@ -405,6 +524,16 @@ class Scenario(Strict):
         known = {u.name for u in self.users}
         exp = self.expectations
         named = [(f"group_access.{i}.user", r.user) for i, r in enumerate(exp.group_access)]
+        for table in ("catalog_access", "table_privileges", "column_rules", "session_properties"):
+            named += [(f"{table}.{i}.user", r.user) for i, r in enumerate(getattr(exp, table))]
+        fixtures = {f.table for f in self.fixture_tables}
+        for i, privilege_row in enumerate(exp.table_privileges):
+            if privilege_row.table not in fixtures:
+                raise ValueError(
+                    f"expectations.table_privileges.{i}.table: '{privilege_row.table}' is not one of "
+                    "fixture_tables "
+                    "(the probes need a table whose columns they know)"
+                )
         for i, row in enumerate(exp.query_visibility):
             named += [(f"query_visibility.{i}.{k}", getattr(row, k)) for k in ("viewer", "owner")]
         for where, name in named:
@@ -415,12 +544,15 @@ class Scenario(Strict):
                 self._check_principal(f"expectations.group_access.{i}.via", group_row.via)
         for i, audit in enumerate(exp.audit):
             self._check_principal(f"expectations.audit.{i}.principal", audit.principal)
+        for i, client_row in enumerate(self.clients.rows):
+            if client_row.user is not None or client_row.as_user is not None:  # a refusal may name a stranger
+                self._check_principal(f"clients.rows.{i}.principal", client_row.principal)
         for i, failure in enumerate(exp.audit_auth_failures):
             if failure.attempt != "wrong_password":  # a wrong password needs no known login
                 self._check_principal(f"expectations.audit_auth_failures.{i}", failure)
         return self
 
-    def _check_principal(self, where: str, row: Principal) -> None:
+    def _check_principal(self, where: str, row: Principal | ClientLogin) -> None:
         if row.provider in ("file", "ldap") and self.login(row.provider, row.principal) is None:
             # A refused-login row may name an unknown principal on purpose; others may not.
             if not (isinstance(row, MappingRow) and row.user is None):

@@ -38,11 +38,15 @@ from trino_harness.render.overlay import apply_overlay
 from trino_harness.render.postgres import (
     AUDIT_DATABASE,
     AUDIT_READER,
+    MONITOR,
+    TLS_PROBE_TABLE,
     render_audit_seed,
     render_postgres_seed,
 )
 from trino_harness.render.reload import HotPlan, Sentinels, add_sentinels, plan_hot_apply
 from trino_harness.render.trino_etc import (
+    CATALOG_DATABASE,
+    CATALOG_USER,
     HTTP_PORT,
     HTTPS_PORT,
     REQUEST_LOG,
@@ -64,7 +68,14 @@ from trino_harness.stack.kerberos import configure_kdc, kerberos_target, wait_an
 from trino_harness.stack.oidc import configure_keycloak, oidc_target, wait_and_provision
 from trino_harness.stack.waiting import wait_for_log, wait_until
 from trino_harness.stack.worker import ROGUE_ALIAS, cluster_target, render_worker_dirs, wait_worker_active
-from trino_harness.target import AuditDatabase, ClientCert, RequestLogSource, Target, WebUiOAuth2Recipe
+from trino_harness.target import (
+    AuditDatabase,
+    ClientCert,
+    DataSourceMonitor,
+    RequestLogSource,
+    Target,
+    WebUiOAuth2Recipe,
+)
 
 TRINO_UID = 1000  # the official image's trino user; our image keeps it
 LOG_TAIL_LINES = 40
@@ -468,7 +479,21 @@ class ReferenceStack:
                 password=materials.db.audit_reader,
                 sslrootcert=str(self._ca_path),
             ),
+            data_sources=(
+                DataSourceMonitor(
+                    catalog="postgresql",
+                    host="127.0.0.1",
+                    port=self.containers["postgres"].host_port(5432),
+                    dbname=CATALOG_DATABASE,
+                    user=MONITOR,
+                    password=materials.db.monitor,
+                    sslrootcert=str(self._ca_path),
+                    catalog_user=CATALOG_USER,
+                    probe_table=TLS_PROBE_TABLE,
+                ),
+            ),
             request_log=RequestLogSource(container=trino.get_wrapped_container().name, path=REQUEST_LOG),
+            probe_default_credentials=True,  # the run's own stack: no lockout policy to trip
             timings=dict(self.timings),
             http_port=trino.host_port(HTTP_PORT),
             config_dir=str(self.options.run_dir / "etc" / "trino"),

@@ -1,0 +1,88 @@
+"""Audit field integrity: the event records what happened, not what the client claims, and it
+travels to the audit store encrypted.
+
+The client address is the one field of a query event an investigation leans on that the server,
+not the client, should fill in: ``X-Forwarded-For`` from a client that is not a declared proxy must
+not move it (``http-server.process-forwarded``). Source, client info and client tags are
+client-supplied by design: the checks use them only as markers to find an event, never as evidence
+of who ran a query (docs/beyond-the-tables.md).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from trino_harness.audit.reader import wait_for_completed
+from trino_harness.event_listener_targets import event_listener_targets
+from trino_harness.evidence import check
+from trino_harness.protocol import submit
+
+pytestmark = pytest.mark.audit
+
+SPOOFED_PEER = "203.0.113.77"  # TEST-NET-3: never a real client of the target
+
+
+def test_every_event_listener_target_is_https(target):
+    targets = event_listener_targets(target.coordinator_config())
+    unknown = [t for t in targets if t.problem and t.problem.endswith("cannot judge")]
+    if unknown:
+        pytest.fail(
+            "cannot judge: " + ", ".join(f"{t.file} (event-listener.name={t.name})" for t in unknown),
+            pytrace=False,
+        )
+    bad = [t for t in targets if t.problem]
+    check(
+        not bad,
+        what="where each configured event listener sends query events: "
+        + (", ".join(f"{t.file} ({t.name})" for t in targets) or "no event listener configured"),
+        expected="every target https:// (or TLS for JDBC/Kafka listeners)",
+        observed="; ".join(f"{t.file}: {t.key}={t.value} {t.problem}" for t in bad)
+        or "every target encrypted",
+        fix="point http-event-listener.connect-ingest-uri at https://… and trust its CA with "
+        "http-event-listener.http-client.trust-store-path",
+    )
+
+
+def _completed_event(target, audit_reader, audit_timeout, answer):
+    events, _ = wait_for_completed(audit_reader, answer.query_id, audit_timeout)
+    completed = [e for e in events if e.event_type == "completed"]
+    if not completed:
+        pytest.fail(
+            f"cannot judge: no completed event for {answer.query_id} within {audit_timeout:.0f}s",
+            pytrace=False,
+        )
+    return completed[0]
+
+
+def test_completed_event_records_the_real_peer_not_x_forwarded_for(
+    target, scenario, audit_reader, audit_timeout
+):
+    operator = scenario.operator
+    auth = (operator.principal, target.password(operator.provider, operator.principal))
+    marker = f"harness-peer-{uuid.uuid4().hex[:12]}"
+    plain = submit(target, f"SELECT '{marker}'", auth=auth)
+    if not plain.query_id:
+        pytest.fail(f"cannot judge: the control query did not run: {plain}", pytrace=False)
+    forwarded = submit(target, f"SELECT '{marker}-xff'", auth=auth, headers={"X-Forwarded-For": SPOOFED_PEER})
+    peer = _completed_event(target, audit_reader, audit_timeout, plain).remote_client_address
+    if forwarded.status == 406:  # Trino refuses the header outright when it does not process it
+        observed = f"refused: {forwarded}"
+        ok = True
+    elif not forwarded.query_id:
+        pytest.fail(
+            f"cannot judge: the forwarded query neither ran nor was refused: {forwarded}", pytrace=False
+        )
+    else:
+        recorded = _completed_event(target, audit_reader, audit_timeout, forwarded).remote_client_address
+        observed = f"query ran and its event records {recorded}"
+        ok = recorded == peer != SPOOFED_PEER
+    check(
+        ok,
+        what=f"remoteClientAddress of a query sent with X-Forwarded-For: {SPOOFED_PEER} (no proxy declared)",
+        expected=f"refused (HTTP 406), or the peer the same client's plain query recorded ({peer})",
+        observed=observed[:400],
+        fix="keep http-server.process-forwarded=false unless a proxy that overwrites X-Forwarded-For "
+        "is the only way in",
+    )

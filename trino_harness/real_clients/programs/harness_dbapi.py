@@ -1,0 +1,61 @@
+"""Connects with a DB-API client (``trino`` or the legacy ``prestodb``) and prints the user.
+
+Run by the client's own interpreter; secrets come from the environment (HARNESS_PASSWORD,
+HARNESS_ACCESS_TOKEN), everything else from the arguments.
+"""
+
+import argparse
+import importlib
+import os
+import sys
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--module", choices=["trino", "prestodb"], required=True)
+    parser.add_argument("--host", required=True)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--ca", required=True)
+    parser.add_argument("--login", default=None, help="Basic auth user")
+    parser.add_argument("--user", default=None, help="session user (impersonation)")
+    parser.add_argument("--cert", default=None)
+    parser.add_argument("--key", default=None)
+    parser.add_argument("--sql", default="SELECT current_user")
+    args = parser.parse_args()
+
+    client = importlib.import_module(args.module)
+    dbapi = importlib.import_module(f"{args.module}.dbapi")
+    auth_module = importlib.import_module(f"{args.module}.auth")
+    print(f"HARNESS-CLIENT: {args.module} {getattr(client, '__version__', '?')}")
+    auth = None
+    if os.environ.get("HARNESS_PASSWORD"):
+        auth = auth_module.BasicAuthentication(args.login, os.environ["HARNESS_PASSWORD"])
+    elif os.environ.get("HARNESS_ACCESS_TOKEN"):
+        auth = auth_module.JWTAuthentication(os.environ["HARNESS_ACCESS_TOKEN"])
+    elif args.cert:
+        auth = auth_module.CertificateAuthentication(args.cert, args.key)
+    user = args.user or args.login
+    try:
+        if args.module == "trino":
+            connection = dbapi.connect(
+                host=args.host, port=args.port, http_scheme="https", auth=auth, user=user,
+                verify=args.ca, source="trino-harness-python",
+            )  # fmt: skip
+        else:  # presto-python-client 0.8: no verify argument; its session is reachable
+            connection = dbapi.connect(
+                host=args.host, port=args.port, http_scheme="https", auth=auth, user=user or "harness",
+                source="trino-harness-presto", catalog="system", schema="runtime",
+            )  # fmt: skip
+            connection._http_session.verify = args.ca
+        cursor = connection.cursor()
+        cursor.execute(args.sql)
+        rows = cursor.fetchall()
+    except Exception as exc:
+        print(f"HARNESS-ERROR: {type(exc).__name__}: {exc}")
+        return 1
+    print(f"HARNESS-USER: {rows[0][0]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+import pytest
 from trino.exceptions import HttpError, TrinoQueryError
 
 from trino_harness.clients import connect
+from trino_harness.evidence import check
+from trino_harness.identities import principal_for_user
 from trino_harness.observations import observe
-from trino_harness.scenario.model import Principal
+from trino_harness.scenario.model import Principal, Scenario
 from trino_harness.target import Target
 
 
@@ -73,3 +76,37 @@ def run_as(
         outcome = Outcome(None, None, text, status, None)
     observe(outcome.without_order() if unordered else outcome)
     return outcome
+
+
+def login_as(scenario: Scenario, user: str) -> Principal:
+    """The scenario's way to log in as ``user``; without one the check skips, naming what to add."""
+    who = principal_for_user(scenario, user)
+    if who is None:
+        pytest.skip(f"no way to log in as {user}: give the user a password or a client certificate")
+    return who
+
+
+def check_decision(
+    outcome: Outcome,
+    *,
+    allowed: bool,
+    what: str,
+    fix: str,
+    granted: str = "the statement succeeds",
+    refused: str = "PERMISSION_DENIED (Access Denied: ...)",
+    passed: bool | None = None,
+    refused_fix: str | None = None,
+) -> None:
+    """Judge one access decision: an allowed statement gets through (``passed``, default: it
+    succeeded), a denied one is refused with PERMISSION_DENIED and nothing else."""
+    if allowed:
+        ok = outcome.ok if passed is None else passed
+        check(ok, what=what, expected=granted, observed=outcome, fix=fix)
+    else:
+        check(
+            outcome.error_name == "PERMISSION_DENIED",
+            what=what,
+            expected=refused,
+            observed=outcome,
+            fix=fix if refused_fix is None else refused_fix,
+        )

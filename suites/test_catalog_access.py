@@ -13,10 +13,9 @@ import uuid
 import pytest
 
 from trino_harness.evidence import check
-from trino_harness.identities import principal_for_user
-from trino_harness.scenario.model import CatalogAccessRow, Principal, Scenario
+from trino_harness.scenario.model import Principal
 
-from .outcomes import run_as
+from .outcomes import login_as, run_as
 
 pytestmark = pytest.mark.authz
 
@@ -30,16 +29,9 @@ VISIBILITY_FIX = (
 )
 
 
-def _login(scenario: Scenario, row: CatalogAccessRow) -> Principal:
-    who = principal_for_user(scenario, row.user)
-    if who is None:
-        pytest.skip(f"no way to log in as {row.user}: give the user a password or a client certificate")
-    return who
-
-
 def test_catalog_is_listed_only_where_declared(target, scenario, catalog_access_row):
     row = catalog_access_row
-    who = _login(scenario, row)
+    who = login_as(scenario, row.user)
     shown = run_as(target, who, "SHOW CATALOGS", unordered=True)
     listed = run_as(target, who, "SELECT catalog_name FROM system.metadata.catalogs", unordered=True)
     for outcome, where in ((shown, "SHOW CATALOGS"), (listed, "system.metadata.catalogs")):
@@ -70,7 +62,7 @@ def _drop(target, who: Principal, operator: Principal, schema: str) -> None:
 
 def test_catalog_access_mode_is_as_declared(target, scenario, catalog_access_row):
     row = catalog_access_row
-    who = _login(scenario, row)
+    who = login_as(scenario, row.user)
     read = run_as(target, who, f"SHOW SCHEMAS FROM {row.catalog}")
     what = f"{row.user} on catalog {row.catalog} (declared {row.access})"
     if row.access == "none":

@@ -9,9 +9,8 @@ from __future__ import annotations
 import pytest
 
 from trino_harness.evidence import check
-from trino_harness.identities import principal_for_user
 
-from .outcomes import run_as
+from .outcomes import login_as, run_as
 
 pytestmark = pytest.mark.authz
 
@@ -23,10 +22,7 @@ FIX = (
 
 def test_column_rule_returns_the_declared_values(target, scenario, fixture_tables, column_rules_row):
     row = column_rules_row
-    who = principal_for_user(scenario, row.user)
-    if who is None:
-        pytest.skip(f"no way to log in as {row.user}: give the user a password or a client certificate")
-    outcome = run_as(target, who, row.sql)
+    outcome = run_as(target, login_as(scenario, row.user), row.sql)
     what = f"{row.user} running {row.sql}"
     if row.error is not None:
         check(outcome.error_name == row.error, what=what, expected=row.error, observed=outcome, fix=FIX)

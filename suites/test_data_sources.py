@@ -12,11 +12,11 @@ from __future__ import annotations
 import threading
 import time
 
-import psycopg
 import pytest
 
 from trino_harness.data_sources import data_source_findings
 from trino_harness.evidence import check
+from trino_harness.postgres import connect_verified
 from trino_harness.protocol import Answer, submit
 
 pytestmark = pytest.mark.tls
@@ -47,17 +47,7 @@ def test_every_external_catalog_encrypts_and_verifies_its_source(target):
 def _watch_ssl(monitor, until: threading.Event) -> list[tuple[int, bool, str | None]]:
     """(pid, ssl, version) of each backend of the catalog user seen until ``until`` is set."""
     seen: dict[int, tuple[int, bool, str | None]] = {}
-    with psycopg.connect(
-        host=monitor.host,
-        port=monitor.port,
-        dbname=monitor.dbname,
-        user=monitor.user,
-        password=monitor.password,
-        sslmode="verify-full",
-        sslrootcert=monitor.sslrootcert,
-        connect_timeout=10,
-        autocommit=True,
-    ) as conn:
+    with connect_verified(monitor, autocommit=True) as conn:
         deadline = time.monotonic() + PROBE_WINDOW_S
         while time.monotonic() < deadline:
             for pid, ssl, version in conn.execute(

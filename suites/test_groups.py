@@ -10,10 +10,9 @@ from __future__ import annotations
 import pytest
 
 from trino_harness.evidence import check
-from trino_harness.identities import principal_for_user
 from trino_harness.scenario.model import GroupAccessRow, Principal, Scenario
 
-from .outcomes import run_as
+from .outcomes import check_decision, login_as, run_as
 
 pytestmark = pytest.mark.authz
 
@@ -28,10 +27,7 @@ def _identity(scenario: Scenario, row: GroupAccessRow) -> tuple[Principal, str |
     """How to act as the row's user: its own login, or the impersonating principal plus X-Trino-User."""
     if row.via is not None:
         return row.via, row.user, f"{row.via.label()} impersonating {row.user}"
-    who = principal_for_user(scenario, row.user)
-    if who is None:
-        pytest.skip(f"no way to log in as {row.user}: give the user a password or a client certificate")
-    return who, None, row.user
+    return login_as(scenario, row.user), None, row.user
 
 
 def test_group_provider_reports_the_declared_groups(target, scenario, group_access_row):
@@ -54,19 +50,12 @@ def test_group_rule_decides_table_access(target, scenario, group_access_row):
     who, user, what = _identity(scenario, row)
     outcome = run_as(target, who, f"SELECT count(*) FROM {row.table}", user=user)
     groups = list(scenario.user(row.user).groups)
-    if row.allowed:
-        check(
-            outcome.ok,
-            what=f"{what} (groups {groups}) reading {row.table}",
-            expected="the query succeeds (a group rule allows it)",
-            observed=outcome,
-            fix=f"{TABLE_FIX}; if the user has no groups: {GROUPS_FIX}",
-        )
-    else:
-        check(
-            outcome.error_name == "PERMISSION_DENIED",
-            what=f"{what} (groups {groups}) reading {row.table}",
-            expected="PERMISSION_DENIED (Access Denied: Cannot select from table ...)",
-            observed=outcome,
-            fix=TABLE_FIX,
-        )
+    check_decision(
+        outcome,
+        allowed=row.allowed,
+        what=f"{what} (groups {groups}) reading {row.table}",
+        fix=f"{TABLE_FIX}; if the user has no groups: {GROUPS_FIX}",
+        granted="the query succeeds (a group rule allows it)",
+        refused="PERMISSION_DENIED (Access Denied: Cannot select from table ...)",
+        refused_fix=TABLE_FIX,
+    )

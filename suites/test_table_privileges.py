@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from trino_harness.evidence import check
-from trino_harness.identities import principal_for_user
 from trino_harness.scenario.model import Scenario, TablePrivilegeRow
 
-from .outcomes import Outcome, run_as
+from .outcomes import Outcome, check_decision, login_as, run_as
 
 pytestmark = pytest.mark.authz
 
@@ -47,26 +45,15 @@ def test_table_privilege_is_granted_or_refused_as_declared(
     target, scenario, fixture_tables, table_privileges_row
 ):
     row = table_privileges_row
-    who = principal_for_user(scenario, row.user)
-    if who is None:
-        pytest.skip(f"no way to log in as {row.user}: give the user a password or a client certificate")
     sql = probe(scenario, row)
-    outcome = run_as(target, who, sql)
-    what = f"{row.user} using {row.privilege} on {row.table} ({sql})"
-    if row.allowed:
-        check(
-            _passed_access_check(outcome),
-            what=what,
-            expected="the statement passes the access check (it succeeds; an UPDATE on the memory "
-            f"connector then fails with NOT_SUPPORTED '{UPDATE_UNSUPPORTED}')",
-            observed=outcome,
-            fix=FIX,
-        )
-    else:
-        check(
-            outcome.error_name == "PERMISSION_DENIED",
-            what=what,
-            expected="PERMISSION_DENIED (Access Denied: Cannot ...)",
-            observed=outcome,
-            fix=FIX,
-        )
+    outcome = run_as(target, login_as(scenario, row.user), sql)
+    check_decision(
+        outcome,
+        allowed=row.allowed,
+        what=f"{row.user} using {row.privilege} on {row.table} ({sql})",
+        fix=FIX,
+        granted="the statement passes the access check (it succeeds; an UPDATE on the memory "
+        f"connector then fails with NOT_SUPPORTED '{UPDATE_UNSUPPORTED}')",
+        refused="PERMISSION_DENIED (Access Denied: Cannot ...)",
+        passed=_passed_access_check(outcome),
+    )

@@ -23,28 +23,28 @@ class ClientCert:
 
 
 @dataclass(frozen=True)
-class AuditDatabase:
+class PostgresLogin:
+    """A login to a PostgreSQL database over verified TLS (trino_harness/postgres.py connects)."""
+
     host: str
     port: int
     dbname: str
     user: str
     password: str
     sslrootcert: str
+
+
+@dataclass(frozen=True)
+class AuditDatabase(PostgresLogin):
     flavour: str = "harness"  # the harness's own trino_query_events table
 
 
 @dataclass(frozen=True)
-class DataSourceMonitor:
+class DataSourceMonitor(PostgresLogin):
     """A monitoring login to a catalog's PostgreSQL (pg_monitor): it reads pg_stat_ssl for the
     catalog user's backends while ``probe_table`` (a read that lasts a few seconds) is queried."""
 
     catalog: str
-    host: str
-    port: int
-    dbname: str
-    user: str
-    password: str
-    sslrootcert: str
     catalog_user: str  # the catalog's connection-user, whose backends are judged
     probe_table: str  # schema.table in the catalog, e.g. public.tls_probe (a view over pg_sleep)
 

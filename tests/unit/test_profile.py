@@ -204,8 +204,8 @@ def test_data_sources_and_the_credential_probe_round_trip_and_skip_naming_the_fi
     with pytest.raises(MissingCapability, match=r"coordinator\.probe_default_credentials: true"):
         bare.default_credential_probe()
     monitor = DataSourceMonitor(
-        "postgresql", "127.0.0.1", 5432, "warehouse", "mon", "pw-mon", str(files / "ca.pem"),
-        "trino_catalog", "public.tls_probe",
+        "127.0.0.1", 5432, "warehouse", "mon", "pw-mon", str(files / "ca.pem"),
+        catalog="postgresql", catalog_user="trino_catalog", probe_table="public.tls_probe",
     )  # fmt: skip
     original = Target(
         "127.0.0.1", 8443, str(files / "ca.pem"), "476", str(DEFAULT_SCENARIO),

@@ -15,6 +15,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from trino_harness.polling import poll
+from trino_harness.postgres import connect_verified
 from trino_harness.target import AuditDatabase
 
 
@@ -55,18 +56,7 @@ class HarnessAuditReader:
         self._db = db
 
     def _connect(self) -> psycopg.Connection[dict[str, Any]]:
-        db = self._db
-        return psycopg.Connection.connect(
-            host=db.host,
-            port=db.port,
-            dbname=db.dbname,
-            user=db.user,
-            password=db.password,
-            sslmode="verify-full",
-            sslrootcert=db.sslrootcert,
-            connect_timeout=10,
-            row_factory=dict_row,
-        )
+        return connect_verified(self._db, row_factory=dict_row)
 
     _COLUMNS = """event_type, query_id, query_user AS user, principal, source, client_info, query,
         query_state AS state, error_code, create_time, end_time, received_at, execution_start_time,

@@ -22,25 +22,28 @@ class RealClient:
     parse_user: Callable[[str], str | None]
 
 
+def _client(name: str, registry: str, module: Any, prepare: Callable[[str], Any] | None = None) -> RealClient:
+    """A client module's three functions (``prepare`` may be one of several the module offers)."""
+    return RealClient(name, registry, prepare or module.prepare, module.invocation, module.parse_user)
+
+
 CLIENTS: dict[str, RealClient] = {
-    "trino_cli": RealClient(
-        "trino_cli", "Maven Central io.trino:trino-cli (executable jar)",
-        trino_cli.prepare, trino_cli.invocation, trino_cli.parse_user,
-    ),
-    "trino_jdbc": RealClient(
-        "trino_jdbc", "Maven Central io.trino:trino-jdbc",
-        trino_jdbc.prepare, trino_jdbc.invocation, trino_jdbc.parse_user,
-    ),
-    "trino_python": RealClient(
-        "trino_python", "PyPI trino (the harness's own dependency)",
-        python_dbapi.prepare_trino, python_dbapi.invocation, python_dbapi.parse_user,
-    ),
-    "presto_python": RealClient(
-        "presto_python", "PyPI presto-python-client (own virtualenv)",
-        python_dbapi.prepare_presto, python_dbapi.invocation, python_dbapi.parse_user,
-    ),
-    "trino_go": RealClient(
-        "trino_go", "Go module proxy github.com/trinodb/trino-go-client",
-        trino_go.prepare, trino_go.invocation, trino_go.parse_user,
-    ),
-}  # fmt: skip
+    client.name: client
+    for client in (
+        _client("trino_cli", "Maven Central io.trino:trino-cli (executable jar)", trino_cli),
+        _client("trino_jdbc", "Maven Central io.trino:trino-jdbc", trino_jdbc),
+        _client(
+            "trino_python",
+            "PyPI trino (the harness's own dependency)",
+            python_dbapi,
+            python_dbapi.prepare_trino,
+        ),
+        _client(
+            "presto_python",
+            "PyPI presto-python-client (own virtualenv)",
+            python_dbapi,
+            python_dbapi.prepare_presto,
+        ),
+        _client("trino_go", "Go module proxy github.com/trinodb/trino-go-client", trino_go),
+    )
+}

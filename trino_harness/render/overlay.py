@@ -5,6 +5,8 @@ optional ``overlay.yaml`` manifest for the small edits a misconfiguration usuall
 
     properties:              # per properties file: key -> value (null removes the key)
       config.properties: {http-server.http.enabled: true}
+    json:                    # per JSON file: top-level key -> value (null removes the key)
+      rules.json: {impersonation: [{original_user: svc_bi, new_user: '.*'}]}
     append:                  # text added to the end of a rendered file (e.g. a jvm.config flag)
       jvm.config: "-Djava.security.properties=/etc/trino/legacy.security\n"
     remove: [group-provider.properties]
@@ -14,8 +16,9 @@ subdirectory is an overlay of the same form for the worker's etc/ (the stack app
 a ``web-ui-oauth2/`` one for the extra coordinator whose Web UI logs in through OAuth2
 (``render/web_ui_oauth2.py``).
 
-Editing a few properties keeps a variant valid when the harness renders per-run values (ports,
-secrets, certificates) into the same file.
+Editing a few properties (or one section of the rules) keeps a variant valid when the harness
+renders per-run values (ports, secrets, certificates) into the same file, or the baseline's rules
+change.
 
 Every problem of an overlay is collected and reported at once, one line each naming the file,
 the field and the fix (``render/overlay_check.py`` runs this on an in-memory render before any
@@ -34,7 +37,7 @@ import yaml
 from trino_harness.render.files import PUBLIC_MODE, FileSet, properties
 
 MANIFEST = "overlay.yaml"
-MANIFEST_KEYS = ("properties", "append", "remove")
+MANIFEST_KEYS = ("properties", "json", "append", "remove")
 NOT_COPIED = {MANIFEST, "variant.yaml"}
 WORKER_OVERLAY = "worker"  # a subdirectory overlaying the worker's etc/ (see render/worker_etc.py)
 # A subdirectory overlaying the extra coordinator of the Web UI OAuth2 check (render/web_ui_oauth2.py).
@@ -154,6 +157,26 @@ def _apply_manifest(files: FileSet, manifest: Path, problems: list[str]) -> list
                 values[key] = value
         files.add(rel, properties(values), files.files[rel][1])
         applied.append(f"{rel} (edited: {', '.join(edits or {})})")
+    for rel, sections in _mapping(manifest, data, "json", problems).items():
+        if rel not in files.files:
+            problems.append(f"{manifest}: json.{rel}: no such rendered file; {_rendered_hint(files, rel)}")
+            continue
+        if not isinstance(sections, dict):
+            problems.append(f"{manifest}: json.{rel}: a {type(sections).__name__}, not key: value pairs; "
+                            "fix: write {section: [...]} (null removes the section)")  # fmt: skip
+            continue
+        document = json.loads(files.text(rel))
+        if not isinstance(document, dict):
+            problems.append(f"{manifest}: json.{rel}: the rendered file is not a JSON object; fix: replace "
+                            "the whole file instead (put it in the overlay directory)")  # fmt: skip
+            continue
+        for key, value in sections.items():
+            if value is None:
+                document.pop(key, None)
+            else:
+                document[key] = value
+        files.add(rel, json.dumps(document, indent=2) + "\n", files.files[rel][1])
+        applied.append(f"{rel} (sections: {', '.join(map(str, sections))})")
     for rel, text in _mapping(manifest, data, "append", problems).items():
         if rel not in files.files:
             problems.append(f"{manifest}: append.{rel}: no such rendered file; {_rendered_hint(files, rel)}")

@@ -259,6 +259,51 @@ class SessionPropertyRow(Strict):
         return f"{self.user}-sets-{self.property}-{'allowed' if self.allowed else 'denied'}"
 
 
+class SchemaOwnershipRow(Strict):
+    """Does ``user`` own ``schema`` (the first matching ``schemas`` rule, ``owner: true``)? Probed by
+    SHOW CREATE SCHEMA, which Trino checks as schema ownership and which changes nothing. With no
+    ``schemas`` section every user owns every schema of a catalog it has ``all`` access to."""
+
+    user: Name
+    schema_name: str = Field(alias="schema", pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+    owner: bool
+
+    def test_id(self) -> str:
+        return f"{self.user}-{self.schema_name}-{'owner' if self.owner else 'not-owner'}"
+
+
+RoutineSection = Literal["functions", "procedures"]
+
+
+class RoutineAccessRow(Strict):
+    """May ``user`` run ``sql``, a call of a function, table function or procedure? The ``section``
+    of rules.json that decides it names the fix. A built-in function row proves a ``functions``
+    section still lets ``system.builtin`` through (a section without that rule denies ``abs()``)."""
+
+    user: Name
+    label: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="Names the row in the test id")
+    sql: str = Field(min_length=1)
+    section: RoutineSection
+    allowed: bool
+
+    def test_id(self) -> str:
+        return f"{self.user}-{self.label}-{'allowed' if self.allowed else 'denied'}"
+
+
+class SystemInformationRow(Strict):
+    """``system_information`` rights of ``user``: ``read`` (the management endpoints Trino guards by
+    it, e.g. GET /v1/node) and ``write`` (PUT /v1/info/state, graceful shutdown). The write right is
+    judged without a shutdown: the probe asks for the state the node is already in."""
+
+    user: Name
+    read: bool
+    write: bool
+
+    def test_id(self) -> str:
+        rights = [r for r, on in (("read", self.read), ("write", self.write)) if on]
+        return f"{self.user}-{'-'.join(rights) or 'no-rights'}"
+
+
 class AuthenticationRow(Principal):
     """A principal the authentication suites attack with every case its provider knows."""
 
@@ -408,6 +453,9 @@ class Expectations(Strict):
     table_privileges: tuple[TablePrivilegeRow, ...] = ()
     column_rules: tuple[ColumnRuleRow, ...] = ()
     session_properties: tuple[SessionPropertyRow, ...] = ()
+    schema_ownership: tuple[SchemaOwnershipRow, ...] = ()
+    routine_access: tuple[RoutineAccessRow, ...] = ()
+    system_information: tuple[SystemInformationRow, ...] = ()
     # groups, query visibility and audit correctness
     group_access: tuple[GroupAccessRow, ...] = ()
     query_visibility: tuple[QueryVisibilityRow, ...] = ()
@@ -524,7 +572,15 @@ class Scenario(Strict):
         known = {u.name for u in self.users}
         exp = self.expectations
         named = [(f"group_access.{i}.user", r.user) for i, r in enumerate(exp.group_access)]
-        for table in ("catalog_access", "table_privileges", "column_rules", "session_properties"):
+        for table in (
+            "catalog_access",
+            "table_privileges",
+            "column_rules",
+            "session_properties",
+            "schema_ownership",
+            "routine_access",
+            "system_information",
+        ):
             named += [(f"{table}.{i}.user", r.user) for i, r in enumerate(getattr(exp, table))]
         fixtures = {f.table for f in self.fixture_tables}
         for i, privilege_row in enumerate(exp.table_privileges):

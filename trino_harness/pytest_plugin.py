@@ -418,9 +418,9 @@ def run_dir(pytestconfig: pytest.Config) -> Path:
 
 @pytest.fixture(scope="session")
 def audit_reader(target: Target) -> Any:
-    from trino_harness.audit.reader import HarnessAuditReader
+    from trino_harness.audit.reader import reader_for
 
-    return HarnessAuditReader(target.audit_database())
+    return reader_for(target.audit_database())
 
 
 @pytest.fixture(scope="session")

@@ -36,7 +36,8 @@ class PostgresLogin:
 
 @dataclass(frozen=True)
 class AuditDatabase(PostgresLogin):
-    flavour: str = "harness"  # the harness's own trino_query_events table
+    flavour: str = "harness"  # the harness's own trino_query_events table, or starburst-event-logger
+    table: str | None = None  # starburst-event-logger: its table (default completed_queries)
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,32 @@ def test_profile_without_audit_skips_the_audit_checks_and_says_what_to_add(serve
     assert any("add audit: {flavour: harness, dsn_env:" in r for r in reasons)
 
 
+def test_audit_checks_judge_through_the_starburst_event_logger_table(served):
+    """The same audit checks read the collector's second sink, a table in the shape Starburst's event
+    logger documents (``usr``, ``failure_info``), and go red there when the record is wrong."""
+    out, env = served
+
+    def starburst(data: dict) -> None:
+        data["audit"]["flavour"] = "starburst-event-logger"
+
+    profile = _variant(served, "starburst.yaml", starburst)
+    run = run_suites("--target", str(profile), "-m", "audit", "-n", "2", env=env, timeout=600)
+    assert run.returncode == 0, run.output[-6000:]
+    assert re.search(r"\d+ passed", run.output) and not re.search(r"\d+ failed", run.output)
+
+    def starburst_expecting_bob(data: dict) -> None:
+        starburst(data)
+        scenario = yaml.safe_load((out / data["scenario"]).read_text())
+        scenario["expectations"]["audit"][0]["user"] = "bob"  # alice's query, recorded as alice
+        (out / "scenario-audit-bob.yaml").write_text(yaml.safe_dump(scenario))
+        data["scenario"] = "scenario-audit-bob.yaml"
+
+    wrong = _variant(served, "starburst-wrong.yaml", starburst_expecting_bob)
+    run = run_suites("--target", str(wrong), "-k", "records_who_ran_what and file-alice", "-rA", env=env)
+    assert run.returncode == 1, run.output[-3000:]
+    assert len(run.failed) == 1 and "'user': 'alice'" in run.output, run.output[-3000:]
+
+
 def test_invalid_profile_stops_before_any_check_naming_field_and_fix(served, tmp_path):
     out, env = served
 

@@ -122,7 +122,7 @@ def test_invalid_overlay_is_refused_before_any_container_with_every_problem(chil
         "ERROR: invalid config overlay",
         f"{overlay / 'extra.properties'}: line 2: 'foo bar' is not key=value; fix: write it as key=value",
         f"{overlay / 'rules.json'}: not valid JSON (line 1, column 12: Expecting value); fix: correct it",
-        f"{m}: propertes: unknown key; fix: use 'properties', 'append', 'remove'",
+        f"{m}: propertes: unknown key; fix: use 'properties', 'json', 'append', 'remove'",
         f"{m}: properties.confg.properties: no such rendered file; fix: name a rendered file "
         "(did you mean 'config.properties'?)",
         f"{m}: append.jvm.conf: no such rendered file; fix: name a rendered file "

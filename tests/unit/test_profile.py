@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -102,10 +103,28 @@ def test_plain_http_url_and_unknown_fields_are_refused(profile_dir):
     assert "coordinator.verify: Extra inputs are not permitted" in str(err.value)
 
 
-def test_starburst_event_logger_is_refused_honestly(profile_dir):
-    path = _write(profile_dir, audit={"flavour": "starburst-event-logger", "dsn_env": "AUDIT_DSN"})
-    with pytest.raises(ProfileError, match="does not list the completed_queries columns"):
-        target_from_profile(path, ENV)
+def test_starburst_event_logger_profile_names_its_table_and_reader(profile_dir):
+    from trino_harness.audit.reader import reader_for
+    from trino_harness.audit.starburst import StarburstEventLoggerReader
+
+    audit = {"flavour": "starburst-event-logger", "dsn_env": "AUDIT_DSN", "sslrootcert": "ca.pem"}
+    target = target_from_profile(_write(profile_dir, audit=audit), ENV)
+    assert target.audit is not None and (target.audit.flavour, target.audit.table) == (
+        "starburst-event-logger",
+        None,
+    )
+    reader = reader_for(target.audit)
+    assert isinstance(reader, StarburstEventLoggerReader)
+    assert "execution_start_time" in reader.lacks
+    named = {**audit, "table": "backend_svc.public.completed_queries"}
+    assert target_from_profile(_write(profile_dir, audit=named), ENV).audit.table == named["table"]  # type: ignore[union-attr]
+    for bad, message in (
+        ({**audit, "table": "x; DROP TABLE y"}, "audit.table: String should match pattern"),
+        ({**audit, "flavour": "harness", "table": "t"}, "only flavour starburst-event-logger reads a table"),
+        ({"flavour": "starburst-event-logger"}, "flavour starburst-event-logger needs dsn_env"),
+    ):
+        with pytest.raises(ProfileError, match=re.escape(message)):
+            target_from_profile(_write(profile_dir, audit=bad), ENV)
 
 
 def test_audit_database_certificate_must_be_verifiable(profile_dir):

@@ -110,6 +110,8 @@ def test_variants_that_change_only_the_rules_need_no_restart(base):
         "catalog-access-open",
         "table-and-session-rules-open",
         "clients-impersonation-too-broad",
+        "schemas-and-routines-open",
+        "system-information-open",
     ):
         plan = _plan(base, variants[name].overlay)
         assert isinstance(plan, HotPlan), (name, plan)
@@ -128,6 +130,8 @@ def test_every_other_catalogued_variant_needs_a_restart(base):
         "catalog-access-open",
         "table-and-session-rules-open",
         "clients-impersonation-too-broad",
+        "schemas-and-routines-open",
+        "system-information-open",
         "password-file-default-account",
         "web-ui-oauth2-fixed-user",
     }

@@ -131,3 +131,30 @@ def test_request_log_is_written_at_once_where_the_target_reads_it(rendered):
     assert config["http-server.log.immediate-flush"] == "true"
     assert "http-server.log.enabled" not in config  # airlift's default: on
     assert REQUEST_LOG == f"{node['node.data-dir']}/var/log/http-request.log"
+
+
+def test_overlay_replaces_one_section_of_the_rules_and_keeps_the_others(rendered, tmp_path):
+    scenario, materials, _ = rendered
+    etc = render_trino_etc(scenario, materials)
+    before = json.loads(etc.text("rules.json"))
+    (tmp_path / "overlay.yaml").write_text(
+        "json:\n  rules.json:\n"
+        "    impersonation: [{original_user: svc_bi, new_user: '.*'}]\n"
+        "    schemas: null\n"
+    )
+    applied = apply_overlay(etc, tmp_path)
+    after = json.loads(etc.text("rules.json"))
+    assert after["impersonation"] == [{"original_user": "svc_bi", "new_user": ".*"}]
+    assert "schemas" not in after
+    assert {k: v for k, v in after.items() if k != "impersonation"} == {
+        k: v for k, v in before.items() if k not in ("impersonation", "schemas")
+    }
+    assert applied == ["rules.json (sections: impersonation, schemas)"]
+    (tmp_path / "overlay.yaml").write_text("json:\n  rule.json: {tables: []}\n  rules.json: [1]\n")
+    with pytest.raises(OverlayError) as raised:
+        apply_overlay(etc, tmp_path)
+    assert (
+        "json.rule.json: no such rendered file; fix: name a rendered file (did you mean 'rules.json'?)"
+        in str(raised.value)
+    )
+    assert "json.rules.json: a list, not key: value pairs" in str(raised.value)

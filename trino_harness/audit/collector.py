@@ -4,6 +4,12 @@ Runs inside the collector container on Debian's python3 and python3-psycopg only
 keeps its raw JSON next to extracted columns. A database error answers 500 so the listener's
 retry policy applies instead of the event being silently dropped.
 
+A completed event is also written, in the same transaction, as a row of ``completed_queries`` in the
+shape Starburst Enterprise's event logger documents (SEP 347-e, ``security/event-logger``; newer
+releases add ``query_type``, ``failure_info``, ``planning_time``, ``scheduled_time``). That second
+sink is what the harness's reader for a Starburst cluster is tested against
+(``trino_harness/audit/starburst.py``); SEP itself cannot run here.
+
 Configuration: /harness/audit/collector.json (host, port, dbname, user, password, sslrootcert, and
 tls_cert/tls_key for the HTTPS listener on 8443).
 """
@@ -49,6 +55,39 @@ CREATE TABLE IF NOT EXISTS trino_query_events (
     payload               jsonb NOT NULL
 );
 CREATE INDEX IF NOT EXISTS trino_query_events_query_id ON trino_query_events (query_id);
+CREATE TABLE IF NOT EXISTS completed_queries (
+    query_id text NOT NULL, catalog text, schema text, principal text, user_agent text,
+    client_info text, source text, environment text, remote_client_address text,
+    server_version text, usr text, query_state text, query text, query_plan text,
+    total_rows bigint, total_bytes bigint, output_rows bigint, output_bytes bigint,
+    written_rows bigint, written_bytes bigint, cpu_time_ms bigint, wall_time_ms bigint,
+    queued_time_ms bigint, peak_user_memory_bytes bigint, peak_total_non_revocable_memory_bytes bigint,
+    peak_task_user_memory bigint, peak_task_total_memory bigint, physical_input_bytes bigint,
+    physical_input_rows bigint, internal_network_bytes bigint, internal_network_rows bigint,
+    cumulative_memory double precision, completed_splits bigint, plan_node_stats_and_costs text,
+    stage_gc_statistics text, cpu_time_distribution text, operator_summaries text,
+    resource_waiting_time bigint, analysis_time bigint, execution_time bigint,
+    create_time timestamptz, end_time timestamptz, accessed_metadata text,
+    query_type text, failure_info text, planning_time bigint, scheduled_time bigint
+);
+CREATE INDEX IF NOT EXISTS completed_queries_query_id ON completed_queries (query_id);
+"""
+
+# The Starburst event logger's documented columns this collector can fill from a completed event.
+STARBURST_INSERT = """
+INSERT INTO completed_queries (
+    query_id, catalog, schema, principal, user_agent, client_info, source, environment,
+    remote_client_address, server_version, usr, query_state, query, query_plan, total_rows,
+    total_bytes, output_rows, output_bytes, written_rows, written_bytes, physical_input_bytes,
+    physical_input_rows, internal_network_bytes, internal_network_rows, cumulative_memory,
+    completed_splits, create_time, end_time, query_type, failure_info)
+VALUES (%(query_id)s, %(catalog)s, %(schema)s, %(principal)s, %(user_agent)s, %(client_info)s,
+    %(source)s, %(environment)s, %(remote_client_address)s, %(server_version)s, %(usr)s,
+    %(query_state)s, %(query)s, %(query_plan)s, %(total_rows)s, %(total_bytes)s, %(output_rows)s,
+    %(output_bytes)s, %(written_rows)s, %(written_bytes)s, %(physical_input_bytes)s,
+    %(physical_input_rows)s, %(internal_network_bytes)s, %(internal_network_rows)s,
+    %(cumulative_memory)s, %(completed_splits)s, %(create_time)s, %(end_time)s, %(query_type)s,
+    %(failure_info)s)
 """
 
 INSERT = """
@@ -102,6 +141,53 @@ def extract(event: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _number(value: Any) -> int | float | None:
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def starburst_row(event: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
+    """A completed event as a row of Starburst's ``completed_queries`` (``row`` is its :func:`extract`)."""
+    context = event.get("context") or {}
+    metadata = event.get("metadata") or {}
+    stats = event.get("statistics") or {}
+    failure = event.get("failureInfo")
+    counters = {
+        "total_rows": "totalRows",
+        "total_bytes": "totalBytes",
+        "output_rows": "outputRows",
+        "output_bytes": "outputBytes",
+        "written_rows": "writtenRows",
+        "written_bytes": "writtenBytes",
+        "physical_input_bytes": "physicalInputBytes",
+        "physical_input_rows": "physicalInputRows",
+        "internal_network_bytes": "internalNetworkBytes",
+        "internal_network_rows": "internalNetworkRows",
+        "cumulative_memory": "cumulativeMemory",
+        "completed_splits": "completedSplits",
+    }
+    return {
+        **{column: _number(stats.get(key)) for column, key in counters.items()},
+        "query_id": row["query_id"],
+        "catalog": context.get("catalog"),
+        "schema": context.get("schema"),
+        "principal": row["principal"],
+        "user_agent": row["user_agent"],
+        "client_info": row["client_info"],
+        "source": row["source"],
+        "environment": context.get("environment"),
+        "remote_client_address": row["remote_client_address"],
+        "server_version": row["server_version"],
+        "usr": row["query_user"],
+        "query_state": row["query_state"],
+        "query": row["query"],
+        "query_plan": metadata.get("plan"),
+        "create_time": row["create_time"],
+        "end_time": row["end_time"],
+        "query_type": context.get("queryType"),
+        "failure_info": json.dumps(failure) if failure else None,
+    }
+
+
 class Collector:
     def __init__(self, config: dict[str, Any]) -> None:
         self._conninfo = make_conninfo(
@@ -130,8 +216,10 @@ class Collector:
         row = extract(event)
         if not row["query_id"]:
             raise ValueError("event without metadata.queryId")
-        with psycopg.connect(self._conninfo, autocommit=True) as conn:
+        with psycopg.connect(self._conninfo) as conn:  # one transaction: both sinks or neither
             conn.execute(INSERT, row)
+            if row["event_type"] == "completed":
+                conn.execute(STARBURST_INSERT, starburst_row(event, row))
         return row
 
 

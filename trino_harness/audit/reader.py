@@ -1,8 +1,9 @@
 """Read audit records through one small interface, whatever store holds them.
 
 Checks ask for "the completed event of query X" and never know which store answered. The
-harness's own table is the first reader; a remote cluster's store (e.g. Starburst's event
-logger) is another implementation of the same protocol.
+harness's own table is the first reader; a remote cluster's store (Starburst's event logger,
+``audit/starburst.py``) is another implementation of the same protocol. :func:`reader_for` picks
+one from the target's audit source.
 """
 
 from __future__ import annotations
@@ -40,6 +41,11 @@ class AuditEvent:
 
 
 class AuditReader(Protocol):
+    @property
+    def lacks(self) -> dict[str, str]:
+        """AuditEvent fields the store cannot supply (always None), each with the reason."""
+        ...
+
     def events(self, query_id: str) -> list[AuditEvent]:
         """Every stored event of ``query_id``, oldest first."""
         ...
@@ -54,6 +60,10 @@ class HarnessAuditReader:
 
     def __init__(self, db: AuditDatabase) -> None:
         self._db = db
+
+    @property
+    def lacks(self) -> dict[str, str]:
+        return {}
 
     def _connect(self) -> psycopg.Connection[dict[str, Any]]:
         return connect_verified(self._db, row_factory=dict_row)
@@ -89,3 +99,12 @@ def wait_for_completed(
         timeout_s=timeout_s,
     )
     return polled.value, polled.waited_s
+
+
+def reader_for(db: AuditDatabase) -> AuditReader:
+    """The reader for the target's audit store (its ``flavour``)."""
+    if db.flavour == "starburst-event-logger":
+        from trino_harness.audit.starburst import StarburstEventLoggerReader
+
+        return StarburstEventLoggerReader(db)
+    return HarnessAuditReader(db)

@@ -104,6 +104,7 @@ def _audit(profile: Profile, r: _Resolver) -> AuditDatabase | None:
         password=str(parts.get("password", "")),
         sslrootcert=r.file("audit.sslrootcert", str(root)),
         flavour=audit.flavour,
+        table=audit.table,
     )
 
 

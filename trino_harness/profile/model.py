@@ -98,26 +98,30 @@ class Identities(Strict):
 
 
 class Audit(Strict):
+    """Where the cluster's audit records are: the harness's collector table (``harness``), the
+    Starburst Enterprise event logger's table (``starburst-event-logger``; docs/remote-targets.md
+    says what it can judge), or nowhere the harness may read (``none``: the audit checks skip)."""
+
     flavour: Literal["harness", "starburst-event-logger", "none"]
     dsn_env: str | None = Field(
         None, pattern=ENV_NAME, description="variable holding a libpq DSN or URI (with the password)"
     )
     sslrootcert: str | None = Field(None, description="CA file for the database's certificate")
+    table: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,2}$",
+        description="starburst-event-logger: the event logger's table, e.g. completed_queries (the "
+        "default) or backend_svc.public.completed_queries",
+    )
 
     @model_validator(mode="after")
     def _usable(self) -> Audit:
-        if self.flavour == "starburst-event-logger":
-            # Honest refusal: the public Starburst docs name the completed_queries table but not the
-            # columns the audit checks need (effective user, original user, state, error name).
+        if self.flavour != "none" and not self.dsn_env:
             raise ValueError(
-                "flavour starburst-event-logger is not supported yet: Starburst's public documentation "
-                "does not list the completed_queries columns the audit checks read (user, original "
-                "user, state, error); "
-                "route Trino's HTTP event listener to the harness collector and use flavour: harness, or "
-                "flavour: none to skip the audit checks"
+                f"flavour {self.flavour} needs dsn_env: the variable holding the audit database DSN"
             )
-        if self.flavour == "harness" and not self.dsn_env:
-            raise ValueError("flavour harness needs dsn_env: the variable holding the audit database DSN")
+        if self.table and self.flavour != "starburst-event-logger":
+            raise ValueError("table: only flavour starburst-event-logger reads a table of your choice")
         return self
 
 

@@ -73,6 +73,13 @@ def test_short_load_run_records_every_way_writes_reports_and_a_breach_fails_the_
     assert "FAIL baseline p95_ms" in table and "ok   ldap p95_overhead_ms" in table
     assert "Fidelity (" in table and "Overhead versus the baseline" in table
     assert (out / "overhead.svg").read_text().startswith("<svg")
+    for stack, audit in summary["audit_completeness"].items():  # every statement left one record
+        assert audit["ok"] and audit["sent"] > audit["burst"] > 0 and audit["recorded"] == audit["sent"], (
+            stack,
+            audit,
+        )
+        assert audit["latency_p50_s"] is not None
+    assert "Audit completeness [reference]: sent " in table and ", lost 0, duplicated 0" in table
 
     published = output + "".join(p.read_text(errors="replace") for p in out.rglob("*") if p.is_file())
     assert "PRIVATE KEY" not in published

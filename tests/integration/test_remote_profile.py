@@ -5,6 +5,7 @@ reason that says what to add."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -21,7 +22,7 @@ from trino_harness.profile.serve import READY_FILE
 from trino_harness.profile.writer import ENV_FILE, PROFILE_FILE, read_env_file
 from trino_harness.redaction import register_secret
 
-from .conftest import REPO, harness_leftovers, run_suites
+from .conftest import REPO, harness_leftovers, run_child, run_suites
 
 START_TIMEOUT_S = 420
 
@@ -159,6 +160,43 @@ def test_audit_checks_judge_through_the_starburst_event_logger_table(served):
     run = run_suites("--target", str(wrong), "-k", "records_who_ran_what and file-alice", "-rA", env=env)
     assert run.returncode == 1, run.output[-3000:]
     assert len(run.failed) == 1 and "'user': 'alice'" in run.output, run.output[-3000:]
+
+
+def test_load_against_a_profile_is_bounded_names_what_it_cannot_measure_and_counts_the_audit(
+    served, tmp_path
+):
+    """``load --target``: the profile's identities, seconds long; a way whose identity the profile
+    lacks is not measured (naming the field), and every statement sent has one audit record."""
+    _, env = served
+
+    def without_jwt(data: dict) -> None:
+        data["identities"].pop("jwt", None)
+
+    profile = _variant(served, "no-jwt.yaml", without_jwt)
+    reports = tmp_path / "load"
+    before = set(harness_leftovers())
+    args = ["--target", profile, "--ways", "password_file,jwt,ldap_no_cache", "--users-per-way", "1"]
+    args += ["--run-time", "5", "--repeat", "1", "--warmup", "2", "--no-fidelity", "--rate-per-user", "2"]
+    proc = run_child(
+        [sys.executable, "-m", "trino_harness", "load", *map(str, args), "--out", str(reports)], 600, env
+    )
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, output[-4000:]
+    summary = json.loads((reports / "summary.json").read_text())
+    assert {r["way"] for r in summary["rows"]} == {"baseline", "password_file"}, summary["rows"]
+    assert "add identities.jwt.private_key" in summary["skipped"]["jwt"]
+    assert "offers no 'ldap-no-cache' configuration" in summary["skipped"]["ldap_no_cache"]
+    audit = summary["audit_completeness"]["reference"]
+    assert audit["ok"] and audit["burst"] > 0 and audit["recorded"] == audit["sent"] > audit["burst"], audit
+    assert set(harness_leftovers()) == before, "a --target load must not start or remove containers"
+    for secret in env.values():
+        assert secret not in output
+    refused = run_child(
+        [sys.executable, "-m", "trino_harness", "load", "--target", str(profile), "--rate-per-user", "0"],
+        60,
+        env,
+    )
+    assert refused.returncode == 2 and "--rate-per-user > 0" in refused.stderr + refused.stdout
 
 
 def test_invalid_profile_stops_before_any_check_naming_field_and_fix(served, tmp_path):

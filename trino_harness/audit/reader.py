@@ -54,6 +54,10 @@ class AuditReader(Protocol):
         """Every stored event whose query text contains ``text`` (to prove that none exists)."""
         ...
 
+    def events_of(self, query_ids: list[str]) -> list[AuditEvent]:
+        """Every stored event of any of ``query_ids`` (one round trip: a load run sends thousands)."""
+        ...
+
 
 class HarnessAuditReader:
     """The harness collector's ``trino_query_events`` table in PostgreSQL."""
@@ -72,7 +76,7 @@ class HarnessAuditReader:
         query_state AS state, error_code, create_time, end_time, received_at, execution_start_time,
         error_type, failure_message, remote_client_address"""
 
-    def _select(self, where: str, value: str) -> list[AuditEvent]:
+    def _select(self, where: str, value: object) -> list[AuditEvent]:
         with self._connect() as conn:
             rows = conn.execute(
                 f"SELECT {self._COLUMNS} FROM trino_query_events WHERE {where} ORDER BY id", (value,)
@@ -84,6 +88,9 @@ class HarnessAuditReader:
 
     def events_mentioning(self, text: str) -> list[AuditEvent]:
         return self._select("strpos(query, %s) > 0", text)
+
+    def events_of(self, query_ids: list[str]) -> list[AuditEvent]:
+        return self._select("query_id = ANY(%s)", list(query_ids))
 
 
 def wait_for_completed(

@@ -57,7 +57,7 @@ class StarburstEventLoggerReader:
             )
         return missing
 
-    def _select(self, where: sql.Composable, value: str) -> list[AuditEvent]:
+    def _select(self, where: sql.Composable, value: object) -> list[AuditEvent]:
         with connect_verified(self._db, row_factory=dict_row) as conn:
             if self._has_failure_info is None:
                 probe = conn.execute(sql.SQL("SELECT * FROM {} LIMIT 0").format(self._table))
@@ -76,6 +76,9 @@ class StarburstEventLoggerReader:
 
     def events_mentioning(self, text: str) -> list[AuditEvent]:
         return self._select(sql.SQL("strpos(query, %s) > 0"), text)
+
+    def events_of(self, query_ids: list[str]) -> list[AuditEvent]:
+        return self._select(sql.SQL("query_id = ANY(%s)"), list(query_ids))
 
 
 def _event(row: dict[str, Any]) -> AuditEvent:

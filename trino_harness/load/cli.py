@@ -57,6 +57,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--trino-version", default=None)
     parser.add_argument("--trino-image", default=None)
     parser.add_argument("--trino-config-overlay", type=Path, default=None)
+    parser.add_argument(
+        "--target",
+        type=Path,
+        default=None,
+        help="load an existing cluster described by this profile (docs/remote-targets.md) instead of "
+        "a reference stack: its identities, its scenario's thresholds as the go-live gate",
+    )
 
 
 def _bounded(args: argparse.Namespace) -> str | None:
@@ -71,6 +78,16 @@ def _bounded(args: argparse.Namespace) -> str | None:
         return "--processes must be 0..4x the CPU count"
     if (args.rate_per_user or 0) < 0 or args.max_statements_per_user < 1:
         return "--rate-per-user must be >= 0 and --max-statements-per-user >= 1"
+    if args.target is not None:
+        if args.trino_version or args.trino_image or args.trino_config_overlay:
+            return (
+                "--target loads the cluster as it runs: drop --trino-version, --trino-image and "
+                "--trino-config-overlay"
+            )
+        if args.rate_per_user == 0:
+            return "--target needs a bounded rate: --rate-per-user > 0 (a closed loop floods a real cluster)"
+        if args.max_statements_per_user > 10_000:
+            return "--target: --max-statements-per-user must be at most 10000"
     return None
 
 
@@ -78,17 +95,28 @@ def run(args: argparse.Namespace) -> int:
     from trino_harness.load.processes import GeneratorFailed
     from trino_harness.load.report import build_summary, write_reports
     from trino_harness.load.runner import LoadError, LoadSettings, run_load
-    from trino_harness.load.stacks import ReferenceStacks
-    from trino_harness.load.ways import select
+    from trino_harness.load.stacks import GivenTarget, ReferenceStacks, TargetSource
+    from trino_harness.load.ways import offered_by, select
+    from trino_harness.profile.loader import ProfileError, target_from_profile
     from trino_harness.progress import say
+    from trino_harness.target import Target
 
     problem = _bounded(args)
     if problem:
         say(f"error: {problem}")
         return EXIT_UNMEASURED
+    given: Target | None = None
     try:
+        if args.target is not None:
+            given = target_from_profile(args.target, os.environ)
+            args.scenario = Path(given.scenario_path)
         scenario = load_scenario(args.scenario)
         selection = select(scenario, args.ways.split(",") if args.ways else None)
+        if given is not None:
+            selection = offered_by(selection, given)
+    except ProfileError as exc:
+        say(f"error: {exc}")
+        return EXIT_UNMEASURED
     except (ScenarioError, KeyError, ValueError) as exc:
         say(f"error: {exc.args[0] if isinstance(exc, KeyError) else exc}")
         return EXIT_UNMEASURED
@@ -109,13 +137,17 @@ def run(args: argparse.Namespace) -> int:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     out_dir = (args.out or REPORTS / f"{stamp}-{uuid.uuid4().hex[:4]}").resolve()
     private = Path(tempfile.mkdtemp(prefix="trino-harness-load-"))  # 0700: target file, plan, client keys
-    source = ReferenceStacks(
-        scenario_path=args.scenario.resolve(),
-        work_dir=private,
-        log_dir=out_dir / "stack-logs",
-        trino_version=args.trino_version,
-        trino_image=args.trino_image,
-        user_overlay=args.trino_config_overlay.resolve() if args.trino_config_overlay else None,
+    source: TargetSource = (
+        GivenTarget(given)
+        if given is not None
+        else ReferenceStacks(
+            scenario_path=args.scenario.resolve(),
+            work_dir=private,
+            log_dir=out_dir / "stack-logs",
+            trino_version=args.trino_version,
+            trino_image=args.trino_image,
+            user_overlay=args.trino_config_overlay.resolve() if args.trino_config_overlay else None,
+        )
     )
     previous = signal.signal(signal.SIGTERM, raise_interrupt)  # CI cancelling gets Ctrl-C's cleanup
     stacks = selection.stacks()
@@ -138,7 +170,7 @@ def run(args: argparse.Namespace) -> int:
         link_latest(REPORTS, out_dir)
         return EXIT_BREACH if summary["verdict"] == "fail" else EXIT_OK
     except KeyboardInterrupt:
-        say("load: interrupted; stacks removed")
+        say("load: interrupted" + ("" if given is not None else "; stacks removed"))
         return EXIT_INTERRUPTED
     except (LoadError, GeneratorFailed) as exc:
         say(f"error: {exc}")

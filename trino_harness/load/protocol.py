@@ -25,6 +25,8 @@ class StatementResult:
     http_requests: int
     bytes_received: int
     error: str | None = None  # None: the statement FINISHED
+    query_id: str | None = None  # None: no query was created (e.g. HTTP 401)
+    ended: bool = False  # the server said the query ended (FINISHED or failed), not the client gave up
 
     @property
     def ok(self) -> bool:
@@ -51,6 +53,8 @@ def run_statement(
     count = 0
     received = 0
     error: str | None = None
+    query_id: str | None = None
+    ended = False
     try:
         response = session.post(
             f"{base_url}/v1/statement", data=sql.encode(), headers=headers, timeout=timeout_s
@@ -63,12 +67,15 @@ def run_statement(
                 error = _describe(response)
                 break
             body = response.json()
+            query_id = query_id or body.get("id")
             if body.get("error"):
                 failure = body["error"]
                 error = f"{failure.get('errorName', 'QUERY_FAILED')}: {failure.get('message', '')}"
+                ended = True
                 break
             next_uri = body.get("nextUri")
             if not next_uri:
+                ended = True
                 break
             response = session.get(next_uri, headers=headers, timeout=timeout_s)
     except (requests.RequestException, ValueError) as exc:
@@ -76,4 +83,4 @@ def run_statement(
         if not first_ms:
             first_ms = (time.perf_counter() - t0) * 1000
     total_ms = (time.perf_counter() - t0) * 1000
-    return StatementResult(started, first_ms, total_ms, count, received, error)
+    return StatementResult(started, first_ms, total_ms, count, received, error, query_id, ended)

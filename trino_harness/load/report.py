@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from trino_harness.load.audit_completeness import Completeness
 from trino_harness.load.chart import overhead_svg
 from trino_harness.load.runner import LoadSettings, StackResult
 from trino_harness.load.summary import PERCENTILES, Spread, across_repeats, gate_figures, overheads
@@ -177,6 +178,16 @@ def text_report(summary: dict, rows: list[Row], verdicts: list[Verdict]) -> str:
                 f"  ratio below {FIDELITY_FLOOR}: Locust may be what limits these figures; "
                 "try --processes, or fewer users per generator"
             )
+    out += [""] + [
+        f"Audit completeness [{stack}]: "
+        + (
+            f"{audit['not_judged']}"
+            if "not_judged" in audit
+            else Completeness(**{k: v for k, v in audit.items() if k != "ok"}).line()
+            + ("" if audit["ok"] else "  -> FAIL: a query without exactly one audit record")
+        )
+        for stack, audit in summary["audit_completeness"].items()
+    ]
     if summary["skipped"]:
         out += ["", "Not measured: " + "; ".join(f"{k} ({v})" for k, v in summary["skipped"].items())]
     out += [
@@ -254,9 +265,19 @@ def build_summary(
         },
         "gate": gate,
         "thresholds": [v.as_dict() for v in verdicts],
-        "verdict": ("fail" if any(not v.ok for v in verdicts) else "pass") if verdicts else "no thresholds",
+        "audit_completeness": {
+            res.stack: res.audit.as_dict() if res.audit else {"not_judged": res.audit_note} for res in results
+        },
+        "verdict": _verdict(verdicts, [res.audit for res in results if res.audit]),
     }
     return summary, rows, verdicts
+
+
+def _verdict(verdicts: list[Verdict], audits: list[Completeness]) -> str:
+    """The go-live gate: every threshold held and no query lost or duplicated in the audit store."""
+    if any(not a.ok for a in audits) or any(not v.ok for v in verdicts):
+        return "fail"
+    return "pass" if verdicts or audits else "no thresholds"
 
 
 def write_reports(out_dir: Path, summary: dict, rows: list[Row], verdicts: list[Verdict]) -> dict[str, Path]:

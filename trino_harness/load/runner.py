@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from trino_harness.capabilities import MissingCapability
+from trino_harness.load.audit_completeness import Completeness, failure_burst, judge
 from trino_harness.load.plan import PLAN_ENV, LoadPlan
 from trino_harness.load.processes import (
     ChildRun,
@@ -50,6 +52,8 @@ class LoadSettings:
     fidelity_s: float | None = None  # None: no fidelity check
     max_statements_per_user: int = 100_000
     request_timeout_s: float = 60.0
+    audit_burst: int = 16  # failing queries sent at once for the audit-completeness count (0: none)
+    audit_timeout_s: float = 60.0  # at most, for the last events to land
 
 
 @dataclass
@@ -82,6 +86,8 @@ class StackResult:
     runs: list[RunResult] = field(default_factory=list)
     fidelity: Fidelity | None = None
     warmup: dict[str, WayFigures] = field(default_factory=dict)
+    audit: Completeness | None = None
+    audit_note: str | None = None  # why audit completeness was not judged
 
 
 def _scrub(directory: Path) -> None:
@@ -194,12 +200,14 @@ def measure_target(
         _check_warmup(ways, samples)
 
     users = settings.users_per_way * len(ways)
+    sent: list[str] = []  # query ids of the measured runs' statements, for the audit count
     for index in range(1, settings.repeat + 1):
         run_dir = out_dir / f"run-{index}"
         with step(
             f"[{stack}] run {index}/{settings.repeat}: Locust, {users} users, {settings.run_time_s:.0f}s"
         ):
             samples, child = _locust(plan, plan_path, ways, users, settings, run_dir)
+        sent += [s.query_id for s in samples.samples if s.query_id]
         figures = run_figures(samples)
         if BASELINE not in figures:
             raise LoadError(f"[{stack}] run {index}: no baseline statement was measured; see {run_dir}")
@@ -210,6 +218,8 @@ def measure_target(
             + f"; generator CPU {child.cpu_percent:.0f}% of a core"
         )
 
+    result.audit, result.audit_note = _audit_completeness(target, selection, sent, settings, stack)
+
     if with_fidelity and settings.fidelity_s:
         result.fidelity = _fidelity(plan, plan_path, users, settings, out_dir / "fidelity")
         fid = result.fidelity
@@ -219,6 +229,31 @@ def measure_target(
             f"raw threads {fid.raw_rps:.1f}/s, ratio {ratio}"
         )
     return result
+
+
+def _audit_completeness(
+    target: Target, selection: Selection, sent: list[str], settings: LoadSettings, stack: str
+) -> tuple[Completeness | None, str | None]:
+    """Every statement of the runs, plus a burst failing at once, joined to the audit store."""
+    import psycopg
+
+    from trino_harness.audit.reader import reader_for
+
+    try:
+        reader = reader_for(target.audit_database())
+    except MissingCapability as exc:
+        return None, f"not judged: {exc}"
+    with step(
+        f"[{stack}] audit completeness: {settings.audit_burst} failing queries at once, then "
+        f"{len(sent) + settings.audit_burst} query ids looked up in the audit store"
+    ):
+        burst = failure_burst(target, selection.accesses[BASELINE], settings.audit_burst)
+        try:
+            completeness = judge(reader, sent + burst, len(burst), settings.audit_timeout_s)
+        except psycopg.Error as exc:
+            raise LoadError(f"the audit store could not be read: {redact(str(exc))}") from exc
+    say(f"[{stack}] audit completeness: {completeness.line()}")
+    return completeness, None
 
 
 def _fidelity(plan: LoadPlan, plan_path: Path, users: int, settings: LoadSettings, out: Path) -> Fidelity:

@@ -25,6 +25,9 @@ class Sample:
     total_ms: float
     http_requests: int
     error: str | None = None
+    # What the audit-completeness count joins on: set only when the server said the query ended
+    # (a query the client abandoned is completed only after Trino's client timeout).
+    query_id: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -38,7 +41,13 @@ class Sample:
     def of(cls, way: str, result: StatementResult) -> Sample:
         error = redact(result.error)[:ERROR_TEXT_MAX] if result.error else None
         return cls(
-            way, result.started, result.first_response_ms, result.total_ms, result.http_requests, error
+            way,
+            result.started,
+            result.first_response_ms,
+            result.total_ms,
+            result.http_requests,
+            error,
+            result.query_id if result.ended else None,
         )
 
 
@@ -65,6 +74,7 @@ class SampleSet:
     @classmethod
     def read(cls, path: Path) -> SampleSet:
         data = json.loads(path.read_text())
-        index = [data["columns"].index(c) for c in COLUMNS]
-        samples = [Sample(*(row[i] for i in index)) for row in data["rows"]]
+        present = [c for c in COLUMNS if c in data["columns"]]  # files written before a column existed
+        index = {c: data["columns"].index(c) for c in present}
+        samples = [Sample(**{c: row[i] for c, i in index.items()}) for row in data["rows"]]
         return cls(samples, data.get("measure_from"))

@@ -11,7 +11,9 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import get_args
 
+from trino_harness.capabilities import MissingCapability
 from trino_harness.scenario.model import LoadWay, Scenario
+from trino_harness.target import Target
 
 REFERENCE = "reference"  # the coordinator exactly as the scenario renders it
 LDAP_NO_CACHE = "ldap-no-cache"  # the same, with the LDAP authenticator's cache off
@@ -161,4 +163,31 @@ def select(scenario: Scenario, names: list[str] | None = None) -> Selection:
             accesses[candidate.name] = access
     if BASELINE not in accesses:
         raise ValueError("the scenario's smoke table has no client-certificate row: no baseline identity")
+    return Selection(accesses, skipped)
+
+
+def _credentials_of(target: Target, access: Access) -> None:
+    """Raise MissingCapability when ``target`` cannot present ``access``'s identity."""
+    if access.provider in ("file", "ldap"):
+        target.password(access.provider, access.principal)
+    elif access.provider == "jwt":
+        target.jwt_key()
+    elif access.provider == "certificate":
+        target.client_cert(access.principal)
+
+
+def offered_by(selection: Selection, target: Target) -> Selection:
+    """``selection`` without the ways ``target`` holds no identity for (a remote profile lists only
+    what its owners gave): each is reported as not measured, naming the profile field to add."""
+    accesses: dict[str, Access] = {}
+    skipped = dict(selection.skipped)
+    for name, access in selection.accesses.items():
+        try:
+            _credentials_of(target, access)
+        except MissingCapability as exc:
+            skipped[name] = f"not measured: {exc}"
+        else:
+            accesses[name] = access
+    if BASELINE not in accesses:
+        raise ValueError(f"no baseline identity: {skipped[BASELINE]}")
     return Selection(accesses, skipped)

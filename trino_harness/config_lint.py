@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from trino_harness.render.overlay import parse_properties
+from trino_harness.render.reload import own_password_sentinel
 
 SERVER_ETC = "/etc/trino"
 _BCRYPT = re.compile(r"^\$2[aby]?\$(\d\d)\$[./A-Za-z0-9]{53}$")
@@ -106,15 +107,18 @@ def lint_password_entries(
 
 
 def password_file_accounts(config_dir: str | Path) -> tuple[list[str], list[tuple[str, int, str]]]:
-    """Every file authenticator's password file, and each (file, line, user) entry in them."""
+    """Every file authenticator's password file, and each (file, line, user) entry in them (not the
+    harness's own reload sentinel, proven by its token: ``render/reload.own_password_sentinel``)."""
     root = Path(config_dir)
     files, accounts = [], []
     for _, props in authenticator_configs(root, "file"):
         path = _local(root, props.get("file.password-file", "etc/password.db"))
         files.append(path.name)
-        for number, raw in enumerate(_read(root, path, "file.password-file").splitlines(), start=1):
+        text = _read(root, path, "file.password-file")
+        own = own_password_sentinel(text)  # the matrix's proof that a reload is in force
+        for number, raw in enumerate(text.splitlines(), start=1):
             line = raw.strip()
-            if line and not line.startswith("#"):
+            if line and not line.startswith("#") and line.partition(":")[0] != own:
                 accounts.append((path.name, number, line.partition(":")[0]))
     return files, accounts
 

@@ -418,7 +418,7 @@ def run_dir(pytestconfig: pytest.Config) -> Path:
 
 @pytest.fixture(scope="session")
 def audit_reader(target: Target) -> Any:
-    from trino_harness.audit.reader import reader_for
+    from trino_harness.audit.stores import reader_for
 
     return reader_for(target.audit_database())
 

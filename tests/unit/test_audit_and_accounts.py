@@ -3,6 +3,7 @@ the default-credential probe is a bounded list expanded from data (never literal
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,21 @@ def test_a_malformed_credential_list_names_the_field(tmp_path):
     bad.write_text("credentials: [{user: admin}]\n")
     with pytest.raises(DefaultCredentialsError, match=r"credentials\[0\]\.password: Field required"):
         load_default_credentials(bad)
+
+
+def test_the_reload_sentinel_is_exempt_only_when_its_token_proves_it_is_the_harnesss(rendered, tmp_path):
+    from trino_harness.render.reload import _token, mark_passwords
+
+    original = (rendered / "password.db").read_text()
+    etc = tmp_path / "etc"
+    shutil.copytree(rendered, etc)
+    marked = mark_passwords(original, _token(original.encode()), "$2y$10$" + "x" * 53)
+    (etc / "password.db").write_text(marked)
+    _, accounts = password_file_accounts(etc)
+    assert {user for _, _, user in accounts} == {
+        u.login_name for u in load_scenario().users if u.credential == "file"
+    }
+    # the same name with a token that is not the file's hash: an undeclared account like any other
+    (etc / "password.db").write_text(mark_passwords(original, "0123456789", "$2y$10$" + "x" * 53))
+    _, accounts = password_file_accounts(etc)
+    assert "harness_sentinel_p0123456789" in {user for _, _, user in accounts}

@@ -104,8 +104,8 @@ def test_plain_http_url_and_unknown_fields_are_refused(profile_dir):
 
 
 def test_starburst_event_logger_profile_names_its_table_and_reader(profile_dir):
-    from trino_harness.audit.reader import reader_for
     from trino_harness.audit.starburst import StarburstEventLoggerReader
+    from trino_harness.audit.stores import reader_for
 
     audit = {"flavour": "starburst-event-logger", "dsn_env": "AUDIT_DSN", "sslrootcert": "ca.pem"}
     target = target_from_profile(_write(profile_dir, audit=audit), ENV)

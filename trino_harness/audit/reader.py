@@ -2,8 +2,8 @@
 
 Checks ask for "the completed event of query X" and never know which store answered. The
 harness's own table is the first reader; a remote cluster's store (Starburst's event logger,
-``audit/starburst.py``) is another implementation of the same protocol. :func:`reader_for` picks
-one from the target's audit source.
+``audit/starburst.py``) is another implementation of the same protocol; ``audit/stores.py``
+picks one from the target's audit source.
 """
 
 from __future__ import annotations
@@ -106,12 +106,3 @@ def wait_for_completed(
         timeout_s=timeout_s,
     )
     return polled.value, polled.waited_s
-
-
-def reader_for(db: AuditDatabase) -> AuditReader:
-    """The reader for the target's audit store (its ``flavour``)."""
-    if db.flavour == "starburst-event-logger":
-        from trino_harness.audit.starburst import StarburstEventLoggerReader
-
-        return StarburstEventLoggerReader(db)
-    return HarnessAuditReader(db)

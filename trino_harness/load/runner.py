@@ -237,7 +237,7 @@ def _audit_completeness(
     """Every statement of the runs, plus a burst failing at once, joined to the audit store."""
     import psycopg
 
-    from trino_harness.audit.reader import reader_for
+    from trino_harness.audit.stores import reader_for
 
     try:
         reader = reader_for(target.audit_database())

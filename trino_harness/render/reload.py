@@ -140,6 +140,22 @@ def mark_passwords(text: str, token: str, password_hash: str) -> str:
     return body + f"{sentinel_name('passwords', token)}:{password_hash}\n"
 
 
+def own_password_sentinel(text: str) -> str | None:
+    """The sentinel account the harness appended to ``text`` (a password file), or None.
+
+    It is the harness's own only when it is the last entry and its token is the hash of the file
+    without it, which no account written by hand or by another tool matches: an account merely
+    *named* ``harness_sentinel_p…`` is still an undeclared account.
+    """
+    body, _, last = text.rstrip("\n").rpartition("\n")
+    user = last.partition(":")[0]
+    if not user.startswith(f"{SENTINEL_USER}_{PREFIX['passwords']}"):
+        return None
+    rest = (body + "\n") if body else ""
+    tokens = {_token(rest.encode()), _token(rest.rstrip("\n").encode())}  # marking adds a final newline
+    return user if user == sentinel_name("passwords", user[-10:]) and user[-10:] in tokens else None
+
+
 def add_sentinels(etc: FileSet, operator_user: str | None, password_hash: str) -> Sentinels:
     """Mark every reloaded file of ``etc`` that a sentinel can be designed for; return the marks.
 

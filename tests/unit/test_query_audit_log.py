@@ -188,3 +188,15 @@ def test_container_log_missing_file_raises_with_the_path(monkeypatch: pytest.Mon
     log = _container_log(monkeypatch, _FakeContainer(None))
     with pytest.raises(QueryAuditLogUnavailable, match=r"coordinator:/var/log/presto/security\.log"):
         log.entries("20200406_173323_00003_sae98")
+
+
+def test_the_query_audit_log_is_an_audit_reader_naming_what_it_lacks(tmp_path):
+    from trino_harness.audit.query_audit_log import LACKS, FileQueryAuditLog, QueryAuditLog
+
+    log = tmp_path / "security.log"
+    log.write_text("2020-04-06T17:33:23+0000\tadmin\t20200406_173323_00003_sae98\tselect 1\n")
+    reader = QueryAuditLog(FileQueryAuditLog(str(log)))
+    assert reader.lacks == LACKS and "state" in reader.lacks
+    assert [e.query_id for e in reader.events_of(["20200406_173323_00003_sae98", "nope"])] == [
+        "20200406_173323_00003_sae98"
+    ]

@@ -169,6 +169,13 @@ class QueryAuditLog:
     def events_mentioning(self, text: str) -> list[AuditEvent]:
         return [to_event(entry) for entry in self._log.entries_mentioning(text)]
 
+    @property
+    def lacks(self) -> dict[str, str]:
+        return dict(LACKS)
+
+    def events_of(self, query_ids: list[str]) -> list[AuditEvent]:
+        return [event for query_id in dict.fromkeys(query_ids) for event in self.events(query_id)]
+
 
 class FileQueryAuditLog:
     """A local copy: the current file and its rotated siblings, or every file of a directory.

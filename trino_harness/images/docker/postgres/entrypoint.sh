@@ -35,6 +35,9 @@ cat > "$data/pg_hba.conf" <<HBA
 local   all all                 peer
 hostssl all all 0.0.0.0/0       scram-sha-256
 hostssl all all ::/0            scram-sha-256
+# The catalog's own login may also connect in cleartext: the reference source leaves the choice to
+# the catalog, so the live data-source check sees what the catalog chose (pg_stat_ssl).
+host    warehouse trino_catalog 0.0.0.0/0 scram-sha-256
 HBA
 as_pg "$bin/pg_ctl" -D "$data" -o "-c listen_addresses=''" -w start >/dev/null
 as_pg "$bin/psql" -v ON_ERROR_STOP=1 -q -X -U postgres -d postgres -f "$work/init.sql" >/dev/null

@@ -32,8 +32,9 @@ if TYPE_CHECKING:
 
 LOGIN_PATH = "/ui/login.html"
 # A page of a server on this host; the wait ends as soon as the page settles, so the bound only
-# matters on a loaded machine (where 15 s was seen to be too short for the overview to render).
-WAIT_S = 30
+# matters on a loaded machine (15 s was seen to be too short for the overview to render, and 30 s
+# at a load average of 22, while four stacks shared two cores).
+WAIT_S = 60
 POLL_S = 0.25
 LOGIN_FORM = "form#login"  # shown by login.js once the document is ready
 LOG_OUT = "#logout a.btn-logout"  # the overview's title bar, rendered with the cluster's info

@@ -39,10 +39,10 @@ def test_server_reports_the_pinned_version(target, scenario):
     check(
         nodes.ok,
         what=f"the operator {scenario.operator.label()} reading system.runtime.nodes",
-        expected="the node list (the operator's rules grant system information reads)",
+        expected="the node list (the operator's table rules grant SELECT on system.runtime.nodes)",
         observed=nodes,
-        fix="give the operator's user or group read on system_information in the rules file, and make "
-        "sure the group provider reports that group",
+        fix="give the operator's user or group SELECT on system.runtime.nodes (a 'tables' rule in the "
+        "rules file), and make sure the group provider reports that group",
     )
     versions = sorted(row[0] for row in nodes.rows or [])
     check(

@@ -21,6 +21,7 @@ from trino_harness.latest import link_latest
 from trino_harness.scenario.loader import DEFAULT_SCENARIO, ScenarioError, load_scenario
 
 EXIT_OK, EXIT_BREACH, EXIT_UNMEASURED, EXIT_INTERRUPTED = 0, 1, 2, 130
+LOCAL_MAX_STATEMENTS, TARGET_MAX_STATEMENTS = 100_000, 10_000  # per user, the reference stack / --target
 REPORTS = Path(__file__).resolve().parents[2] / "reports" / "load"
 
 
@@ -47,7 +48,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--warmup", type=float, default=10.0, help="seconds of every way before measuring")
     parser.add_argument("--fidelity-time", type=float, default=None, help="default: min(run time, 30 s)")
     parser.add_argument("--no-fidelity", action="store_true", help="skip the Locust-vs-raw-client check")
-    parser.add_argument("--max-statements-per-user", type=int, default=100_000)
+    parser.add_argument(
+        "--max-statements-per-user",
+        type=int,
+        default=None,
+        help=f"default {LOCAL_MAX_STATEMENTS} ({TARGET_MAX_STATEMENTS}, also the ceiling, with --target)",
+    )
     parser.add_argument(
         "--statement", default=None, help="SQL each user runs (default: scenario load.statement)"
     )
@@ -76,6 +82,8 @@ def _bounded(args: argparse.Namespace) -> str | None:
         return "--run-time must be in (0, 3600] seconds"
     if args.processes < 0 or args.processes > (os.cpu_count() or 1) * 4:
         return "--processes must be 0..4x the CPU count"
+    if args.max_statements_per_user is None:
+        args.max_statements_per_user = TARGET_MAX_STATEMENTS if args.target else LOCAL_MAX_STATEMENTS
     if (args.rate_per_user or 0) < 0 or args.max_statements_per_user < 1:
         return "--rate-per-user must be >= 0 and --max-statements-per-user >= 1"
     if args.target is not None:
@@ -86,8 +94,8 @@ def _bounded(args: argparse.Namespace) -> str | None:
             )
         if args.rate_per_user == 0:
             return "--target needs a bounded rate: --rate-per-user > 0 (a closed loop floods a real cluster)"
-        if args.max_statements_per_user > 10_000:
-            return "--target: --max-statements-per-user must be at most 10000"
+        if args.max_statements_per_user > TARGET_MAX_STATEMENTS:
+            return f"--target: --max-statements-per-user must be at most {TARGET_MAX_STATEMENTS}"
     return None
 
 

@@ -9,6 +9,7 @@ user, the line and what is wrong.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,20 +107,24 @@ def lint_password_entries(
     return findings
 
 
+def _password_files(root: Path) -> Iterator[tuple[str, str]]:
+    """(file name, text) of every file authenticator's password file."""
+    for _, props in authenticator_configs(root, "file"):
+        path = _local(root, props.get("file.password-file", "etc/password.db"))
+        yield path.name, _read(root, path, "file.password-file")
+
+
 def password_file_accounts(config_dir: str | Path) -> tuple[list[str], list[tuple[str, int, str]]]:
     """Every file authenticator's password file, and each (file, line, user) entry in them (not the
     harness's own reload sentinel, proven by its token: ``render/reload.own_password_sentinel``)."""
-    root = Path(config_dir)
     files, accounts = [], []
-    for _, props in authenticator_configs(root, "file"):
-        path = _local(root, props.get("file.password-file", "etc/password.db"))
-        files.append(path.name)
-        text = _read(root, path, "file.password-file")
+    for name, text in _password_files(Path(config_dir)):
+        files.append(name)
         own = own_password_sentinel(text)  # the matrix's proof that a reload is in force
         for number, raw in enumerate(text.splitlines(), start=1):
             line = raw.strip()
             if line and not line.startswith("#") and line.partition(":")[0] != own:
-                accounts.append((path.name, number, line.partition(":")[0]))
+                accounts.append((name, number, line.partition(":")[0]))
     return files, accounts
 
 
@@ -127,13 +132,10 @@ def lint_password_files(
     config_dir: str | Path, min_bcrypt_cost: int, min_pbkdf2_iterations: int
 ) -> tuple[list[str], list[Finding]]:
     """Lint every file authenticator's password file; return (files read, findings)."""
-    root = Path(config_dir)
     files, findings = [], []
-    for _, props in authenticator_configs(root, "file"):
-        path = _local(root, props.get("file.password-file", "etc/password.db"))
-        files.append(path.name)
-        text = _read(root, path, "file.password-file")
-        findings += lint_password_entries(path.name, text, min_bcrypt_cost, min_pbkdf2_iterations)
+    for name, text in _password_files(Path(config_dir)):
+        files.append(name)
+        findings += lint_password_entries(name, text, min_bcrypt_cost, min_pbkdf2_iterations)
     return files, findings
 
 

@@ -102,17 +102,20 @@ def test_changed_files_sees_content_mode_additions_and_removals(base):
     assert changed_files(base, _copy(base)) == set()
 
 
+RULES_ONLY = (
+    "impersonation-too-broad",
+    "query-visibility-open",
+    "catalog-access-open",
+    "table-and-session-rules-open",
+    "clients-impersonation-too-broad",
+    "schemas-and-routines-open",
+    "system-information-open",
+)
+
+
 def test_variants_that_change_only_the_rules_need_no_restart(base):
     variants = {v.name: v for v in load_catalog()}
-    for name in (
-        "impersonation-too-broad",
-        "query-visibility-open",
-        "catalog-access-open",
-        "table-and-session-rules-open",
-        "clients-impersonation-too-broad",
-        "schemas-and-routines-open",
-        "system-information-open",
-    ):
+    for name in RULES_ONLY:
         plan = _plan(base, variants[name].overlay)
         assert isinstance(plan, HotPlan), (name, plan)
         assert set(plan.files) == {"rules.json"}
@@ -124,17 +127,7 @@ def test_a_variant_that_changes_only_the_extra_coordinator_changes_no_coordinato
 
 
 def test_every_other_catalogued_variant_needs_a_restart(base):
-    hot = {
-        "impersonation-too-broad",
-        "query-visibility-open",
-        "catalog-access-open",
-        "table-and-session-rules-open",
-        "clients-impersonation-too-broad",
-        "schemas-and-routines-open",
-        "system-information-open",
-        "password-file-default-account",
-        "web-ui-oauth2-fixed-user",
-    }
+    hot = {*RULES_ONLY, "password-file-default-account", "web-ui-oauth2-fixed-user"}
     for variant in load_catalog():
         if variant.name not in hot:
             assert isinstance(_plan(base, variant.overlay), str), variant.name

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from trino_harness.evidence import check
+from trino_harness.reachability import unreachable
 from trino_harness.real_clients.credentials import credentials
 from trino_harness.real_clients.process import ClientTimedOut, run
 from trino_harness.real_clients.registry import CLIENTS
@@ -75,6 +76,11 @@ def test_real_client_gets_in_as_declared_user_or_is_refused(
         invocation = client.invocation(prepared, target, creds, row.as_user, SQL, tmp_path)
     except CannotImpersonateWithPassword as exc:
         pytest.skip(f"{case.client} {prepared.version}: {exc}")
+    problem = unreachable(target.host, target.port)
+    if problem:  # a client's own retries would turn a dead coordinator into a wait of minutes
+        pytest.fail(
+            f"cannot judge: the coordinator {target.host}:{target.port} accepts no connection ({problem})"
+        )
     try:
         result = run(case.client, prepared.version, invocation, scenario.clients.timeout_s, client.parse_user)
     except ClientTimedOut as exc:

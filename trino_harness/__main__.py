@@ -1,4 +1,4 @@
-"""Command line: ``python -m trino_harness {build,compose,cleanup,load,matrix,compare,report,serve}``."""
+"""Command line: ``python -m trino_harness SUBCOMMAND`` (``--help`` lists them)."""
 
 from __future__ import annotations
 
@@ -47,7 +47,18 @@ def main(argv: list[str] | None = None) -> int:
             "serve", help="run a reference stack and write a --target profile for it, until stopped"
         )
     )
+    from trino_harness.bench_start import add_arguments as bench_arguments
+
+    bench_arguments(
+        sub.add_parser(
+            "bench-start", help="stack start and coordinator restarts in figures (AOT cache on/off)"
+        )
+    )
     args = parser.parse_args(argv)
+    if args.command == "bench-start":
+        from trino_harness.bench_start import run as run_bench
+
+        return run_bench(args)
     if args.command == "serve":
         from trino_harness.profile.serve import run as run_serve
 

@@ -4,6 +4,7 @@ through serve's writer, refuses a literal secret and names what is missing."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -34,13 +35,36 @@ def test_keycloak_seed_has_its_certificate_hostname_and_admin_password_0600():
     scenario = load_scenario()
     assert scenario.oidc is not None
     materials = OidcMaterials.generate(scenario.oidc, CertificateAuthority.create())
-    seed = render_keycloak_seed(materials)
+    seed = render_keycloak_seed(scenario.oidc, materials)
     assert seed.text("hostname") == "https://keycloak:8443\n"
     assert seed.files["admin-password"] == (materials.admin_password.encode(), SECRET_MODE)
     assert seed.files["tls.key"][1] == SECRET_MODE
     assert set(materials.passwords) == {u.username for u in scenario.oidc.users}
     assert redact(materials.admin_password) != materials.admin_password  # registered for redaction
     assert all(redact(s) != s for s in materials.client_secrets.values())
+
+
+def test_keycloak_imports_both_realms_with_every_client_and_user_from_0600_files():
+    scenario = load_scenario()
+    oidc = scenario.oidc
+    assert oidc is not None
+    materials = OidcMaterials.generate(oidc, CertificateAuthority.create())
+    seed = render_keycloak_seed(oidc, materials)
+    main = json.loads(seed.text(f"import/{oidc.realm}.json"))
+    other = json.loads(seed.text(f"import/{oidc.other_realm}.json"))
+    assert seed.files[f"import/{oidc.realm}.json"][1] == SECRET_MODE  # client secrets, user passwords
+    assert main["sslRequired"] == other["sslRequired"] == "all"
+    clients = {c["clientId"]: c for c in main["clients"]}
+    assert set(clients) == {oidc.client_id, oidc.other_client_id, oidc.short_lived_client_id}
+    assert clients[oidc.client_id]["secret"] == materials.client_secrets[oidc.client_id]
+    assert clients[oidc.short_lived_client_id]["attributes"] == {"access.token.lifespan": "1"}
+    # the short-lived client's tokens are for Trino; the other app's are not
+    audience = {c: clients[c]["protocolMappers"][0]["config"]["included.client.audience"] for c in clients}
+    assert audience[oidc.short_lived_client_id] == audience[oidc.client_id] == oidc.client_id
+    assert audience[oidc.other_client_id] == oidc.other_client_id
+    assert [c["clientId"] for c in other["clients"]] == [oidc.client_id]
+    for realm in (main, other):
+        assert {u["username"] for u in realm["users"]} == set(materials.passwords)
 
 
 def test_coordinator_adds_oauth2_with_the_secret_from_the_environment_and_jwt_validation():
@@ -56,6 +80,8 @@ def test_coordinator_adds_oauth2_with_the_secret_from_the_environment_and_jwt_va
     assert "http-server.authentication.oauth2.issuer=https://keycloak:8443/realms/trino\n" in config
     assert f"http-server.authentication.oauth2.client-secret=${{ENV:{CLIENT_SECRET_ENV}}}\n" in config
     assert "http-server.authentication.oauth2.oidc.use-userinfo-endpoint=false\n" in config
+    # Trino boots beside Keycloak: its discovery retries a refused connection this long
+    assert "http-server.authentication.oauth2.oidc.discovery.timeout=240s\n" in config
     assert "http-server.authentication.oauth2.principal-field=preferred_username\n" in config
     for secret in oidc.client_secrets.values():
         assert secret not in config

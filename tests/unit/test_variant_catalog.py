@@ -10,36 +10,44 @@ import subprocess
 import sys
 from functools import cache
 
+from _pytest.mark.expression import Expression  # the grammar of -m, so the matrix's markers mean the same
+
 from trino_harness.matrix.catalog import check_function, covering_variants, load_catalog
 from trino_harness.matrix.verdict import CheckResult
 from trino_harness.scenario.loader import DEFAULT_SCENARIO
+
+from .marker_dump import PREFIX
 
 REPO = DEFAULT_SCENARIO.parents[1]
 VARIANTS = load_catalog()
 
 
 @cache
-def collected(markers: str) -> list[CheckResult]:
+def _every_item() -> list[tuple[str, frozenset[str]]]:
+    """Each collected suite check with its marker names: one collection for every variant."""
     proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "suites/",
-            "--collect-only",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "-m",
-            markers,
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+        [sys.executable, "-m", "pytest", "suites/", "--collect-only", "-q", "-p", "no:cacheprovider",
+         "-p", "tests.unit.marker_dump"],
+        cwd=REPO, capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    ids = [line for line in proc.stdout.splitlines() if line.startswith("suites/")]
+    items = []
+    for line in proc.stdout.splitlines():
+        if line.startswith(PREFIX):
+            nodeid, _, names = line.removeprefix(PREFIX).partition("\t")
+            items.append((nodeid, frozenset(names.split(","))))
+    assert items, proc.stdout
+    return items
+
+
+def _has(names: frozenset[str]):
+    return lambda name, **_: name in names
+
+
+def collected(markers: str) -> list[CheckResult]:
+    """What ``pytest suites/ -m MARKERS`` collects (pytest's own expression grammar)."""
+    expression = Expression.compile(markers)
+    ids = [nodeid for nodeid, names in _every_item() if expression.evaluate(_has(names))]
     return [CheckResult(i.split("::")[0].removeprefix("suites/"), i.split("::", 1)[1], "passed") for i in ids]
 
 

@@ -117,7 +117,10 @@ class MatrixRunner:
         (opts.out_dir / "runs").mkdir(parents=True, exist_ok=True)
         done = 0
         try:
-            self._stack.start_services()
+            # The first coordinator boots while the services come up (a service that does not
+            # start ends the matrix here, as before).
+            self._stack.start_services(wait=False)
+            self._start_first_coordinator()
             result = MatrixResult(
                 trino_version=self._stack.version,
                 scenario_path=opts.scenario_path,
@@ -128,14 +131,13 @@ class MatrixRunner:
             cold = [v for v in opts.variants if v not in hot]
             if hot:
                 say("without a restart: " + ", ".join(f"{v.name} ({_plan_text(plans[v.name])})" for v in hot))
-                self._start_first_coordinator()
             records: dict[str, VariantRecord] = {}
             for variant in hot:
                 done += 1
                 records[variant.name] = self._run_variant(variant, f"[{done}/{total_runs}]", undo=True)
             for i in range(1, opts.baseline_runs + 1):
                 done += 1
-                record = self._run(f"baseline-{i}", None, None, fresh=i > 1 or not hot)
+                record = self._run(f"baseline-{i}", None, None, fresh=i > 1)
                 result.baseline.append(record)
                 say(f"[{done}/{total_runs}] {_describe_baseline(record)}")
             for variant in cold:
@@ -151,15 +153,18 @@ class MatrixRunner:
         return result
 
     def _start_first_coordinator(self) -> None:
-        """The baseline's coordinator, for the hot variants to be written into (a failure here is
-        each run's own: it then starts a coordinator itself and reports what went wrong)."""
+        """The baseline's coordinator, for the first baseline run and the hot variants (a failure of
+        the coordinator is each run's own: it then starts one itself and reports what went wrong;
+        a failure of the services ends the matrix)."""
         t0 = time.monotonic()
         try:
             self._stack.start_coordinator(None)
         except StackStartError as exc:
+            if not self._stack.services_ready:
+                raise
             say(f"the baseline coordinator did not start: {str(exc).splitlines()[0]}")
             return
-        say(f"baseline coordinator for the hot variants: {time.monotonic() - t0:.0f}s")
+        say(f"baseline coordinator (services included): {time.monotonic() - t0:.0f}s")
 
     def _run_variant(self, variant: Variant, counter: str, undo: bool) -> VariantRecord:
         record = self._run(variant.name, variant.overlay, variant.spec.markers, fresh=not undo, undo=undo)

@@ -13,8 +13,10 @@ would make ``iss`` depend on who asked, i.e. differ between the browser's code a
 
 from __future__ import annotations
 
+import json
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from trino_harness.pki import CertificateAuthority, Issued
 from trino_harness.redaction import register_secret
@@ -30,6 +32,14 @@ KEYCLOAK_UID = 1000
 KEYCLOAK_ADMIN = "admin"
 CLIENT_SECRET_ENV = "TRINO_OAUTH2_CLIENT_SECRET"
 ETC = "/etc/trino"
+# Trino's callback on whatever 127.0.0.1 port the coordinator of this run (or of the next variant)
+# gets: Keycloak allows a trailing wildcard only, so the pattern pins scheme and address, not port or
+# path. Loose for a real deployment, harmless here: only this machine can reach either side.
+REDIRECT_URIS = ["https://127.0.0.1:*"]
+SHORT_TOKEN_SECONDS = 1
+# How long Trino's start retries the issuer's discovery while Keycloak is still starting beside
+# it (Trino's default, 30 s, is shorter than Keycloak's start on a loaded machine).
+DISCOVERY_TIMEOUT = "240s"
 
 
 def issuer_url(realm: str) -> str:
@@ -63,12 +73,81 @@ class OidcMaterials:
         )
 
 
-def render_keycloak_seed(materials: OidcMaterials) -> FileSet:
+def _audience_mapper(audience: str) -> dict[str, Any]:
+    return {
+        "name": f"audience-{audience}",
+        "protocol": "openid-connect",
+        "protocolMapper": "oidc-audience-mapper",
+        "config": {
+            "included.client.audience": audience,
+            "access.token.claim": "true",
+            "id.token.claim": "false",
+        },
+    }
+
+
+def _client(client_id: str, secret: str, audience: str, lifespan_s: int | None = None) -> dict[str, Any]:
+    """A confidential client (code flow + direct access grants) whose access tokens carry ``audience``."""
+    return {
+        "clientId": client_id,
+        "enabled": True,
+        "protocol": "openid-connect",
+        "publicClient": False,
+        "clientAuthenticatorType": "client-secret",
+        "secret": secret,
+        "standardFlowEnabled": True,
+        "directAccessGrantsEnabled": True,
+        "redirectUris": REDIRECT_URIS,
+        "attributes": {"access.token.lifespan": str(lifespan_s)} if lifespan_s else {},
+        "protocolMappers": [_audience_mapper(audience)],
+    }
+
+
+def _user(username: str, password: str) -> dict[str, Any]:
+    # Keycloak 24+ refuses logins of users whose declared profile (email, names) is incomplete.
+    return {
+        "username": username,
+        "enabled": True,
+        "email": f"{username}@harness.test",
+        "emailVerified": True,
+        "firstName": username,
+        "lastName": "Harness",
+        "credentials": [{"type": "password", "value": password, "temporary": False}],
+    }
+
+
+def realms(oidc: Oidc, materials: OidcMaterials) -> list[dict[str, Any]]:
+    """The realm with Trino's client, another app's client, a short-lived client and the users; a
+    second realm with the same client and users (another issuer). Keycloak imports them as it
+    starts, so the issuer's discovery document exists as soon as Keycloak answers at all: Trino,
+    starting beside it, retries a refused connection but gives up on a 404."""
+    secret_of = materials.client_secrets
+    users = [_user(name, password) for name, password in materials.passwords.items()]
+    main_clients = [
+        _client(oidc.client_id, secret_of[oidc.client_id], oidc.client_id),
+        _client(oidc.other_client_id, secret_of[oidc.other_client_id], oidc.other_client_id),
+        _client(
+            oidc.short_lived_client_id,
+            secret_of[oidc.short_lived_client_id],
+            oidc.client_id,
+            SHORT_TOKEN_SECONDS,
+        ),
+    ]
+    other_clients = [_client(oidc.client_id, secret_of[oidc.client_id], oidc.client_id)]
+    return [
+        {"realm": realm, "enabled": True, "sslRequired": "all", "clients": clients, "users": users}
+        for realm, clients in ((oidc.realm, main_clients), (oidc.other_realm, other_clients))
+    ]
+
+
+def render_keycloak_seed(oidc: Oidc, materials: OidcMaterials) -> FileSet:
     files = FileSet()
     files.add("tls.crt", materials.tls.cert_pem)
     files.add("tls.key", materials.tls.key_pem, SECRET_MODE)
     files.add("hostname", KEYCLOAK_URL + "\n")
     files.add("admin-password", materials.admin_password, SECRET_MODE)
+    for realm in realms(oidc, materials):
+        files.add(f"import/{realm['realm']}.json", json.dumps(realm, indent=2) + "\n", SECRET_MODE)
     return files
 
 
@@ -89,6 +168,7 @@ def add_to_trino_etc(etc: FileSet, oidc: Oidc) -> None:
         # the provider's userinfo endpoint instead, which accepts a token of ANY audience of the
         # issuer (observed on 476 with Keycloak; variant oidc-userinfo-validation).
         f"{prefix}.oidc.use-userinfo-endpoint=false",
+        f"{prefix}.oidc.discovery.timeout={DISCOVERY_TIMEOUT}",
         # Discovery, JWKS and the code exchange go through this client: trust the run's CA.
         f"oauth2-jwk.http-client.trust-store-path={ETC}/tls/ca.pem",
     ]

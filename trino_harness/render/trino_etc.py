@@ -28,6 +28,7 @@ TLS_NAMED_GROUPS = "x25519,secp256r1,secp384r1,ffdhe2048,ffdhe3072"
 # How often Trino re-reads the rules, group and password files (render/reload.py): short, so the
 # matrix can swap them in a running coordinator and see its sentinel flip within a second or two.
 RELOAD_PERIOD = "1s"
+AOT_CACHE = "/usr/lib/trino/aot/trino.aot"  # written by the image's build (images/docker/trino)
 
 
 def bcrypt_line(user: str, password: str, cost: int = 10) -> str:
@@ -85,6 +86,11 @@ def render_trino_etc(scenario: Scenario, materials: RunMaterials) -> FileSet:
                 "-XX:+EnableDynamicAgentLoading",
                 "--add-modules=jdk.incubator.vector",
                 "--enable-native-access=ALL-UNNAMED",
+                # The classes of lib/ as the image's build-time training run loaded and linked
+                # them (images/docker/trino/aot-train): a start maps them instead (≈ 25 % faster).
+                # The module options above must be those of the training run (the image's own
+                # jvm.config); a start whose options do not fit runs without the cache.
+                f"-XX:AOTCache={AOT_CACHE}",
                 # Mozilla intermediate: only these key-exchange groups (the JDK also offers
                 # secp521r1 and X448); the worker shares this file.
                 f"-Djdk.tls.namedGroups={TLS_NAMED_GROUPS}",

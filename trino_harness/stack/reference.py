@@ -65,7 +65,7 @@ from trino_harness.stack.cleanup import reap_orphans, remove_run
 from trino_harness.stack.containers import HarnessNetwork, SeededContainer
 from trino_harness.stack.hot_apply import apply_and_prove
 from trino_harness.stack.kerberos import configure_kdc, kerberos_target, wait_and_fetch_keytab
-from trino_harness.stack.oidc import configure_keycloak, oidc_target, wait_and_provision
+from trino_harness.stack.oidc import configure_keycloak, oidc_target, wait_realms
 from trino_harness.stack.waiting import wait_for_log, wait_until
 from trino_harness.stack.worker import ROGUE_ALIAS, cluster_target, render_worker_dirs, wait_worker_active
 from trino_harness.target import (
@@ -147,6 +147,8 @@ class ReferenceStack:
         self._running: tuple[FileSet, Sentinels] | None = None  # the running coordinator's etc/, marks
         self._sentinel_password = ""  # set by start_services(): the password sentinels' one password
         self._sentinel_hash = ""
+        self._started_at = 0.0  # monotonic time start_services() began
+        self._services_pending = False  # start_services(wait=False): the first coordinator start waits
 
     # -- rendering ---------------------------------------------------------------------------
     def _render_base(self) -> FileSet:
@@ -243,7 +245,8 @@ class ReferenceStack:
             services.append(configure_kdc(kdc, self._scenario, self._krb))
         if self._oidc is not None:
             keycloak = self._make(images.keycloak, "keycloak", KEYCLOAK_ALIAS)
-            services.append(configure_keycloak(keycloak, self._oidc))
+            assert self._scenario.oidc is not None
+            services.append(configure_keycloak(keycloak, self._scenario.oidc, self._oidc))
         return services
 
     def _coordinator(self, etc: FileSet) -> SeededContainer:
@@ -286,7 +289,14 @@ class ReferenceStack:
         self._worker_overlay = overlay
         worker.start()
 
+    def _wait_boot_services(self) -> None:
+        """What the coordinator's files need before its container exists: the KDC's keytab."""
+        if "kdc" in self.containers:
+            self._keytab = wait_and_fetch_keytab(self.containers["kdc"])
+
     def _wait_services(self) -> None:
+        """Every service ready. Trino needs none of them at boot: PostgreSQL, LDAP and the audit
+        collector are reached at the first query, OIDC discovery retries a refused connection."""
         c = self.containers
         wait_for_log(c["postgres"], "database system is ready to accept connections", 120)
         pg_port = c["postgres"].host_port(5432)
@@ -308,17 +318,9 @@ class ReferenceStack:
         wait_until(c["postgres"], postgres_accepts, "a verified TLS login", 60)
         wait_for_log(c["ldap"], "slapd starting", 60)
         wait_for_log(c["audit"], "audit collector listening", 120)
-        if "kdc" in c:
-            self._keytab = wait_and_fetch_keytab(c["kdc"])
         if "keycloak" in c:
-            assert self._scenario.oidc is not None and self._oidc is not None
-            started = time.monotonic()
-            self.timings["keycloak_ready_s"] = wait_and_provision(
-                c["keycloak"], self._scenario.oidc, self._oidc, self._ca_path
-            )
-            self.timings["keycloak_provision_s"] = (
-                time.monotonic() - started - self.timings["keycloak_ready_s"]
-            )
+            assert self._scenario.oidc is not None
+            self.timings["keycloak_ready_s"] = wait_realms(c["keycloak"], self._scenario.oidc, self._ca_path)
 
     def _wait_coordinator(self) -> None:
         trino = self.containers["trino"]
@@ -335,12 +337,15 @@ class ReferenceStack:
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> Target:
-        """Start every service, then the coordinator with the options' overlay."""
-        self.start_services()
+        """Every service, the coordinator (with the options' overlay) and the worker, side by side:
+        the JVMs boot while the services come up; readiness waits for all of them."""
+        self.start_services(wait=False)
         return self.start_coordinator(self.options.overlay)
 
-    def start_services(self) -> None:
-        """Network, PostgreSQL, OpenLDAP and the audit collector, with this run's secrets.
+    def start_services(self, wait: bool = True) -> None:
+        """Network, PostgreSQL, OpenLDAP and the audit collector (the KDC and Keycloak with their
+        sections), with this run's secrets. ``wait=False`` returns once their containers run and
+        the keytab is in hand; the next :meth:`start_coordinator` waits for the rest.
 
         They outlive coordinator restarts: a configuration variant only ever changes Trino.
         """
@@ -368,20 +373,38 @@ class ReferenceStack:
         self._sentinel_hash = bcrypt_line("", self._sentinel_password).removeprefix(":")
         if self._scenario.oidc is not None:
             self._ui_oauth2 = WorkerNode.issue(self._materials.ca, UI_OAUTH2_ALIAS)
-        started = time.monotonic()
+        self._started_at = time.monotonic()
         with self._stopped_on_failure(), step(f"starting services of stack {opts.run_id}"):
             self._network = HarnessNetwork(opts.run_id).create()
             for container in self._services(self._images):
                 self.containers[container.role] = container
                 container.start()
+            self._wait_boot_services()
+            if wait:
+                self._wait_services()
+                self.timings["services_start_s"] = time.monotonic() - self._started_at
+        self._services_pending = not wait
+
+    @property
+    def services_ready(self) -> bool:
+        """Every service started and ready (False after a failed start: the stack is gone)."""
+        return self._network is not None and not self._services_pending and "postgres" in self.containers
+
+    def _wait_pending_services(self) -> None:
+        """The services :meth:`start_services` did not wait for (a failure removes the whole stack)."""
+        if not self._services_pending:
+            return
+        with self._stopped_on_failure(), step("waiting for the services (Trino boots meanwhile)"):
             self._wait_services()
-        self.timings["services_start_s"] = time.monotonic() - started
+        self._services_pending = False
+        self.timings["services_start_s"] = time.monotonic() - self._started_at
 
     def start_coordinator(self, overlay: Path | None = None) -> Target:
         """(Re)start the Trino coordinator with ``overlay`` applied; the services stay as they are."""
         self.stop_coordinator()
         etc, marks = self._render_trino(overlay)
-        started = time.monotonic()
+        first = self._services_pending
+        started = self._started_at if first else time.monotonic()
         with (
             self._stopped_on_failure(coordinator_only=True),
             step(f"starting Trino {self._version} ({self.options.run_id})"),
@@ -396,9 +419,12 @@ class ReferenceStack:
             worker = self.containers.get("worker")
             if worker is None or not worker.is_running() or worker_overlay != self._worker_overlay:
                 self._start_worker(worker_overlay)
+            self._wait_pending_services()
             self._wait_coordinator()
         self._running = (etc, marks)
-        self.timings["stack_start_s"] = self.timings.get("services_start_s", 0.0) + time.monotonic() - started
+        self.timings["stack_start_s"] = time.monotonic() - started
+        if not first:  # a restart: the services' own start counts once, as it did at first
+            self.timings["stack_start_s"] += self.timings.get("services_start_s", 0.0)
         trino_s = trino_startup_seconds(trino)
         if trino_s is not None:
             self.timings["trino_start_s"] = trino_s
@@ -590,6 +616,8 @@ class ReferenceStack:
         so the services can serve the next configuration), raise StackStartError."""
         try:
             yield
+        except StackStartError:
+            raise  # an inner step already reported and cleaned up
         except BaseException as exc:
             report = self._failure_report()
             if coordinator_only and isinstance(exc, Exception):

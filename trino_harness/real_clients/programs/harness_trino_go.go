@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"time"
 
 	"github.com/trinodb/trino-go-client/trino"
 )
@@ -28,6 +29,9 @@ func main() {
 	} else if *user != "" {
 		serverURL.User = url.User(*user)
 	}
+	// The client retries each request for 2 minutes by default: a coordinator that does not answer
+	// would look like a hang. Transient 503s still get a few tries.
+	retryTimeout, retryAttempts := 15*time.Second, 5
 	config := trino.Config{
 		ServerURI:         serverURL.String(),
 		Source:            "trino-harness-go",
@@ -35,6 +39,9 @@ func main() {
 		SSLClientCertPath: *cert,
 		SSLClientKeyPath:  *key,
 		AccessToken:       os.Getenv("HARNESS_ACCESS_TOKEN"),
+
+		RequestRetryTimeout:     &retryTimeout,
+		RequestRetryMaxAttempts: &retryAttempts,
 	}
 	dsn, err := config.FormatDSN()
 	if err != nil {

@@ -11,6 +11,9 @@ done
 KC_BOOTSTRAP_ADMIN_USERNAME=admin
 KC_BOOTSTRAP_ADMIN_PASSWORD=$(cat "$seed/admin-password")
 export KC_BOOTSTRAP_ADMIN_USERNAME KC_BOOTSTRAP_ADMIN_PASSWORD
+# The classes the image's training run loaded (train.sh); a JVM that cannot use it starts without.
+JAVA_OPTS_APPEND="-XX:SharedArchiveFile=/opt/keycloak/data/keycloak.jsa"
+export JAVA_OPTS_APPEND
 mkdir -p /opt/keycloak/data/import
 cp "$seed"/import/*.json /opt/keycloak/data/import/
 exec /opt/keycloak/bin/kc.sh start --optimized --import-realm \

@@ -91,9 +91,11 @@ def main(argv: list[str] | None = None) -> int:
             for name, tag in vars(images).items():
                 print(f"{name:9} {tag}")
         elif args.command == "compose":
-            from trino_harness.compose import render_compose
+            from trino_harness.compose import build_and_render
 
-            env_file = render_compose(args.out, args.scenario, args.trino_version, args.trino_config_overlay)
+            env_file = build_and_render(
+                args.out, args.scenario, args.trino_version, args.trino_config_overlay
+            )
             print(f"rendered; start with:\n  docker-compose --env-file {env_file} up")
         elif args.command == "cleanup":
             from trino_harness.stack.cleanup import remove_checkout, remove_run

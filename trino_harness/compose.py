@@ -1,4 +1,11 @@
-"""Render the reference stack's configuration for docker-compose (manual exploration)."""
+"""Render the reference stack's configuration for docker-compose (manual exploration).
+
+The same services as the reference stack: PostgreSQL, OpenLDAP, the audit collector, the KDC and
+Keycloak (when the scenario has their sections), the coordinator and the worker, from the same
+renderers. Two things differ because no harness sits in between: the KDC hands the coordinator
+its keytab through a shared directory (compose starts Trino once the KDC is healthy), and the
+scenario's client material and logins land in files instead of a Target.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +13,22 @@ import os
 from pathlib import Path
 
 from trino_harness import docker_engine
-from trino_harness.images.build import ensure_images
+from trino_harness.images.build import StackImages, ensure_images
+from trino_harness.render.coordinator_etc import render_coordinator_etc
 from trino_harness.render.files import SECRET_MODE, FileSet
+from trino_harness.render.kerberos import KerberosMaterials, render_kdc_seed
 from trino_harness.render.ldap import render_ldap_seed
 from trino_harness.render.materials import RunMaterials
+from trino_harness.render.oidc import (
+    KEYCLOAK_UID,
+    OidcMaterials,
+    render_keycloak_seed,
+    trino_oidc_environment,
+)
 from trino_harness.render.overlay import apply_overlay
 from trino_harness.render.postgres import render_audit_seed, render_postgres_seed
-from trino_harness.render.trino_etc import render_trino_etc, trino_environment
-from trino_harness.render.worker_etc import WorkerNode, configure_coordinator_for_workers, render_worker_etc
+from trino_harness.render.trino_etc import trino_environment
+from trino_harness.render.worker_etc import WorkerNode, render_worker_etc
 from trino_harness.scenario.loader import load_scenario
 from trino_harness.stack.reference import TRINO_UID
 
@@ -27,13 +42,19 @@ def _chown_tree(root: Path, uid: int) -> None:
         os.chown(path, uid, uid)
 
 
-def render_compose(out: Path, scenario_path: Path, trino_version: str | None, overlay: Path | None) -> Path:
-    """Build images, render every service's config under ``out`` (0700) and write ``out/.env``."""
+def build_and_render(out: Path, scenario_path: Path, trino_version: str | None, overlay: Path | None) -> Path:
+    """Build the images (only what is missing), then :func:`render_compose`."""
     scenario = load_scenario(scenario_path)
     images = ensure_images(docker_engine.ensure_engine(), trino_version or scenario.trino.version)
+    return render_compose(out, scenario_path, images, overlay)
+
+
+def render_compose(out: Path, scenario_path: Path, images: StackImages, overlay: Path | None) -> Path:
+    """Render every service's config under ``out`` (0700) and write ``out/.env`` for ``images``."""
+    scenario = load_scenario(scenario_path)
     materials = RunMaterials.generate(scenario)
-    etc = render_trino_etc(scenario, materials)
-    configure_coordinator_for_workers(etc, scenario.cluster.include_coordinator)
+    # The keytab is the KDC's to make: an empty file here is the mount point compose puts it on.
+    etc = render_coordinator_etc(scenario, materials, keytab=b"")
     worker = WorkerNode.issue(materials.ca, scenario.cluster.worker_alias)
     worker_etc = render_worker_etc(scenario, etc, worker, materials.ca.cert_pem)
     if overlay:
@@ -44,6 +65,20 @@ def render_compose(out: Path, scenario_path: Path, trino_version: str | None, ov
     render_ldap_seed(scenario, materials).write_to(out / "ldap")
     render_postgres_seed(materials).write_to(out / "postgres")
     render_audit_seed(materials).write_to(out / "audit")
+    env_extra: dict[str, str] = {}
+    logins_extra = ""
+    if scenario.kerberos is not None:
+        krb = KerberosMaterials.generate(scenario.kerberos)
+        render_kdc_seed(scenario.kerberos, krb, scenario.trino.coordinator_alias).write_to(out / "kdc")
+        (out / "kdc-out").mkdir(exist_ok=True)
+        env_extra["KDC_IMAGE"] = images.kdc
+        logins_extra += "".join(f"kerberos {p:22} {pw}\n" for p, pw in krb.passwords.items())
+    if scenario.oidc is not None:
+        oidc = OidcMaterials.generate(scenario.oidc, materials.ca)
+        render_keycloak_seed(scenario.oidc, oidc).write_to(out / "keycloak")
+        _chown_tree(out / "keycloak", KEYCLOAK_UID)
+        env_extra |= {"KEYCLOAK_IMAGE": images.keycloak, **trino_oidc_environment(scenario.oidc, oidc)}
+        logins_extra += "".join(f"oidc     {u:22} {pw}\n" for u, pw in oidc.passwords.items())
     # Trino runs as uid 1000 and the collector as nobody; root-owned 0600 files would be unreadable.
     _chown_tree(out / "trino", TRINO_UID)
     _chown_tree(out / "worker", TRINO_UID)
@@ -57,10 +92,13 @@ def render_compose(out: Path, scenario_path: Path, trino_version: str | None, ov
         client.add(f"certs/{i}.subject", subject + "\n")
     client.add("jwt-signing-key.pem", materials.jwt_private_pem, SECRET_MODE)
     client.write_to(out / "client")
-    logins = "".join(
-        f"{u.credential:5} {u.login_name:22} {materials.user_passwords[u.name]}\n"
-        for u in scenario.users
-        if u.credential != "none"
+    logins = (
+        "".join(
+            f"{u.credential:5} {u.login_name:22} {materials.user_passwords[u.name]}\n"
+            for u in scenario.users
+            if u.credential != "none"
+        )
+        + logins_extra
     )
     FileSet(
         {
@@ -76,6 +114,7 @@ def render_compose(out: Path, scenario_path: Path, trino_version: str | None, ov
         "LDAP_IMAGE": images.ldap,
         "POSTGRES_IMAGE": images.postgres,
         "AUDIT_IMAGE": images.audit,
+        **env_extra,
         **trino_environment(materials),
     }
     env_file = out / ".env"

@@ -110,6 +110,7 @@ RULES_ONLY = (
     "clients-impersonation-too-broad",
     "schemas-and-routines-open",
     "system-information-open",
+    "authorization-open",
 )
 
 

@@ -304,6 +304,29 @@ class SystemInformationRow(Strict):
         return f"{self.user}-{'-'.join(rights) or 'no-rights'}"
 
 
+class AuthorizationRow(Strict):
+    """May ``user`` hand ``entity`` (a schema ``catalog.schema`` or a table ``catalog.schema.table``)
+    to ``new_owner`` with ALTER … SET AUTHORIZATION? Trino asks for ownership of the entity and then
+    the first matching ``authorization`` rule (none: denied). The probe changes nothing where the
+    connector cannot set an owner (the memory connector answers NOT_SUPPORTED after the check); on
+    one that can, name the entity's current owner as ``new_owner``."""
+
+    user: Name
+    entity: str = Field(pattern=r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$")
+    new_owner: Name
+    allowed: bool
+
+    @property
+    def kind(self) -> Literal["SCHEMA", "TABLE"]:
+        return "TABLE" if self.entity.count(".") == 2 else "SCHEMA"
+
+    def statement(self) -> str:
+        return f"ALTER {self.kind} {self.entity} SET AUTHORIZATION USER {self.new_owner}"
+
+    def test_id(self) -> str:
+        return f"{self.user}-{self.entity}-to-{self.new_owner}-{'allowed' if self.allowed else 'denied'}"
+
+
 class AuthenticationRow(Principal):
     """A principal the authentication suites attack with every case its provider knows."""
 
@@ -456,6 +479,7 @@ class Expectations(Strict):
     schema_ownership: tuple[SchemaOwnershipRow, ...] = ()
     routine_access: tuple[RoutineAccessRow, ...] = ()
     system_information: tuple[SystemInformationRow, ...] = ()
+    authorization: tuple[AuthorizationRow, ...] = ()
     # groups, query visibility and audit correctness
     group_access: tuple[GroupAccessRow, ...] = ()
     query_visibility: tuple[QueryVisibilityRow, ...] = ()
@@ -580,6 +604,7 @@ class Scenario(Strict):
             "schema_ownership",
             "routine_access",
             "system_information",
+            "authorization",
         ):
             named += [(f"{table}.{i}.user", r.user) for i, r in enumerate(getattr(exp, table))]
         fixtures = {f.table for f in self.fixture_tables}

@@ -29,5 +29,7 @@ while read -r principal; do
     kadmin.local -r "$realm" -q "ktadd -norandkey -k /harness/out/service.keytab $principal" >/dev/null
 done < "$seed/keytab-principals"
 chmod 0600 /harness/out/service.keytab
+# docker-compose shares /harness/out with the coordinator (uid 1000), which must read the keytab.
+[ -z "${KEYTAB_OWNER:-}" ] || chown "$KEYTAB_OWNER" /harness/out/service.keytab
 echo "kdc-entrypoint: realm $realm created with $(grep -c . "$seed/principals") principals, starting krb5kdc"
 exec krb5kdc -n

@@ -33,12 +33,14 @@ def test_baseline_tries_every_client_and_every_way_in():
     cases = load_scenario().clients.cases()
     everyone = {"trino_cli", "trino_jdbc", "trino_python", "presto_python", "trino_go"}
     assert {c.client for c in cases} == everyone
-    assert {c.row.principal.provider for c in cases} == {"file", "ldap", "jwt", "certificate"}
+    assert {c.row.principal.provider for c in cases} == {"file", "ldap", "jwt", "certificate", "oauth2"}
     ids = [c.test_id() for c in cases]
     assert "trino_jdbc-file-svc_bi-as-admin-denied" in ids
     assert "trino_cli-file-alice@harness.test-as-alice-allowed" in ids
     assert "trino_go-ldap-carol-refused" in ids
     assert "presto_python-file-svc_bi-as-alice-runs-as-svc_bi" in ids
+    assert "trino_cli-oauth2-alice-as-alice-allowed" in ids
+    assert "trino_go-oauth2-ext.mallory-refused" in ids
 
 
 def test_unknown_client_is_reported_with_file_and_field(tmp_path):
@@ -93,12 +95,13 @@ PREPARED = {
 
 
 @pytest.mark.parametrize("client", sorted(PREPARED))
-@pytest.mark.parametrize("way", ["password", "token", "certificate"])
+@pytest.mark.parametrize("way", ["password", "token", "oauth2", "certificate"])
 def test_secrets_never_reach_the_command_line(client, way, tmp_path):
     module, prepared = PREPARED[client]
     creds = {
         "password": Credentials("file", "svc_bi", password=PASSWORD),
         "token": Credentials("jwt", "svc_etl@harness.test", token=TOKEN),
+        "oauth2": Credentials("oauth2", "alice", token=TOKEN[::-1]),
         "certificate": Credentials("certificate", "CN=dave", cert=_cert(tmp_path)),
     }[way]
     inv = module.invocation(prepared, _target(tmp_path), creds, None, "SELECT current_user", tmp_path)

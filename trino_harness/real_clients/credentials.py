@@ -1,4 +1,5 @@
-"""What a client presents for a scenario login: a password, a token or a certificate."""
+"""What a client presents for a scenario login: a password, a token (self-minted JWT, or an OAuth2
+access token from the scenario's identity provider) or a certificate."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from trino_harness.clients import mint_jwt
+from trino_harness.oidc_client import password_grant
 from trino_harness.scenario.clients import ClientLogin
 from trino_harness.target import ClientCert, Target
 
@@ -39,4 +41,7 @@ def credentials(target: Target, login: ClientLogin, declared: bool = True) -> Cr
         return Credentials(login.provider, login.principal, password=password)
     if login.provider == "jwt":
         return Credentials("jwt", login.principal, token=mint_jwt(target, login.principal))
+    if login.provider == "oauth2":
+        token = password_grant(target.oidc_provider(), target.ca_path, login.principal)
+        return Credentials("oauth2", login.principal, token=token)
     return Credentials("certificate", login.principal, cert=target.client_cert(login.principal))

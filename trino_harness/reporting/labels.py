@@ -38,7 +38,9 @@ STAGE_TITLES = {
 SEVERITIES = ("blocker", "critical", "normal", "minor", "trivial")
 
 # The scenario spells the password-file provider "file"; reports use the module's name for it.
-PROVIDER_NAMES = {"file": "password_file", "ldap": "ldap", "jwt": "jwt", "certificate": "certificate"}
+PROVIDER_NAMES = {
+    "file": "password_file", "ldap": "ldap", "jwt": "jwt", "certificate": "certificate", "oauth2": "oauth2",
+}  # fmt: skip
 MODULE_PROVIDERS = {
     "test_authn_password_file": "password_file",
     "test_authn_ldap": "ldap",

@@ -14,7 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 ClientName = Literal["trino_cli", "trino_jdbc", "trino_python", "presto_python", "trino_go"]
 CLIENT_NAMES: tuple[str, ...] = ClientName.__args__  # type: ignore[attr-defined]
-WayIn = Literal["file", "ldap", "jwt", "certificate"]
+# oauth2: an access token the scenario's identity provider issues for ``principal`` (a Keycloak
+# user name), presented as a bearer token as BI tools do once they hold one.
+WayIn = Literal["file", "ldap", "jwt", "certificate", "oauth2"]
 
 
 class _Strict(BaseModel):

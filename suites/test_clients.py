@@ -21,7 +21,7 @@ from trino_harness.real_clients.credentials import credentials
 from trino_harness.real_clients.process import ClientTimedOut, run
 from trino_harness.real_clients.registry import CLIENTS
 from trino_harness.real_clients.toolchain import ClientUnavailable
-from trino_harness.real_clients.trino_go import CannotImpersonateWithPassword
+from trino_harness.real_clients.trino_go import CannotExpress
 from trino_harness.scenario.clients import ClientCase
 
 pytestmark = pytest.mark.clients
@@ -71,10 +71,10 @@ def test_real_client_gets_in_as_declared_user_or_is_refused(
     declared = row.principal.provider not in ("file", "ldap") or (
         scenario.login(row.principal.provider, row.principal.principal) is not None
     )
-    creds = credentials(target, row.principal, declared)
+    creds = credentials(target, row.principal, tmp_path, declared)
     try:
         invocation = client.invocation(prepared, target, creds, row.as_user, SQL, tmp_path)
-    except CannotImpersonateWithPassword as exc:
+    except CannotExpress as exc:
         pytest.skip(f"{case.client} {prepared.version}: {exc}")
     problem = unreachable(target.host, target.port)
     if problem:  # a client's own retries would turn a dead coordinator into a wait of minutes

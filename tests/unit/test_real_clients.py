@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from trino_harness.real_clients import python_dbapi, trino_cli, trino_go, trino_jdbc
-from trino_harness.real_clients.credentials import Credentials
+from trino_harness.real_clients.credentials import Credentials, KerberosTicket
 from trino_harness.real_clients.process import ClientRun, Invocation
 from trino_harness.reporting.labels import labels_of
 from trino_harness.scenario.clients import ClientVersions
@@ -33,7 +33,14 @@ def test_baseline_tries_every_client_and_every_way_in():
     cases = load_scenario().clients.cases()
     everyone = {"trino_cli", "trino_jdbc", "trino_python", "presto_python", "trino_go"}
     assert {c.client for c in cases} == everyone
-    assert {c.row.principal.provider for c in cases} == {"file", "ldap", "jwt", "certificate", "oauth2"}
+    assert {c.row.principal.provider for c in cases} == {
+        "file",
+        "ldap",
+        "jwt",
+        "certificate",
+        "oauth2",
+        "kerberos",
+    }
     ids = [c.test_id() for c in cases]
     assert "trino_jdbc-file-svc_bi-as-admin-denied" in ids
     assert "trino_cli-file-alice@harness.test-as-alice-allowed" in ids
@@ -122,6 +129,29 @@ def test_jdbc_puts_session_user_in_the_url_and_the_password_in_the_properties(tm
     url = inv.argv[4]
     assert "SSL=true" in url and "user=svc_bi" in url and "sessionUser=alice" in url
     assert f"password={PASSWORD}" in Path(inv.secret_files[0]).read_text()
+
+
+def test_kerberos_clients_get_a_ticket_cache_and_ask_for_the_coordinators_alias(tmp_path):
+    ticket = KerberosTicket(str(tmp_path / "krb5cc"), str(tmp_path / "krb5.conf"), "HTTP", "trino")
+    creds = Credentials("kerberos", "alice@HARNESS.TEST", kerberos=ticket)
+    cli = trino_cli.invocation(
+        PREPARED["trino_cli"][1], _target(tmp_path), creds, "alice", "SELECT 1", tmp_path
+    )
+    assert f"--krb5-credential-cache-path={ticket.ccache}" in cli.argv
+    assert "--krb5-service-principal-pattern=${SERVICE}@trino" in cli.argv
+    jdbc = trino_jdbc.invocation(
+        PREPARED["trino_jdbc"][1], _target(tmp_path), creds, None, "SELECT 1", tmp_path
+    )
+    assert (
+        "KerberosUseCanonicalHostname=false" in jdbc.argv[4]
+        and "KerberosPrincipal=alice@HARNESS.TEST" in jdbc.argv[4]
+    )
+    python = python_dbapi.invocation(
+        PREPARED["trino_python"][1], _target(tmp_path), creds, None, "SELECT 1", tmp_path
+    )
+    assert "--krb5-service=HTTP@trino" in python.argv and python.env["KRB5CCNAME"] == f"FILE:{ticket.ccache}"
+    with pytest.raises(trino_go.CannotExpress):
+        trino_go.invocation(PREPARED["trino_go"][1], _target(tmp_path), creds, None, "SELECT 1", tmp_path)
 
 
 def test_go_client_cannot_impersonate_beside_a_password(tmp_path):

@@ -1,5 +1,5 @@
 """What a client presents for a scenario login: a password, a token (self-minted JWT, or an OAuth2
-access token from the scenario's identity provider) or a certificate."""
+access token from the scenario's identity provider), a certificate or a Kerberos ticket."""
 
 from __future__ import annotations
 
@@ -13,12 +13,27 @@ from trino_harness.target import ClientCert, Target
 
 
 @dataclass(frozen=True)
+class KerberosTicket:
+    """A ticket in a per-check credential cache (host ``kinit`` with the principal's password) and
+    what a client needs to ask for the coordinator's service principal, ``<service>@<host>``."""
+
+    ccache: str  # a file path
+    krb5_config: str
+    service_name: str
+    service_host: str  # the coordinator's alias (its keytab holds HTTP/<alias>), not the 127.0.0.1 dialled
+
+    def environment(self) -> dict[str, str]:
+        return {"KRB5CCNAME": f"FILE:{self.ccache}", "KRB5_CONFIG": self.krb5_config}
+
+
+@dataclass(frozen=True)
 class Credentials:
     provider: str
-    login: str  # the Basic-auth user, the token's subject or the certificate's subject
+    login: str  # the Basic-auth user, the token's subject, the certificate's subject, the principal
     password: str | None = None
     token: str | None = None
     cert: ClientCert | None = None
+    kerberos: KerberosTicket | None = None
 
     def pem_bundle(self, directory: Path) -> Path:
         """Certificate and key in one 0600 PEM file: the key store the Java clients read."""
@@ -29,7 +44,7 @@ class Credentials:
         return private_file(directory, "client-keystore.pem", text)
 
 
-def credentials(target: Target, login: ClientLogin, declared: bool = True) -> Credentials:
+def credentials(target: Target, login: ClientLogin, workdir: Path, declared: bool = True) -> Credentials:
     """A login's secret from the target; a login the scenario does not declare (a stranger, whose
     refusal a row expects) gets a made-up password. A declared login's missing password is the
     target's MissingCapability, never a made-up one: that would test a wrong password instead."""
@@ -41,6 +56,14 @@ def credentials(target: Target, login: ClientLogin, declared: bool = True) -> Cr
         return Credentials(login.provider, login.principal, password=password)
     if login.provider == "jwt":
         return Credentials("jwt", login.principal, token=mint_jwt(target, login.principal))
+    if login.provider == "kerberos":
+        from trino_harness.kerberos_client import kinit
+
+        realm = target.kerberos_realm()
+        ccache = workdir / "krb5cc"
+        kinit(realm, login.principal, target.kerberos_password(login.principal), ccache)
+        ticket = KerberosTicket(str(ccache), realm.krb5_config, realm.service_name, realm.service_host)
+        return Credentials("kerberos", login.principal, kerberos=ticket)
     if login.provider == "oauth2":
         token = password_grant(target.oidc_provider(), target.ca_path, login.principal)
         return Credentials("oauth2", login.principal, token=token)

@@ -55,6 +55,10 @@ def invocation(
         env["HARNESS_ACCESS_TOKEN"] = creds.token
     if creds.cert is not None:
         argv += [f"--cert={creds.cert.cert_path}", f"--key={creds.cert.key_path}"]
+    if creds.kerberos is not None:
+        krb = creds.kerberos
+        argv += [f"--krb5-principal={creds.login}", f"--krb5-service={krb.service_name}@{krb.service_host}"]
+        env |= krb.environment()
     if as_user:
         argv.append(f"--user={as_user}")
     return Invocation(tuple(argv), env, (), cwd=str(workdir))

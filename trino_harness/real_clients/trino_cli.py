@@ -2,8 +2,9 @@
 
 Secrets: the password through ``TRINO_PASSWORD`` (the CLI's own variable, with ``--password``);
 the access token and key store password through a 0600 CLI config file named by
-``TRINO_CONFIG`` (CLI 4xx reads option defaults from it), so neither is on the command line.
-Impersonation is ``--session-user``.
+``TRINO_CONFIG`` (CLI 4xx reads option defaults from it), so neither is on the command line; a
+Kerberos ticket through its credential cache (``--krb5-credential-cache-path``), asking for
+``HTTP@<coordinator alias>``. Impersonation is ``--session-user``.
 """
 
 from __future__ import annotations
@@ -48,6 +49,14 @@ def invocation(
         config.append(f"access-token={creds.token}")
     if creds.cert is not None:
         argv.append(f"--keystore-path={creds.pem_bundle(workdir)}")
+    if creds.kerberos is not None:
+        krb = creds.kerberos
+        argv += [
+            f"--krb5-principal={creds.login}", f"--krb5-credential-cache-path={krb.ccache}",
+            f"--krb5-config-path={krb.krb5_config}", f"--krb5-remote-service-name={krb.service_name}",
+            f"--krb5-service-principal-pattern=${{SERVICE}}@{krb.service_host}",
+            "--krb5-disable-remote-service-hostname-canonicalization",
+        ]  # fmt: skip
     if as_user:
         argv.append(f"--session-user={as_user}")
     files: tuple[str, ...] = ()

@@ -20,8 +20,12 @@ MODULE = "github.com/trinodb/trino-go-client"
 parse_user = harness_program_user
 
 
-class CannotImpersonateWithPassword(ValueError):
-    """The row asks for something this client cannot express."""
+class CannotExpress(ValueError):
+    """The row asks for something this client cannot express (the check skips, saying what)."""
+
+
+class CannotImpersonateWithPassword(CannotExpress):
+    """A password login acting as another user."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,11 @@ def prepare(version: str) -> Prepared:
 def invocation(
     prepared: Prepared, target: Target, creds: Credentials, as_user: str | None, sql: str, workdir: Path
 ) -> Invocation:
+    if creds.kerberos is not None:
+        raise CannotExpress(
+            "trino-go-client's Kerberos login reads a keytab (KerberosKeytabPath), and the harness "
+            "hands clients a ticket cache from the principal's password"
+        )
     argv = [str(prepared.binary), f"-server={target.host}:{target.port}", f"-ca={target.ca_path}"]
     argv.append(f"-sql={sql}")
     env: dict[str, str] = {}

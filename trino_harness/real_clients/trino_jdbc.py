@@ -2,7 +2,8 @@
 
 A small Java program (``programs/HarnessJdbc.java``, compiled at first use with the machine's
 ``javac``) calls ``DriverManager.getConnection(url, properties)``: the URL carries ``SSL``,
-``SSLTrustStorePath``, ``user``, ``sessionUser`` and ``SSLKeyStorePath``; the secrets
+``SSLTrustStorePath``, ``user``, ``sessionUser``, ``SSLKeyStorePath`` and the ``Kerberos*``
+properties (a ticket cache, never a password); the secrets
 (``password``, ``accessToken``) come from a 0600 properties file loaded into the Properties.
 
 Why a JVM program and not JayDeBeApi/JPype: one JVM per invocation keeps each driver version on
@@ -50,6 +51,16 @@ def invocation(
         secret_properties["accessToken"] = creds.token
     if creds.cert is not None:
         url_properties["SSLKeyStorePath"] = str(creds.pem_bundle(workdir))
+    if creds.kerberos is not None:
+        krb = creds.kerberos
+        url_properties |= {
+            "KerberosPrincipal": creds.login,
+            "KerberosCredentialCachePath": krb.ccache,
+            "KerberosConfigPath": krb.krb5_config,
+            "KerberosRemoteServiceName": krb.service_name,
+            "KerberosServicePrincipalPattern": f"${{SERVICE}}@{krb.service_host}",
+            "KerberosUseCanonicalHostname": "false",
+        }
     if as_user:
         url_properties["sessionUser"] = as_user
     query = "&".join(f"{k}={quote(v, safe='/@.-_')}" for k, v in url_properties.items())

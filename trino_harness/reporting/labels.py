@@ -40,6 +40,7 @@ SEVERITIES = ("blocker", "critical", "normal", "minor", "trivial")
 # The scenario spells the password-file provider "file"; reports use the module's name for it.
 PROVIDER_NAMES = {
     "file": "password_file", "ldap": "ldap", "jwt": "jwt", "certificate": "certificate", "oauth2": "oauth2",
+    "kerberos": "kerberos",
 }  # fmt: skip
 MODULE_PROVIDERS = {
     "test_authn_password_file": "password_file",

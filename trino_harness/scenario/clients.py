@@ -16,7 +16,8 @@ ClientName = Literal["trino_cli", "trino_jdbc", "trino_python", "presto_python",
 CLIENT_NAMES: tuple[str, ...] = ClientName.__args__  # type: ignore[attr-defined]
 # oauth2: an access token the scenario's identity provider issues for ``principal`` (a Keycloak
 # user name), presented as a bearer token as BI tools do once they hold one.
-WayIn = Literal["file", "ldap", "jwt", "certificate", "oauth2"]
+# kerberos: a ticket from the scenario's KDC for ``principal`` (host kinit into a per-check cache).
+WayIn = Literal["file", "ldap", "jwt", "certificate", "oauth2", "kerberos"]
 
 
 class _Strict(BaseModel):

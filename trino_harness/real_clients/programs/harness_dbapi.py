@@ -1,7 +1,7 @@
 """Connects with a DB-API client (``trino`` or the legacy ``prestodb``) and prints the user.
 
 Run by the client's own interpreter; secrets come from the environment (HARNESS_PASSWORD,
-HARNESS_ACCESS_TOKEN), everything else from the arguments.
+HARNESS_ACCESS_TOKEN; a Kerberos ticket through KRB5CCNAME), everything else from the arguments.
 """
 
 import argparse
@@ -20,6 +20,8 @@ def main() -> int:
     parser.add_argument("--user", default=None, help="session user (impersonation)")
     parser.add_argument("--cert", default=None)
     parser.add_argument("--key", default=None)
+    parser.add_argument("--krb5-principal", default=None, help="Kerberos (ticket in $KRB5CCNAME)")
+    parser.add_argument("--krb5-service", default=None, help="SERVICE@HOST of the coordinator")
     parser.add_argument("--sql", default="SELECT current_user")
     args = parser.parse_args()
 
@@ -34,6 +36,12 @@ def main() -> int:
         auth = auth_module.JWTAuthentication(os.environ["HARNESS_ACCESS_TOKEN"])
     elif args.cert:
         auth = auth_module.CertificateAuthentication(args.cert, args.key)
+    elif args.krb5_principal:  # trino only: GSSAPI through requests-gssapi, asking for SERVICE@HOST
+        service, _, host = args.krb5_service.partition("@")
+        auth = auth_module.GSSAPIAuthentication(
+            config=os.environ.get("KRB5_CONFIG"), service_name=service, hostname_override=host,
+            principal=args.krb5_principal, ca_bundle=args.ca,
+        )  # fmt: skip
     user = args.user or args.login
     try:
         if args.module == "trino":

@@ -17,8 +17,10 @@ from .outcomes import check_decision, login_as, run_as
 pytestmark = pytest.mark.authz
 
 GROUPS_FIX = (
-    "etc/group-provider.properties must name a group provider (e.g. group-provider.name=file with "
-    "file.group-file listing 'group:user1,user2'); Trino applies it to impersonated users too"
+    "etc/group-provider.properties must name a group provider (group-provider.name=file with "
+    "file.group-file listing 'group:user1,user2', or group-provider.name=ldap whose searches find the "
+    "user's groups: ldap.user-search-filter, ldap.group-base-dn, ldap.group-search-filter, "
+    "ldap.group-search-member-attribute); Trino applies it to impersonated users too"
 )
 TABLE_FIX = "review the group rules in the 'catalogs' and 'tables' sections of rules.json (first match wins)"
 

@@ -8,9 +8,15 @@ import os
 
 from trino_harness.render.files import SECRET_MODE, FileSet
 from trino_harness.render.materials import RunMaterials
-from trino_harness.scenario.model import Scenario
+from trino_harness.scenario.model import Scenario, User
 
 ADMIN_CN = "admin"
+GROUP_LOOKUP_CN = "trino-group-lookup"
+
+
+def _uid(user: User) -> str:
+    """An LDAP user's login name; any other user's Trino name (what the group provider looks up)."""
+    return user.login_name if user.credential == "ldap" else user.name
 
 
 def ssha(password: str) -> str:
@@ -79,18 +85,35 @@ def _data_ldif(scenario: Scenario, materials: RunMaterials) -> str:
         f"dn: ou=people,{base}\nobjectClass: organizationalUnit\nou: people\n",
         f"dn: ou=groups,{base}\nobjectClass: organizationalUnit\nou: groups\n",
     ]
-    ldap_users = [u for u in scenario.users if u.credential == "ldap"]
-    for user in ldap_users:
-        entries.append(
-            f"dn: uid={user.login_name},ou=people,{base}\nobjectClass: inetOrgPerson\n"
-            f"uid: {user.login_name}\ncn: {user.login_name}\nsn: {user.name}\n"
+    # The account Trino's LDAP group provider binds as (read-only, like every bound user).
+    lookup = ssha(materials.ldap_group_lookup_password)
+    entries.append(
+        f"dn: cn={GROUP_LOOKUP_CN},{base}\nobjectClass: organizationalRole\n"
+        f"objectClass: simpleSecurityObject\ncn: {GROUP_LOOKUP_CN}\nuserPassword: {lookup}\n"
+    )
+    # Every scenario user is an entry, so the LDAP group provider finds each one (uid = Trino user
+    # name). Only LDAP users get a password: the others cannot bind, so LDAP logins are unchanged.
+    seen: set[str] = set()
+    for user in sorted(scenario.users, key=lambda u: u.credential != "ldap"):  # LDAP logins first
+        uid = _uid(user)
+        if uid in seen:  # another user's LDAP login name: that entry stands
+            continue
+        seen.add(uid)
+        password = (
             f"userPassword: {ssha(materials.user_passwords[user.name])}\n"
+            if user.credential == "ldap"
+            else ""
         )
-    groups = sorted({g for u in ldap_users for g in u.groups} | {scenario.directory.allowed_group})
+        entries.append(
+            f"dn: uid={uid},ou=people,{base}\nobjectClass: inetOrgPerson\n"
+            f"uid: {uid}\ncn: {uid}\nsn: {user.name}\n{password}"
+        )
+    # Every group the scenario declares, with its members: the directory says what group.txt says.
+    groups = sorted({g for u in scenario.users for g in u.groups} | {scenario.directory.allowed_group})
     for group in groups:
-        members = [u for u in ldap_users if group in u.groups]
+        members = [u for u in scenario.users if group in u.groups]
         # groupOfNames needs a member; an empty group points at the base entry.
-        lines = [f"member: uid={u.login_name},ou=people,{base}" for u in members] or [f"member: {base}"]
+        lines = [f"member: uid={_uid(u)},ou=people,{base}" for u in members] or [f"member: {base}"]
         entries.append(
             f"dn: cn={group},ou=groups,{base}\nobjectClass: groupOfNames\ncn: {group}\n"
             + "\n".join(lines)

@@ -44,6 +44,7 @@ class RunMaterials:
     user_passwords: dict[str, str]
     shared_secret: str
     ldap_admin_password: str
+    ldap_group_lookup_password: str  # the LDAP group provider's bind (cn=trino-group-lookup)
     db: DatabasePasswords
     jwt_private_pem: bytes
     jwt_public_pem: bytes
@@ -68,6 +69,7 @@ class RunMaterials:
             user_passwords={u.name: _password() for u in scenario.users if u.credential != "none"},
             shared_secret=register_secret(secrets.token_urlsafe(48)),
             ldap_admin_password=_password(),
+            ldap_group_lookup_password=_password(),
             db=DatabasePasswords(_password(), _password(), _password(), _password(), _password()),
             jwt_private_pem=jwt_private,
             jwt_public_pem=jwt_public,

@@ -139,10 +139,22 @@ def lint_password_files(
     return files, findings
 
 
+def ldap_group_provider_config(config_dir: str | Path) -> list[tuple[str, dict[str, str]]]:
+    """``etc/group-provider.properties`` when it names Trino's LDAP group provider (its bind is an
+    admin account's password, so its transport matters as much as a login's)."""
+    path = Path(config_dir) / "group-provider.properties"
+    if not path.is_file():
+        return []
+    props = parse_properties(path.read_text())
+    return [(path.name, props)] if props.get("group-provider.name") == "ldap" else []
+
+
 def ldap_transport_findings(config_dir: str | Path) -> tuple[list[str], list[str]]:
-    """Each LDAP authenticator's URL, and a finding for each that is not LDAPS."""
+    """Each LDAP connection's URL (the LDAP authenticators and the LDAP group provider), and a
+    finding for each that is not LDAPS."""
     urls, findings = [], []
-    for file, props in authenticator_configs(config_dir, "ldap"):
+    connections = authenticator_configs(config_dir, "ldap") + ldap_group_provider_config(config_dir)
+    for file, props in connections:
         url = props.get("ldap.url", "")
         urls.append(f"{file}: {url}")
         if not url.startswith("ldaps://"):

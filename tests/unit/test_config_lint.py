@@ -43,3 +43,20 @@ def test_password_files_and_ldap_urls_are_found_through_config_files(tmp_path):
         "ldap.properties: ldap.url=ldap://ldap:389 is not ldaps://",
         "ldap.properties: ldap.allow-insecure=true",
     ]
+
+
+def test_the_ldap_group_providers_transport_is_judged_like_an_authenticators(tmp_path):
+    (tmp_path / "config.properties").write_text("password-authenticator.config-files=\n")
+    group_provider = tmp_path / "group-provider.properties"
+    group_provider.write_text("group-provider.name=file\nfile.group-file=/etc/trino/group.txt\n")
+    assert ldap_transport_findings(tmp_path) == ([], [])  # the file provider makes no LDAP connection
+    group_provider.write_text("group-provider.name=ldap\nldap.url=ldaps://ldap:636\n")
+    assert ldap_transport_findings(tmp_path) == (["group-provider.properties: ldaps://ldap:636"], [])
+    group_provider.write_text(
+        "group-provider.name=ldap\nldap.url=ldap://ldap:389\nldap.allow-insecure=true\n"
+    )
+    _, problems = ldap_transport_findings(tmp_path)
+    assert problems == [
+        "group-provider.properties: ldap.url=ldap://ldap:389 is not ldaps://",
+        "group-provider.properties: ldap.allow-insecure=true",
+    ]

@@ -7,7 +7,6 @@ import json
 import bcrypt
 
 from trino_harness.render.files import SECRET_MODE, FileSet, properties
-from trino_harness.render.ldap import GROUP_LOOKUP_CN
 from trino_harness.render.materials import AUDIT_ALIAS, LDAP_ALIAS, POSTGRES_ALIAS, RunMaterials
 from trino_harness.scenario.model import Scenario, UserMapping
 
@@ -19,7 +18,9 @@ HTTPS_PORT = 8443
 HTTP_PORT = 8080  # disabled in the baseline; published anyway so checks can prove nothing answers
 SHARED_SECRET_ENV = "TRINO_SHARED_SECRET"
 CATALOG_PASSWORD_ENV = "POSTGRES_CATALOG_PASSWORD"
-LDAP_GROUP_LOOKUP_ENV = "LDAP_GROUP_LOOKUP_PASSWORD"  # the LDAP group provider's bind password
+# The bind password of the directory's read-only cn=trino-group-lookup, for Trino's LDAP group
+# provider (the variants that use it; the baseline resolves groups from group.txt).
+LDAP_GROUP_LOOKUP_ENV = "LDAP_GROUP_LOOKUP_PASSWORD"
 CATALOG_DATABASE = "warehouse"
 CATALOG_USER = "trino_catalog"
 AUDIT_INGEST_URI = f"https://{AUDIT_ALIAS}:8443/events"
@@ -57,32 +58,6 @@ def _group_file(scenario: Scenario) -> str:
         for group in user.groups:
             groups.setdefault(group, []).append(user.name)
     return "".join(f"{g}:{','.join(members)}\n" for g, members in sorted(groups.items()))
-
-
-def group_provider_properties(scenario: Scenario) -> dict[str, str | int | bool]:
-    """The file provider on group.txt, or Trino's LDAP group provider over LDAPS: it finds the
-    user by uid under ou=people and the groupOfNames entries under ou=groups naming its DN."""
-    if scenario.directory.group_provider == "file":
-        return {
-            "group-provider.name": "file",
-            "file.group-file": f"{ETC}/group.txt",
-            "file.refresh-period": RELOAD_PERIOD,
-        }
-    base = scenario.directory.base_dn
-    return {
-        "group-provider.name": "ldap",
-        "ldap.url": f"ldaps://{LDAP_ALIAS}:636",
-        "ldap.ssl.truststore.path": f"{ETC}/tls/ca.pem",
-        "ldap.admin-user": f"cn={GROUP_LOOKUP_CN},{base}",
-        "ldap.admin-password": f"${{ENV:{LDAP_GROUP_LOOKUP_ENV}}}",
-        "ldap.user-base-dn": f"ou=people,{base}",
-        "ldap.user-search-filter": "(uid={0})",
-        "ldap.use-group-filter": True,
-        "ldap.group-base-dn": f"ou=groups,{base}",
-        "ldap.group-search-filter": "(objectClass=groupOfNames)",
-        "ldap.group-search-member-attribute": "member",
-        "ldap.group-name-attribute": "cn",
-    }
 
 
 def render_trino_etc(scenario: Scenario, materials: RunMaterials) -> FileSet:
@@ -225,7 +200,16 @@ def render_trino_etc(scenario: Scenario, materials: RunMaterials) -> FileSet:
         ),
     )
     files.add("rules.json", json.dumps(scenario.access_rules.as_json(), indent=2) + "\n")
-    files.add("group-provider.properties", properties(group_provider_properties(scenario)))
+    files.add(
+        "group-provider.properties",
+        properties(
+            {
+                "group-provider.name": "file",
+                "file.group-file": f"{ETC}/group.txt",
+                "file.refresh-period": RELOAD_PERIOD,
+            }
+        ),
+    )
     files.add("group.txt", _group_file(scenario))
     files.add(
         "http-event-listener.properties",

@@ -49,11 +49,6 @@ class Directory(Strict):
 
     base_dn: str = "dc=harness,dc=test"
     allowed_group: Name = Field(description="Only members of this LDAP group may log in (group-auth-pattern)")
-    group_provider: Literal["file", "ldap"] = Field(
-        "file",
-        description="Where Trino resolves groups: group.txt (file) or this directory over LDAPS (ldap); "
-        "the directory holds every user and group either way",
-    )
 
 
 class Jwt(Strict):

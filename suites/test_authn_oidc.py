@@ -18,6 +18,7 @@ import pytest
 from trino_harness.audit.reader import wait_for_completed
 from trino_harness.evidence import check
 from trino_harness.oidc_client import (
+    ExternalAuthentication,
     TokenRefused,
     claim_summary,
     claims,
@@ -231,40 +232,54 @@ def _seen_page(driver) -> str:
     return f"{bare_url(driver.current_url)} (title {driver.title!r}): {text!r}"
 
 
-def test_browser_login_through_the_provider_yields_a_token_for_the_user(target, oidc_user, oidc_browser):
-    """Trino's external authentication as a CLI or JDBC user meets it: the 401 names a redirect
-    server and a token server; a browser opens the first, logs in at the provider, comes back to
-    Trino's callback; the token server then hands out a token that runs a query as that user.
+def _login_at_the_provider(target, browser, username: str, password: str) -> ExternalAuthentication:
+    """A fresh challenge, its redirect server in the browser, the provider's form filled and sent.
 
     A coordinator that has just started may not have loaded its OIDC configuration yet: up to three
     fresh challenges (a bounded wait) before the provider's login page must be there."""
     from selenium.webdriver.common.by import By
 
-    oidc = target.oidc_provider()
     seen: list[str] = []
-    challenge = None
     for _ in range(3):
         challenge = external_authentication(submit(target).challenges)
         if challenge is None:
             pytest.fail("no external-authentication challenge, cannot judge (see the challenge check)")
-        problem = _provider_login_page(oidc_browser, challenge.redirect_server)
+        problem = _provider_login_page(browser, challenge.redirect_server)
         if problem is None:
             break
         seen.append(problem)
         time.sleep(2)
     else:
-        attach_screenshot(oidc_browser, "no login page at the identity provider")
+        attach_screenshot(browser, "no login page at the identity provider")
         pytest.fail(f"no login form at the identity provider after 3 challenges, cannot judge; saw: {seen}")
-    assert challenge is not None
-    oidc_browser.find_element(By.ID, "username").send_keys(oidc_user.username)
-    oidc_browser.find_element(By.ID, "password").send_keys(oidc.password(oidc_user.username))
-    attach_screenshot(oidc_browser, "identity provider login page (password masked)")
-    oidc_browser.find_element(By.ID, "kc-login").click()
-    if not _back_at(oidc_browser, challenge.redirect_server):
+    browser.find_element(By.ID, "username").send_keys(username)
+    browser.find_element(By.ID, "password").send_keys(password)
+    attach_screenshot(browser, "identity provider login page (password masked)")
+    browser.find_element(By.ID, "kc-login").click()
+    return challenge
+
+
+def test_browser_login_through_the_provider_yields_a_token_for_the_user(target, oidc_user, oidc_browser):
+    """Trino's external authentication as a CLI or JDBC user meets it: the 401 names a redirect
+    server and a token server; a browser opens the first, logs in at the provider, comes back to
+    Trino's callback; the token server then hands out a token that runs a query as that user."""
+    oidc = target.oidc_provider()
+    for attempt in range(2):
+        challenge = _login_at_the_provider(
+            target, oidc_browser, oidc_user.username, oidc.password(oidc_user.username)
+        )
+        if _back_at(oidc_browser, challenge.redirect_server):
+            break
+        page = _seen_page(oidc_browser)
+        # Chromium's own error page for a host network change (Docker adding a network or a
+        # container's interface beside the run) is no answer of the provider's: once more.
+        if attempt == 0 and "ERR_NETWORK_CHANGED" in page:
+            oidc_browser.delete_all_cookies()  # the provider's, should the login have reached it
+            continue
         attach_screenshot(oidc_browser, "still at the identity provider after the login")
         pytest.fail(
             "cannot judge: the browser did not come back from the identity provider within "
-            f"{BACK_AT_TRINO_S}s; it shows {_seen_page(oidc_browser)}",
+            f"{BACK_AT_TRINO_S}s; it shows {page}",
             pytrace=False,
         )
     token = poll_token_server(target, challenge.token_server)

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.integration
 TLS_FLOOR = "suites/test_tls.py::test_tls_protocol_is_accepted_or_refused_as_declared"
 
 
-def run_matrix(*args: str, timeout: float = 3600) -> tuple[int, str]:
+def run_matrix(*args: str, timeout: float = 4500) -> tuple[int, str]:
     proc = run_child([sys.executable, "-m", "trino_harness", "matrix", *args], timeout)
     return proc.returncode, proc.stdout + proc.stderr
 

@@ -39,7 +39,7 @@ class Start:
 
 def _without_aot(stack: ReferenceStack, directory: Path) -> Path:
     """An overlay whose jvm.config is the rendered one minus the AOT cache line."""
-    etc, _ = stack._render_trino(None)
+    etc, _, _ = stack._effective(None)
     text = "".join(line for line in etc.text("jvm.config").splitlines(keepends=True) if AOT_CACHE not in line)
     directory.mkdir()
     (directory / "jvm.config").write_text(text)

@@ -30,6 +30,7 @@ from trino_harness.render.postgres import render_audit_seed, render_postgres_see
 from trino_harness.render.trino_etc import trino_environment
 from trino_harness.render.worker_etc import WorkerNode, render_worker_etc
 from trino_harness.scenario.loader import load_scenario
+from trino_harness.scenario.model import Scenario
 from trino_harness.stack.reference import TRINO_UID
 
 NOBODY_UID = 65534
@@ -46,12 +47,11 @@ def build_and_render(out: Path, scenario_path: Path, trino_version: str | None, 
     """Build the images (only what is missing), then :func:`render_compose`."""
     scenario = load_scenario(scenario_path)
     images = ensure_images(docker_engine.ensure_engine(), trino_version or scenario.trino.version)
-    return render_compose(out, scenario_path, images, overlay)
+    return render_compose(out, scenario, images, overlay)
 
 
-def render_compose(out: Path, scenario_path: Path, images: StackImages, overlay: Path | None) -> Path:
+def render_compose(out: Path, scenario: Scenario, images: StackImages, overlay: Path | None) -> Path:
     """Render every service's config under ``out`` (0700) and write ``out/.env`` for ``images``."""
-    scenario = load_scenario(scenario_path)
     materials = RunMaterials.generate(scenario)
     # The keytab is the KDC's to make: an empty file here is the mount point compose puts it on.
     etc = render_coordinator_etc(scenario, materials, keytab=b"")

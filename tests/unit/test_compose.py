@@ -32,7 +32,7 @@ def test_compose_runs_every_service_of_the_reference_stack(tmp_path: Path):
 
 def test_every_compose_variable_and_mounted_directory_is_rendered(tmp_path: Path):
     out = tmp_path / "compose"
-    env_file = render_compose(out, DEFAULT_SCENARIO, IMAGES, None)
+    env_file = render_compose(out, load_scenario(), IMAGES, None)
     env = dict(line.split("=", 1) for line in env_file.read_text().splitlines())
     text = COMPOSE.read_text()
     used = set(re.findall(r"\$\{([A-Z0-9_]+)\}", text))

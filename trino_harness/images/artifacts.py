@@ -28,7 +28,7 @@ REQUIRED_PLUGINS: tuple[str, ...] = (
     "memory",
     "postgresql",
     "geospatial",  # the postgresql connector needs its Geometry type
-    "ldap-group-provider",  # group-provider.name=ldap (directory.group_provider: ldap)
+    "ldap-group-provider",  # group-provider.name=ldap (the ldap-group-* variants)
 )
 
 

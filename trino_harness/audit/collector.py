@@ -17,6 +17,7 @@ tls_cert/tls_key for the HTTPS listener on 8443).
 from __future__ import annotations
 
 import json
+import queue
 import ssl
 import sys
 import threading
@@ -29,6 +30,8 @@ import psycopg
 from psycopg.conninfo import make_conninfo
 
 CONFIG_PATH = "/harness/audit/collector.json"
+SOCKET_TIMEOUT_S = 60
+IDLE_CONNECTIONS = 8  # kept open between events
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS trino_query_events (
@@ -200,6 +203,7 @@ class Collector:
             sslrootcert=config["sslrootcert"],
             connect_timeout=10,
         )
+        self._idle: queue.SimpleQueue[psycopg.Connection[Any]] = queue.SimpleQueue()
         # PostgreSQL may still be starting: retry the first connection for a bounded time.
         deadline = time.monotonic() + 90
         while True:
@@ -216,11 +220,31 @@ class Collector:
         row = extract(event)
         if not row["query_id"]:
             raise ValueError("event without metadata.queryId")
-        with psycopg.connect(self._conninfo) as conn:  # one transaction: both sinks or neither
-            conn.execute(INSERT, row)
-            if row["event_type"] == "completed":
-                conn.execute(STARBURST_INSERT, starburst_row(event, row))
+        conn = self._checkout()
+        try:
+            with conn.transaction():  # one transaction: both sinks or neither
+                conn.execute(INSERT, row)
+                if row["event_type"] == "completed":
+                    conn.execute(STARBURST_INSERT, starburst_row(event, row))
+        except BaseException:
+            conn.close()  # a connection that failed once is not trusted again
+            raise
+        if self._idle.qsize() < IDLE_CONNECTIONS:
+            self._idle.put(conn)
+        else:  # a burst's extra connections are not held against PostgreSQL's max_connections
+            conn.close()
         return row
+
+    def _checkout(self) -> psycopg.Connection[Any]:
+        """An idle connection, or a new one: a TLS handshake and a login per event is what made a
+        burst of events queue up behind the database."""
+        while True:
+            try:
+                conn = self._idle.get_nowait()
+            except queue.Empty:
+                return psycopg.connect(self._conninfo, autocommit=True)
+            if not conn.closed:
+                return conn
 
 
 def make_handler(collector: Collector) -> type[BaseHTTPRequestHandler]:
@@ -251,6 +275,44 @@ def make_handler(collector: Collector) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class Server(ThreadingHTTPServer):
+    """A threaded server whose TLS handshake runs in each connection's thread, not in accept().
+
+    Wrapping the listening socket would make accept() do every handshake in turn, on one thread:
+    under a burst of events (a load run, the first seconds of a suite run) the kernel's accept
+    queue then overflows, the listener's SYN is dropped and retransmitted after 1, 3, 7 ... 63 s,
+    and an event lands a minute late. The queue is also made deep enough for such a burst.
+    """
+
+    request_queue_size = 1024
+    daemon_threads = True
+
+    def __init__(
+        self,
+        port: int,
+        handler: type[BaseHTTPRequestHandler],
+        tls: ssl.SSLContext | None,
+        host: str = "0.0.0.0",
+    ) -> None:
+        super().__init__((host, port), handler)
+        self._tls = tls
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        request.settimeout(SOCKET_TIMEOUT_S)  # a peer that stalls cannot hold a thread for ever
+        if self._tls is None:
+            super().finish_request(request, client_address)
+            return
+        try:  # wrap_socket detaches the raw socket: the wrapper is the one to shut down
+            secured = self._tls.wrap_socket(request, server_side=True)
+        except OSError as exc:  # ssl.SSLError is an OSError
+            print(f"TLS handshake with {client_address[0]} failed: {exc}", flush=True)
+            return
+        try:
+            super().finish_request(secured, client_address)
+        finally:
+            self.shutdown_request(secured)
+
+
 def main() -> int:
     with open(CONFIG_PATH) as fh:
         config = json.load(fh)
@@ -258,14 +320,13 @@ def main() -> int:
     handler = make_handler(collector)
     # Plain HTTP stays open so a variant that posts in cleartext is caught by the config check,
     # not by missing events; the reference coordinator posts to the HTTPS port only.
-    plain = ThreadingHTTPServer(("0.0.0.0", 8080), handler)
+    plain = Server(8080, handler, None)
     threading.Thread(target=plain.serve_forever, daemon=True).start()
     if config.get("tls_cert"):
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.minimum_version = ssl.TLSVersion.TLSv1_2
         context.load_cert_chain(config["tls_cert"], config["tls_key"])
-        https = ThreadingHTTPServer(("0.0.0.0", 8443), handler)
-        https.socket = context.wrap_socket(https.socket, server_side=True)
+        https = Server(8443, handler, context)
         print("audit collector listening on :8443 (HTTPS) and :8080", flush=True)
         https.serve_forever()
     print("audit collector listening on :8080", flush=True)

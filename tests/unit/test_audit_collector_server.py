@@ -55,7 +55,10 @@ def collector(tmp_path: Path) -> Iterator[tuple[int, Path, _Store]]:
 def _post(port: int, ca: Path, query_id: str) -> int:
     event = {"metadata": {"queryId": query_id}, "endTime": "2026-12-01T00:00:00Z"}
     response = httpx.post(
-        f"https://127.0.0.1:{port}/events", content=json.dumps(event), verify=ssl.create_default_context(cafile=str(ca)), timeout=5.0
+        f"https://127.0.0.1:{port}/events",
+        content=json.dumps(event),
+        verify=ssl.create_default_context(cafile=str(ca)),
+        timeout=5.0,
     )
     return response.status_code
 

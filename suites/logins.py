@@ -12,9 +12,9 @@ from typing import NoReturn
 
 import pytest
 
+from fixtures.parametrize import Table
 from trino_harness.evidence import check
 from trino_harness.protocol import Answer
-from trino_harness.pytest_plugin import scenario_of
 from trino_harness.scenario.model import AuthenticationRow, Scenario
 
 PASSWORD_CASES = ("valid", "wrong-password", "empty-password", "other-case", "unknown-user")
@@ -35,17 +35,18 @@ class LoginCase:
         return f"{name}-{self.case}-{'accepted' if self.must_log_in else 'rejected'}"
 
 
-def parametrize_logins(metafunc: pytest.Metafunc, provider: str, cases: tuple[str, ...]) -> None:
-    """Parametrize a ``login_case`` fixture with every row of ``provider`` crossed with ``cases``."""
-    if "login_case" not in metafunc.fixturenames:
-        return
-    rows = [r for r in scenario_of(metafunc.config).expectations.authentication if r.provider == provider]
-    params = [LoginCase(row, case) for row in rows for case in cases]
-    if not params:
-        reason = f"no '{provider}' principal in expectations.authentication: add one to test this provider"
-        metafunc.parametrize("login_case", [pytest.param(None, marks=pytest.mark.skip(reason=reason))])
-        return
-    metafunc.parametrize("login_case", params, ids=[p.test_id() for p in params])
+def login_table(provider: str, cases: tuple[str, ...]) -> Table:
+    """``login_case``: every row of ``provider`` in ``expectations.authentication`` crossed with ``cases``."""
+
+    def rows(scenario: Scenario, test: str) -> list[LoginCase]:
+        principals = [r for r in scenario.expectations.authentication if r.provider == provider]
+        return [LoginCase(row, case) for row in principals for case in cases]
+
+    return Table(
+        "login_case",
+        rows,
+        empty=f"no '{provider}' principal in expectations.authentication: add one to test this provider",
+    )
 
 
 def password_attempt(login: str, password: str, case: str) -> tuple[str, str]:

@@ -12,7 +12,7 @@ from trino_harness.pki import CertificateAuthority, Issued
 from trino_harness.protocol import submit
 from trino_harness.target import ClientCert
 
-from .logins import judge, parametrize_logins
+from .logins import judge, login_table
 
 pytestmark = pytest.mark.authn
 
@@ -24,8 +24,7 @@ FIXES = {
 }
 
 
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    parametrize_logins(metafunc, "certificate", CERT_CASES)
+TABLES = (login_table("certificate", CERT_CASES),)
 
 
 def _write(directory: Path, issued: Issued) -> ClientCert:

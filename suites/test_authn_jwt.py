@@ -7,7 +7,7 @@ import pytest
 from trino_harness.jwt_forge import JWT_CASES
 from trino_harness.protocol import submit
 
-from .logins import judge, parametrize_logins
+from .logins import judge, login_table
 
 pytestmark = pytest.mark.authn
 
@@ -22,8 +22,7 @@ FIXES = {
 }
 
 
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    parametrize_logins(metafunc, "jwt", tuple(JWT_CASES))
+TABLES = (login_table("jwt", tuple(JWT_CASES)),)
 
 
 def test_jwt_login(target, login_case):

@@ -12,13 +12,14 @@ import time
 import gssapi
 import pytest
 
+from fixtures.parametrize import Table
 from trino_harness.audit.reader import wait_for_completed
 from trino_harness.evidence import check
 from trino_harness.kerberos_client import Negotiate, kinit, spnego_token, ticket_end
 from trino_harness.protocol import submit
-from trino_harness.pytest_plugin import scenario_of
 from trino_harness.render.kerberos import SHORT_TICKET_SECONDS
 from trino_harness.scenario.kerberos import KerberosPrincipal
+from trino_harness.scenario.model import Scenario
 
 pytestmark = [pytest.mark.authn, pytest.mark.kerberos]
 
@@ -31,28 +32,26 @@ MAPPING_FIX = (
 LOGIN_ONLY = ("test_stale_ticket_is_refused", "test_kerberos_query_is_audited_as_the_mapped_user")
 
 
-def _rows(metafunc: pytest.Metafunc) -> list[KerberosPrincipal]:
-    kerberos = scenario_of(metafunc.config).kerberos
-    return list(kerberos.principals) if kerberos else []
-
-
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+def _principals(scenario: Scenario, test: str) -> list[KerberosPrincipal]:
     """Rows of ``kerberos.principals``; LOGIN_ONLY checks take only principals that may log in."""
-    if "principal_row" not in metafunc.fixturenames:
-        return
-    rows = _rows(metafunc)
-    mapping = metafunc.function.__name__ == "test_kerberos_ticket_maps_to_declared_user"
-    if metafunc.function.__name__ in LOGIN_ONLY:
-        rows = [r for r in rows if r.user is not None]
-    if not rows:
-        reason = "no kerberos.principals in the scenario: add a kerberos: section to test SPNEGO"
-        metafunc.parametrize("principal_row", [pytest.param(None, marks=pytest.mark.skip(reason=reason))])
-        return
-    ids = [
-        f"{r.principal}-{'accepted-as-' + r.user if r.user else 'refused'}" if mapping else r.principal
-        for r in rows
-    ]
-    metafunc.parametrize("principal_row", rows, ids=ids)
+    rows = list(scenario.kerberos.principals) if scenario.kerberos else []
+    return [r for r in rows if r.user is not None] if test in LOGIN_ONLY else rows
+
+
+def _principal_id(row: KerberosPrincipal, test: str) -> str:
+    if test == "test_kerberos_ticket_maps_to_declared_user":
+        return f"{row.principal}-{'accepted-as-' + row.user if row.user else 'refused'}"
+    return row.principal
+
+
+TABLES = (
+    Table(
+        "principal_row",
+        _principals,
+        _principal_id,
+        empty="no kerberos.principals in the scenario: add a kerberos: section to test SPNEGO",
+    ),
+)
 
 
 def _ticket(target, row: KerberosPrincipal, tmp_path, lifetime: str | None = None) -> str:

@@ -8,7 +8,7 @@ from trino_harness.config_lint import IncompleteConfigCopy, ldap_transport_findi
 from trino_harness.evidence import check
 from trino_harness.protocol import submit
 
-from .logins import LDAP_CASES, judge, no_authenticator, parametrize_logins, password_attempt
+from .logins import LDAP_CASES, judge, login_table, no_authenticator, password_attempt
 
 pytestmark = pytest.mark.authn
 
@@ -23,8 +23,7 @@ FIXES = {
 }
 
 
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    parametrize_logins(metafunc, "ldap", LDAP_CASES)
+TABLES = (login_table("ldap", LDAP_CASES),)
 
 
 def test_ldap_login(target, login_case):

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from fixtures.parametrize import Table
 from trino_harness.audit.reader import wait_for_completed
 from trino_harness.evidence import check
 from trino_harness.oidc_client import (
@@ -27,8 +28,8 @@ from trino_harness.oidc_client import (
     poll_token_server,
 )
 from trino_harness.protocol import submit
-from trino_harness.pytest_plugin import scenario_of
 from trino_harness.redaction import bare_url, redact
+from trino_harness.scenario.model import Scenario
 from trino_harness.scenario.oidc import OidcUser
 from trino_harness.webui.browser import BrowserMissing, headless_chromium, in_ci
 from trino_harness.webui.pages import attach_screenshot
@@ -54,24 +55,26 @@ LOGIN_ONLY = (
 )
 
 
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+def _users(scenario: Scenario, test: str) -> list[OidcUser]:
     """Rows of ``oidc.users``; LOGIN_ONLY checks take the first user that may log in."""
-    if "oidc_user" not in metafunc.fixturenames:
-        return
-    oidc = scenario_of(metafunc.config).oidc
-    rows = list(oidc.users) if oidc else []
-    name = metafunc.function.__name__
-    if name in LOGIN_ONLY:
-        rows = [r for r in rows if r.user is not None][:1]
-    if not rows:
-        reason = "no oidc.users in the scenario: add an oidc: section to test OAuth2"
-        metafunc.parametrize("oidc_user", [pytest.param(None, marks=pytest.mark.skip(reason=reason))])
-        return
-    if name == "test_oidc_token_logs_in_as_declared_user":
-        ids = [f"{r.username}-{'accepted-as-' + r.user if r.user else 'refused'}" for r in rows]
-    else:
-        ids = [r.username for r in rows]
-    metafunc.parametrize("oidc_user", rows, ids=ids)
+    rows = list(scenario.oidc.users) if scenario.oidc else []
+    return [r for r in rows if r.user is not None][:1] if test in LOGIN_ONLY else rows
+
+
+def _user_id(row: OidcUser, test: str) -> str:
+    if test == "test_oidc_token_logs_in_as_declared_user":
+        return f"{row.username}-{'accepted-as-' + row.user if row.user else 'refused'}"
+    return row.username
+
+
+TABLES = (
+    Table(
+        "oidc_user",
+        _users,
+        _user_id,
+        empty="no oidc.users in the scenario: add an oidc: section to test OAuth2",
+    ),
+)
 
 
 def _token(target, row: OidcUser, **kwargs) -> str:

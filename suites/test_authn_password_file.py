@@ -8,13 +8,12 @@ from trino_harness.config_lint import IncompleteConfigCopy, lint_password_files
 from trino_harness.evidence import check
 from trino_harness.protocol import submit
 
-from .logins import PASSWORD_CASES, judge, no_authenticator, parametrize_logins, password_attempt
+from .logins import PASSWORD_CASES, judge, login_table, no_authenticator, password_attempt
 
 pytestmark = pytest.mark.authn
 
 
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    parametrize_logins(metafunc, "file", PASSWORD_CASES)
+TABLES = (login_table("file", PASSWORD_CASES),)
 
 
 def test_password_file_login(target, login_case):

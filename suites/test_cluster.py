@@ -14,6 +14,7 @@ import time
 import pytest
 from trino.exceptions import TrinoQueryError
 
+from fixtures.parametrize import Table
 from trino_harness.capabilities import MissingCapability
 from trino_harness.cluster.internal import (
     BEARER_HEADER,
@@ -26,7 +27,6 @@ from trino_harness.cluster.internal import (
 )
 from trino_harness.cluster.nodes import no_worker_available, nodes_or_problem, tasks_of_scan
 from trino_harness.evidence import check
-from trino_harness.pytest_plugin import scenario_of
 from trino_harness.target import InternalEndpoint, Target
 
 pytestmark = pytest.mark.cluster
@@ -48,13 +48,14 @@ COORDINATOR_REFUSAL = re.compile(r"Internal authentication failed\s*\n(\S[^\n]*)
 ROGUE_REFUSAL = re.compile(r"(Announcement failed for \S+)(?:.*?\n)*?Caused by: ([^\n]*)")
 
 
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    cluster = scenario_of(metafunc.config).cluster
-    if "role" in metafunc.fixturenames and "internal_path" in metafunc.fixturenames:
-        rows = [(r, p) for r in ROLES for p in cluster.internal_paths]
-        metafunc.parametrize(("role", "internal_path"), rows, ids=[f"{r}-{p}" for r, p in rows])
-    elif "role" in metafunc.fixturenames:
-        metafunc.parametrize("role", ROLES)
+TABLES = (  # the pair first: a check of both takes every role with every internal path
+    Table(
+        "role,internal_path",
+        lambda scenario, test: [(r, p) for r in ROLES for p in scenario.cluster.internal_paths],
+        lambda row, test: f"{row[0]}-{row[1]}",
+    ),
+    Table("role", lambda scenario, test: ROLES, lambda row, test: row),
+)
 
 
 def endpoints_of(target: Target, role: str) -> tuple[InternalEndpoint, ...]:

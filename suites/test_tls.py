@@ -8,11 +8,14 @@ the clear.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
+from fixtures.parametrize import Table
 from trino_harness.evidence import check
 from trino_harness.protocol import Answer, submit, ui_api, web_ui_cookie
-from trino_harness.pytest_plugin import scenario_of
+from trino_harness.scenario.model import Scenario
 from trino_harness.tls import describe_transport_error, presented_certificate, verified_handshake
 
 pytestmark = pytest.mark.tls
@@ -30,15 +33,21 @@ CLEARTEXT_FIX = (
 )
 
 
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    tls = scenario_of(metafunc.config).expectations.tls
-    if "protocol_expectation" in metafunc.fixturenames:
-        rows = [(p, True) for p in tls.accepted_protocols] + [(p, False) for p in tls.refused_protocols]
-        metafunc.parametrize(
-            "protocol_expectation", rows, ids=[f"{p}-{'accepted' if ok else 'refused'}" for p, ok in rows]
-        )
-    if "weak_cipher" in metafunc.fixturenames:
-        metafunc.parametrize("weak_cipher", tls.weak_ciphers, ids=list(tls.weak_ciphers))
+def _protocols(scenario: Scenario, test: str) -> Sequence[tuple[str, bool]]:
+    tls = scenario.expectations.tls
+    return [(p, True) for p in tls.accepted_protocols] + [(p, False) for p in tls.refused_protocols]
+
+
+TABLES = (
+    Table(
+        "protocol_expectation",
+        _protocols,
+        lambda row, test: f"{row[0]}-{'accepted' if row[1] else 'refused'}",
+    ),
+    Table(
+        "weak_cipher", lambda scenario, test: scenario.expectations.tls.weak_ciphers, lambda row, test: row
+    ),
+)
 
 
 def test_coordinator_certificate_chains_to_the_ca_and_names_the_host(target):

@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
+from fixtures.parametrize import Table
 from trino_harness.evidence import check
-from trino_harness.pytest_plugin import scenario_of
 from trino_harness.redaction import redact
 from trino_harness.scenario.model import Scenario
 from trino_harness.scenario.oidc import OidcUser
@@ -55,17 +55,14 @@ def login_user(scenario: Scenario) -> OidcUser | None:
     return next((r for r in rows if r.user is not None), None)
 
 
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "ui_user" not in metafunc.fixturenames:
-        return
-    row = login_user(scenario_of(metafunc.config))
-    if row is None:
-        reason = (
-            "no oidc.users row that may log in: add an oidc: section with one to test the Web UI's OAuth2"
-        )
-        metafunc.parametrize("ui_user", [pytest.param(None, marks=pytest.mark.skip(reason=reason))])
-        return
-    metafunc.parametrize("ui_user", [row], ids=[row.username])
+TABLES = (
+    Table(
+        "ui_user",
+        lambda scenario, test: [row] if (row := login_user(scenario)) else [],
+        lambda row, test: row.username,
+        empty="no oidc.users row that may log in: add an oidc: section with one to test the Web UI's OAuth2",
+    ),
+)
 
 
 def _observe(target, scenario: Scenario, run_dir: Path, measure) -> UiOAuth2Observation:

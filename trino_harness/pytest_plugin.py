@@ -1,4 +1,4 @@
-"""pytest plugin: options, the shared stack fixture, scenario parameterization, redaction.
+"""pytest plugin: options, the stack's lifecycle, the hooks, redaction (the fixtures: ``fixtures/``).
 
 Lifecycle under ``pytest -n``: the controller picks a run id and a 0700 run directory and
 hands both to the workers. The first worker that needs the stack starts it under a file lock
@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from filelock import FileLock
 
 import trino_harness.docker_engine  # noqa: F401 - sets what Testcontainers needs before it is imported
 from trino_harness.interrupts import raise_interrupt
@@ -88,7 +87,7 @@ def _is_worker(config: pytest.Config) -> bool:
     return hasattr(config, "workerinput")
 
 
-def _run_root(config: pytest.Config) -> Path:
+def run_root(config: pytest.Config) -> Path:
     return Path(_workerinput(config)[RUN_ROOT]) if _is_worker(config) else config.stash[_root_key]
 
 
@@ -173,7 +172,7 @@ def pytest_configure(config: pytest.Config) -> None:
     from trino_harness.progress import ProgressTail, mirror_to
 
     if _is_worker(config):
-        mirror_to(_run_root(config) / PROGRESS_FILE)  # this stderr reaches no terminal
+        mirror_to(run_root(config) / PROGRESS_FILE)  # this stderr reaches no terminal
         return
     if config.getoption("--target"):
         _check_profile(config)
@@ -321,27 +320,9 @@ def client_versions(config: pytest.Config) -> dict[str, str]:
     return scenario_of(config).clients.versions.overridden(config.getoption("--client-version"))
 
 
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """A fixture named ``<table>_row`` is parameterized with ``scenario.expectations.<table>``;
-    ``client_case`` with every (client, row) of ``scenario.clients``."""
-    if "client_case" in metafunc.fixturenames:
-        cases = scenario_of(metafunc.config).clients.cases()
-        metafunc.parametrize("client_case", cases, ids=[case.test_id() for case in cases])
-    expectations = scenario_of(metafunc.config).expectations
-    for fixture in metafunc.fixturenames:
-        table = fixture.removesuffix("_row")
-        if fixture.endswith("_row") and table in type(expectations).model_fields:
-            rows = getattr(expectations, table)
-            metafunc.parametrize(fixture, rows, ids=[row.test_id() for row in rows])
-
-
-@pytest.fixture(scope="session")
-def scenario(pytestconfig: pytest.Config) -> Scenario:
-    return scenario_of(pytestconfig)
-
-
 # -- the stack ------------------------------------------------------------------------------
-def _start_stack(config: pytest.Config, root: Path) -> Target:
+def start_stack(config: pytest.Config, root: Path) -> Target:
+    """Start the reference stack for this run (called once, under the run's lock)."""
     from trino_harness.stack.reference import ReferenceStack, StackOptions
 
     overlay = config.getoption("--trino-config-overlay")
@@ -358,94 +339,6 @@ def _start_stack(config: pytest.Config, root: Path) -> Target:
     )
     (root / STARTED_MARKER).touch()  # from here on the controller must clean up
     return stack.start()
-
-
-@pytest.fixture(scope="session")
-def target(pytestconfig: pytest.Config) -> Target:
-    """The cluster under test: a remote profile's, or the reference stack (started once per run,
-    shared by xdist workers)."""
-    profile = pytestconfig.getoption("--target")
-    if profile:
-        from trino_harness.profile.loader import target_from_profile
-
-        return target_from_profile(profile)
-    given = pytestconfig.getoption("--target-file")
-    if given:
-        return Target.load(Path(given))
-    root = _run_root(pytestconfig)
-    with FileLock(str(root / "stack.lock")):
-        if (root / FAILED_FILE).exists():
-            pytest.fail((root / FAILED_FILE).read_text(), pytrace=False)
-        if not (root / TARGET_FILE).exists():
-            try:
-                started = _start_stack(pytestconfig, root)
-            except Exception as exc:
-                (root / FAILED_FILE).write_text(redact(str(exc)))
-                raise
-            started.save(root / TARGET_FILE)
-    return Target.load(root / TARGET_FILE)
-
-
-@pytest.fixture(scope="session")
-def tls_scan(target: Target, pytestconfig: pytest.Config) -> Any:
-    """One sslyze scan of the coordinator per run (protocols, suites, certificate and the declared
-    Mozilla profile), shared by xdist workers through the run directory."""
-    from trino_harness.progress import step
-    from trino_harness.tls_scan import TlsScan, TlsScanError, scan
-
-    root = _run_root(pytestconfig)
-    cache = root / "tls-scan.json"
-    profile = scenario_of(pytestconfig).expectations.tls.mozilla_profile
-    with FileLock(str(root / "tls-scan.lock")):
-        if not cache.exists():
-            try:
-                with step(
-                    f"TLS scan of {target.host}:{target.port} (sslyze, every protocol and suite, "
-                    f"certificate, Mozilla {profile or 'no'} profile)"
-                ):
-                    result = scan(target.host, target.port, target.ca_path, profile)
-            except TlsScanError as exc:
-                pytest.fail(f"{exc}: the TLS floor cannot be judged", pytrace=False)
-            cache.write_text(json.dumps(result.to_json()))
-        return TlsScan.from_json(json.loads(cache.read_text()))
-
-
-@pytest.fixture(scope="session")
-def run_dir(pytestconfig: pytest.Config) -> Path:
-    """This run's private directory (0700), shared by xdist workers: for work done once per run."""
-    return _run_root(pytestconfig)
-
-
-@pytest.fixture(scope="session")
-def audit_reader(target: Target) -> Any:
-    from trino_harness.audit.stores import reader_for
-
-    return reader_for(target.audit_database())
-
-
-@pytest.fixture(scope="session")
-def request_log(target: Target) -> Any:
-    """The coordinator's HTTP request log, where failed logins are recorded (they make no query event)."""
-    from trino_harness.audit.request_log import reader_for
-
-    return reader_for(target.request_log_source())
-
-
-@pytest.fixture(scope="session")
-def audit_timeout(pytestconfig: pytest.Config) -> float:
-    return float(pytestconfig.getoption("--audit-timeout"))
-
-
-@pytest.fixture(scope="session")
-def measure(pytestconfig: pytest.Config) -> Iterator[Any]:
-    """Record a named figure; the controller prints min/median/max at the end (never asserted)."""
-    path = _run_root(pytestconfig) / MEASUREMENTS
-
-    def record(name: str, value: float) -> None:
-        with FileLock(str(path) + ".lock"), open(path, "a") as fh:
-            fh.write(json.dumps({"name": name, "value": value}) + "\n")
-
-    yield record
 
 
 # -- what a target lacks ----------------------------------------------------------------------

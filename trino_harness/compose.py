@@ -16,24 +16,20 @@ from trino_harness import docker_engine
 from trino_harness.images.build import StackImages, ensure_images
 from trino_harness.render.coordinator_etc import render_coordinator_etc
 from trino_harness.render.files import SECRET_MODE, FileSet
-from trino_harness.render.kerberos import KerberosMaterials, render_kdc_seed
-from trino_harness.render.ldap import render_ldap_seed
+from trino_harness.render.kerberos import KerberosMaterials
 from trino_harness.render.materials import RunMaterials
 from trino_harness.render.oidc import (
-    KEYCLOAK_UID,
     OidcMaterials,
-    render_keycloak_seed,
     trino_oidc_environment,
 )
 from trino_harness.render.overlay import apply_overlay
-from trino_harness.render.postgres import render_audit_seed, render_postgres_seed
 from trino_harness.render.trino_etc import trino_environment
 from trino_harness.render.worker_etc import WorkerNode, render_worker_etc
 from trino_harness.scenario.loader import load_scenario
 from trino_harness.scenario.model import Scenario
 from trino_harness.stack.reference import TRINO_UID
-
-NOBODY_UID = 65534
+from trino_harness.stack.service import RunContext
+from trino_harness.stack.services import services_of
 
 
 def _chown_tree(root: Path, uid: int) -> None:
@@ -62,27 +58,25 @@ def render_compose(out: Path, scenario: Scenario, images: StackImages, overlay: 
     out.mkdir(parents=True, exist_ok=True, mode=0o700)
     etc.write_to(out / "trino" / "etc" / "trino")
     worker_etc.write_to(out / "worker" / "etc" / "trino")
-    render_ldap_seed(scenario, materials).write_to(out / "ldap")
-    render_postgres_seed(materials).write_to(out / "postgres")
-    render_audit_seed(materials).write_to(out / "audit")
+    krb = KerberosMaterials.generate(scenario.kerberos) if scenario.kerberos is not None else None
+    oidc = OidcMaterials.generate(scenario.oidc, materials.ca) if scenario.oidc is not None else None
+    run = RunContext(scenario, materials, krb, oidc, out / "client" / "ca.pem", out / "client")
     env_extra: dict[str, str] = {}
+    for service in services_of(run):  # the reference stack's own list: each seed in its folder
+        service.seed(run).write_to(out / service.role)
+        if service.seed_owner is not None:
+            _chown_tree(out / service.role, service.seed_owner)
+        env_extra[service.image_env] = service.image(images)
     logins_extra = ""
-    if scenario.kerberos is not None:
-        krb = KerberosMaterials.generate(scenario.kerberos)
-        render_kdc_seed(scenario.kerberos, krb, scenario.trino.coordinator_alias).write_to(out / "kdc")
+    if krb is not None:
         (out / "kdc-out").mkdir(exist_ok=True)
-        env_extra["KDC_IMAGE"] = images.kdc
         logins_extra += "".join(f"kerberos {p:22} {pw}\n" for p, pw in krb.passwords.items())
-    if scenario.oidc is not None:
-        oidc = OidcMaterials.generate(scenario.oidc, materials.ca)
-        render_keycloak_seed(scenario.oidc, oidc).write_to(out / "keycloak")
-        _chown_tree(out / "keycloak", KEYCLOAK_UID)
-        env_extra |= {"KEYCLOAK_IMAGE": images.keycloak, **trino_oidc_environment(scenario.oidc, oidc)}
+    if scenario.oidc is not None and oidc is not None:
+        env_extra |= trino_oidc_environment(scenario.oidc, oidc)
         logins_extra += "".join(f"oidc     {u:22} {pw}\n" for u, pw in oidc.passwords.items())
-    # Trino runs as uid 1000 and the collector as nobody; root-owned 0600 files would be unreadable.
+    # Trino runs as uid 1000; root-owned 0600 files would be unreadable.
     _chown_tree(out / "trino", TRINO_UID)
     _chown_tree(out / "worker", TRINO_UID)
-    _chown_tree(out / "audit", NOBODY_UID)
 
     client = FileSet()
     client.add("ca.pem", materials.ca.cert_pem)
@@ -111,9 +105,6 @@ def render_compose(out: Path, scenario: Scenario, images: StackImages, overlay: 
     env = {
         "HARNESS_COMPOSE_DIR": str(out.resolve()),
         "TRINO_IMAGE": images.trino,
-        "LDAP_IMAGE": images.ldap,
-        "POSTGRES_IMAGE": images.postgres,
-        "AUDIT_IMAGE": images.audit,
         **env_extra,
         **trino_environment(materials),
     }

@@ -9,9 +9,11 @@ from __future__ import annotations
 import io
 import tarfile
 from pathlib import Path
+from typing import Any
 
 from trino_harness.render.files import SECRET_MODE, FileSet
 from trino_harness.render.kerberos import (
+    KDC_ALIAS,
     KDC_PORT,
     KDC_READY,
     KDC_SEED,
@@ -23,14 +25,9 @@ from trino_harness.render.kerberos import (
 )
 from trino_harness.scenario.model import Scenario
 from trino_harness.stack.containers import SeededContainer
+from trino_harness.stack.service import RunContext, Service
 from trino_harness.stack.waiting import wait_for_log
 from trino_harness.target import KerberosTarget
-
-
-def configure_kdc(kdc: SeededContainer, scenario: Scenario, materials: KerberosMaterials) -> SeededContainer:
-    assert scenario.kerberos is not None
-    seed = render_kdc_seed(scenario.kerberos, materials, scenario.trino.coordinator_alias)
-    return kdc.with_seed(seed.tar(KDC_SEED)).publish_local(KDC_PORT)
 
 
 def wait_and_fetch_keytab(kdc: SeededContainer) -> bytes:
@@ -60,3 +57,28 @@ def kerberos_target(
         krb5_config=str(client_dir / "krb5.conf"),
         passwords=dict(materials.passwords),
     )
+
+
+def _seed(run: RunContext) -> FileSet:
+    assert run.scenario.kerberos is not None and run.krb is not None
+    return render_kdc_seed(run.scenario.kerberos, run.krb, run.scenario.trino.coordinator_alias)
+
+
+def _target_part(container: SeededContainer, run: RunContext) -> dict[str, Any]:
+    assert run.krb is not None
+    return {"kerberos": kerberos_target(run.scenario, run.krb, container, run.client_dir / "kerberos")}
+
+
+KDC = Service(
+    role="kdc",
+    alias=KDC_ALIAS,
+    image=lambda images: images.kdc,
+    image_env="KDC_IMAGE",
+    seed=_seed,
+    seed_dir=KDC_SEED,
+    ports=(KDC_PORT,),
+    ready=lambda container, run: None,  # ready once its keytab could be fetched, at boot
+    enabled=lambda run: run.krb is not None,
+    at_boot=lambda container, run: wait_and_fetch_keytab(container),
+    target_part=_target_part,
+)

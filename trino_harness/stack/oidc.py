@@ -10,10 +10,12 @@ proxy variables (``trust_env=False``): traffic stays on this machine.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from trino_harness.clients import tls_context
+from trino_harness.render.files import FileSet
 from trino_harness.render.oidc import (
     KEYCLOAK_ALIAS,
     KEYCLOAK_PORT,
@@ -25,13 +27,9 @@ from trino_harness.render.oidc import (
 )
 from trino_harness.scenario.oidc import Oidc
 from trino_harness.stack.containers import SeededContainer
+from trino_harness.stack.service import RunContext, Service
 from trino_harness.stack.waiting import wait_until
 from trino_harness.target import OidcTarget
-
-
-def configure_keycloak(keycloak: SeededContainer, oidc: Oidc, materials: OidcMaterials) -> SeededContainer:
-    seed = render_keycloak_seed(oidc, materials).tar(KEYCLOAK_SEED, uid=KEYCLOAK_UID, gid=KEYCLOAK_UID)
-    return keycloak.with_seed(seed).publish_local(KEYCLOAK_PORT)
 
 
 def wait_realms(keycloak: SeededContainer, oidc: Oidc, ca_path: Path) -> float:
@@ -65,3 +63,33 @@ def oidc_target(oidc: Oidc, materials: OidcMaterials, keycloak: SeededContainer)
         passwords=dict(materials.passwords),
         browser_host_rules=f"MAP {KEYCLOAK_ALIAS}:{KEYCLOAK_PORT} 127.0.0.1:{port}",
     )
+
+
+def _seed(run: RunContext) -> FileSet:
+    assert run.scenario.oidc is not None and run.oidc is not None
+    return render_keycloak_seed(run.scenario.oidc, run.oidc)
+
+
+def _ready(container: SeededContainer, run: RunContext) -> float:
+    assert run.scenario.oidc is not None
+    return wait_realms(container, run.scenario.oidc, run.ca_path)
+
+
+def _target_part(container: SeededContainer, run: RunContext) -> dict[str, Any]:
+    assert run.scenario.oidc is not None and run.oidc is not None
+    return {"oidc": oidc_target(run.scenario.oidc, run.oidc, container)}
+
+
+KEYCLOAK = Service(
+    role="keycloak",
+    alias=KEYCLOAK_ALIAS,
+    image=lambda images: images.keycloak,
+    image_env="KEYCLOAK_IMAGE",
+    seed=_seed,
+    seed_dir=KEYCLOAK_SEED,
+    seed_owner=KEYCLOAK_UID,
+    ports=(KEYCLOAK_PORT,),
+    ready=_ready,
+    enabled=lambda run: run.scenario.oidc is not None and run.oidc is not None,
+    target_part=_target_part,
+)

@@ -16,10 +16,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import docker
 import httpx
-import psycopg
 import requests
 from trino.exceptions import HttpError, TrinoConnectionError, TrinoQueryError
 
@@ -30,23 +30,12 @@ from trino_harness.progress import say, step
 from trino_harness.redaction import redact, register_secret
 from trino_harness.render.coordinator_etc import render_coordinator_etc
 from trino_harness.render.files import SECRET_MODE, FileSet
-from trino_harness.render.kerberos import KDC_ALIAS, KerberosMaterials
-from trino_harness.render.ldap import render_ldap_seed
-from trino_harness.render.materials import AUDIT_ALIAS, LDAP_ALIAS, POSTGRES_ALIAS, RunMaterials
-from trino_harness.render.oidc import KEYCLOAK_ALIAS, OidcMaterials, trino_oidc_environment
+from trino_harness.render.kerberos import KerberosMaterials
+from trino_harness.render.materials import RunMaterials
+from trino_harness.render.oidc import OidcMaterials, trino_oidc_environment
 from trino_harness.render.overlay import apply_overlay
-from trino_harness.render.postgres import (
-    AUDIT_DATABASE,
-    AUDIT_READER,
-    MONITOR,
-    TLS_PROBE_TABLE,
-    render_audit_seed,
-    render_postgres_seed,
-)
 from trino_harness.render.reload import HotPlan, Sentinels, add_sentinels, plan_hot_apply
 from trino_harness.render.trino_etc import (
-    CATALOG_DATABASE,
-    CATALOG_USER,
     HTTP_PORT,
     HTTPS_PORT,
     REQUEST_LOG,
@@ -64,14 +53,13 @@ from trino_harness.scenario.model import Principal, Scenario
 from trino_harness.stack.cleanup import reap_orphans, remove_run
 from trino_harness.stack.containers import HarnessNetwork, SeededContainer
 from trino_harness.stack.hot_apply import apply_and_prove
-from trino_harness.stack.kerberos import configure_kdc, kerberos_target, wait_and_fetch_keytab
-from trino_harness.stack.oidc import configure_keycloak, oidc_target, wait_realms
+from trino_harness.stack.kerberos import KDC
+from trino_harness.stack.service import RunContext
+from trino_harness.stack.services import services_of
 from trino_harness.stack.waiting import wait_for_log, wait_until
 from trino_harness.stack.worker import ROGUE_ALIAS, cluster_target, render_worker_dirs, wait_worker_active
 from trino_harness.target import (
-    AuditDatabase,
     ClientCert,
-    DataSourceMonitor,
     RequestLogSource,
     Target,
     WebUiOAuth2Recipe,
@@ -136,7 +124,8 @@ class ReferenceStack:
         self._materials: RunMaterials
         self._certs: dict[str, ClientCert]
         self._krb: KerberosMaterials | None = None  # only with a kerberos: section
-        self._keytab: bytes = b""
+        self._boot_material: dict[str, bytes] = {}  # by service role: what Trino's etc/ needs of it
+        self._run: RunContext  # set by start_services(): what every service reads of this run
         self._oidc: OidcMaterials | None = None  # only with an oidc: section
         self._worker: WorkerNode  # set by start_services(); its etc/ at the first coordinator start
         self._rogue: WorkerNode
@@ -155,7 +144,8 @@ class ReferenceStack:
         """The scenario's etc/ before any overlay, rendered once: the same bytes (bcrypt salts too)
         for every configuration, so comparing two configurations shows only what an overlay changed."""
         if self._base_etc is None:
-            self._base_etc = render_coordinator_etc(self._scenario, self._materials, self._keytab)
+            keytab = self._boot_material.get(KDC.role, b"")
+            self._base_etc = render_coordinator_etc(self._scenario, self._materials, keytab)
         return FileSet(dict(self._base_etc.files))
 
     def _operator_user(self) -> str | None:
@@ -225,29 +215,10 @@ class ReferenceStack:
         )
 
     def _services(self, images: StackImages) -> list[SeededContainer]:
-        materials = self._materials
-        postgres = (
-            self._make(images.postgres, "postgres", POSTGRES_ALIAS)
-            .with_seed(render_postgres_seed(materials).tar("/harness/postgres"))
-            .publish_local(5432)
-        )
-        ldap = (
-            self._make(images.ldap, "ldap", LDAP_ALIAS)
-            .with_seed(render_ldap_seed(self._scenario, materials).tar("/harness/ldap"))
-            .publish_local(636)
-        )
-        audit = self._make(images.audit, "audit", AUDIT_ALIAS).with_seed(
-            render_audit_seed(materials).tar("/harness/audit", uid=65534, gid=65534)
-        )
-        services = [postgres, ldap, audit]
-        if self._krb is not None:
-            kdc = self._make(images.kdc, "kdc", KDC_ALIAS)
-            services.append(configure_kdc(kdc, self._scenario, self._krb))
-        if self._oidc is not None:
-            keycloak = self._make(images.keycloak, "keycloak", KEYCLOAK_ALIAS)
-            assert self._scenario.oidc is not None
-            services.append(configure_keycloak(keycloak, self._scenario.oidc, self._oidc))
-        return services
+        return [
+            service.container(self._make(service.image(images), service.role, service.alias), self._run)
+            for service in services_of(self._run)
+        ]
 
     def _coordinator(self, etc: FileSet) -> SeededContainer:
         assert self._images is not None
@@ -290,37 +261,19 @@ class ReferenceStack:
         worker.start()
 
     def _wait_boot_services(self) -> None:
-        """What the coordinator's files need before its container exists: the KDC's keytab."""
-        if "kdc" in self.containers:
-            self._keytab = wait_and_fetch_keytab(self.containers["kdc"])
+        """What the coordinator's files need before its container exists (the KDC's keytab)."""
+        for service in services_of(self._run):
+            material = service.at_boot(self.containers[service.role], self._run)
+            if material is not None:
+                self._boot_material[service.role] = material
 
     def _wait_services(self) -> None:
         """Every service ready. Trino needs none of them at boot: PostgreSQL, LDAP and the audit
         collector are reached at the first query, OIDC discovery retries a refused connection."""
-        c = self.containers
-        wait_for_log(c["postgres"], "database system is ready to accept connections", 120)
-        pg_port = c["postgres"].host_port(5432)
-        materials = self._materials
-
-        def postgres_accepts() -> bool:
-            with psycopg.connect(
-                host="127.0.0.1",
-                port=pg_port,
-                dbname=AUDIT_DATABASE,
-                user=AUDIT_READER,
-                password=materials.db.audit_reader,
-                sslmode="verify-full",
-                sslrootcert=str(self._ca_path),
-                connect_timeout=3,
-            ):
-                return True
-
-        wait_until(c["postgres"], postgres_accepts, "a verified TLS login", 60)
-        wait_for_log(c["ldap"], "slapd starting", 60)
-        wait_for_log(c["audit"], "audit collector listening", 120)
-        if "keycloak" in c:
-            assert self._scenario.oidc is not None
-            self.timings["keycloak_ready_s"] = wait_realms(c["keycloak"], self._scenario.oidc, self._ca_path)
+        for service in services_of(self._run):
+            seconds = service.ready(self.containers[service.role], self._run)
+            if seconds is not None:
+                self.timings[f"{service.role}_ready_s"] = seconds
 
     def _wait_coordinator(self) -> None:
         trino = self.containers["trino"]
@@ -367,6 +320,9 @@ class ReferenceStack:
             self._krb = KerberosMaterials.generate(self._scenario.kerberos)
         if self._scenario.oidc is not None:
             self._oidc = OidcMaterials.generate(self._scenario.oidc, self._materials.ca)
+        self._run = RunContext(
+            self._scenario, self._materials, self._krb, self._oidc, self._ca_path, opts.run_dir / "client"
+        )
         self._worker = WorkerNode.issue(self._materials.ca, self._scenario.cluster.worker_alias)
         self._rogue = WorkerNode.issue(self._materials.ca, ROGUE_ALIAS)
         self._sentinel_password = register_secret(secrets.token_urlsafe(18))
@@ -486,7 +442,13 @@ class ReferenceStack:
             if u.credential != "none"
         }
         trino = self.containers["trino"]
+        parts: dict[str, Any] = {}
+        for service in services_of(self._run):
+            parts |= service.target_part(self.containers[service.role], self._run)
+        if "oidc" in parts:  # the extra coordinator whose Web UI logs in through the provider
+            parts["oidc"] = replace(parts["oidc"], web_ui_recipe=self._ui_oauth2_recipe())
         return Target(
+            **parts,
             host="127.0.0.1",
             port=trino.host_port(HTTPS_PORT),
             ca_path=str(self._ca_path),
@@ -497,48 +459,12 @@ class ReferenceStack:
             jwt_private_key_path=str(self.options.run_dir / "client" / "jwt-signing-key.pem"),
             jwt_issuer=scenario.jwt.issuer,
             jwt_audience=scenario.jwt.audience,
-            audit=AuditDatabase(
-                host="127.0.0.1",
-                port=self.containers["postgres"].host_port(5432),
-                dbname=AUDIT_DATABASE,
-                user=AUDIT_READER,
-                password=materials.db.audit_reader,
-                sslrootcert=str(self._ca_path),
-            ),
-            data_sources=(
-                DataSourceMonitor(
-                    catalog="postgresql",
-                    host="127.0.0.1",
-                    port=self.containers["postgres"].host_port(5432),
-                    dbname=CATALOG_DATABASE,
-                    user=MONITOR,
-                    password=materials.db.monitor,
-                    sslrootcert=str(self._ca_path),
-                    catalog_user=CATALOG_USER,
-                    probe_table=TLS_PROBE_TABLE,
-                ),
-            ),
             request_log=RequestLogSource(container=trino.get_wrapped_container().name, path=REQUEST_LOG),
             probe_default_credentials=True,  # the run's own stack: no lockout policy to trip
             timings=dict(self.timings),
             http_port=trino.host_port(HTTP_PORT),
             config_dir=str(self.options.run_dir / "etc" / "trino"),
             client_ca_key_path=str(self.options.run_dir / "client" / "ca.key"),
-            kerberos=(
-                kerberos_target(
-                    scenario, self._krb, self.containers["kdc"], self.options.run_dir / "client" / "kerberos"
-                )
-                if self._krb is not None
-                else None
-            ),
-            oidc=(
-                replace(
-                    oidc_target(scenario.oidc, self._oidc, self.containers["keycloak"]),
-                    web_ui_recipe=self._ui_oauth2_recipe(),
-                )
-                if scenario.oidc is not None and self._oidc is not None
-                else None
-            ),
             cluster=cluster_target(
                 self._scenario,
                 self.containers,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 from filelock import FileLock
 
+from trino_harness.polling import poll
 from trino_harness.scenario.model import FixtureTable, Scenario
 from trino_harness.target import Target
 
@@ -50,14 +50,16 @@ def _run_once_workers_are_active(target: Target, scenario: Scenario, sql: str) -
     """Run ``sql`` as the operator; while the server answers that no worker is active yet (a worker
     re-joining a restarted coordinator), ask again: each answer already waited server-side, and the
     asking ends after ``cluster.join_timeout_s``."""
-    deadline = time.monotonic() + scenario.cluster.join_timeout_s
-    while True:
-        outcome = run_as(target, scenario.operator, sql)
-        no_workers = outcome.error_name == "GENERIC_INSUFFICIENT_RESOURCES" and "active worker" in (
-            outcome.message or ""
+
+    def has_workers(outcome: Outcome) -> bool:
+        return not (
+            outcome.error_name == "GENERIC_INSUFFICIENT_RESOURCES"
+            and "active worker" in (outcome.message or "")
         )
-        if not no_workers or time.monotonic() > deadline:
-            return outcome
+
+    return poll(
+        lambda: run_as(target, scenario.operator, sql), has_workers, timeout_s=scenario.cluster.join_timeout_s
+    ).value
 
 
 def _create(target: Target, scenario: Scenario, fixture: FixtureTable) -> None:

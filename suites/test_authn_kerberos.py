@@ -7,8 +7,6 @@ principal-to-user mapping must refuse even a valid ticket.
 
 from __future__ import annotations
 
-import time
-
 import gssapi
 import pytest
 
@@ -16,6 +14,7 @@ from fixtures.parametrize import Table
 from trino_harness.audit.reader import wait_for_completed
 from trino_harness.evidence import check
 from trino_harness.kerberos_client import Negotiate, kinit, spnego_token, ticket_end
+from trino_harness.polling import wait_past
 from trino_harness.protocol import submit
 from trino_harness.render.kerberos import SHORT_TICKET_SECONDS
 from trino_harness.scenario.kerberos import KerberosPrincipal
@@ -121,10 +120,7 @@ def test_stale_ticket_is_refused(target, scenario, principal_row, tmp_path):
         pytest.fail(
             f"cannot judge: no SPNEGO token from the {SHORT_TICKET_SECONDS}s ticket ({exc})", pytrace=False
         )
-    deadline = time.monotonic() + SHORT_TICKET_SECONDS + skew + 5
-    while time.time() < stale_at and time.monotonic() < deadline:
-        time.sleep(0.25)
-    if time.time() < stale_at:
+    if not wait_past(stale_at, timeout_s=SHORT_TICKET_SECONDS + skew + 5):
         pytest.fail(
             f"cannot judge: the ticket outlived its declared {SHORT_TICKET_SECONDS}s lifetime", pytrace=False
         )

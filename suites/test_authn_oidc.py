@@ -27,6 +27,7 @@ from trino_harness.oidc_client import (
     password_grant,
     poll_token_server,
 )
+from trino_harness.polling import wait_past
 from trino_harness.protocol import submit
 from trino_harness.redaction import bare_url, redact
 from trino_harness.scenario.model import Scenario
@@ -149,8 +150,7 @@ def test_expired_token_is_refused(target, scenario, oidc_user):
         pytest.fail(
             f"cannot judge: the short-lived client's token lives until {expires} ({claim_summary(token)})"
         )
-    while time.time() < stale_at:
-        time.sleep(0.25)
+    wait_past(stale_at, timeout_s=61)
     answer = submit(target, headers={"Authorization": f"Bearer {token}"})
     check(
         answer.status == 401,

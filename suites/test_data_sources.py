@@ -10,12 +10,12 @@ source, the source itself is asked whether the catalog's sessions are encrypted.
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 
 from trino_harness.data_sources import data_source_findings
 from trino_harness.evidence import check
+from trino_harness.polling import poll
 from trino_harness.postgres import connect_verified
 from trino_harness.protocol import Answer, submit
 
@@ -48,17 +48,17 @@ def _watch_ssl(monitor, until: threading.Event) -> list[tuple[int, bool, str | N
     """(pid, ssl, version) of each backend of the catalog user seen until ``until`` is set."""
     seen: dict[int, tuple[int, bool, str | None]] = {}
     with connect_verified(monitor, autocommit=True) as conn:
-        deadline = time.monotonic() + PROBE_WINDOW_S
-        while time.monotonic() < deadline:
+
+        def sample() -> bool:
             for pid, ssl, version in conn.execute(
                 "SELECT a.pid, s.ssl, s.version FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid) "
                 "WHERE a.usename = %s",
                 (monitor.catalog_user,),
             ).fetchall():
                 seen[pid] = (pid, ssl, version)
-            if until.is_set():
-                break
-            until.wait(0.1)
+            return until.is_set()
+
+        poll(sample, timeout_s=PROBE_WINDOW_S, interval_s=0.1, max_interval_s=0.1)
     return sorted(seen.values())
 
 

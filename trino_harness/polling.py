@@ -51,5 +51,11 @@ def poll(
         interval = min(interval * 2, max_interval_s)
 
 
+def wait_past(instant: float, *, timeout_s: float) -> bool:
+    """Wait (bounded) until the wall clock is past ``instant`` (epoch seconds), for what expires on
+    the clock: a token, a ticket. False if the bound ran out first."""
+    return poll(time.time, lambda now: now >= instant, timeout_s=timeout_s, interval_s=0.25).held
+
+
 class PollStopped(RuntimeError):
     """The wait cannot succeed any more (e.g. the container it waited on has exited)."""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
-from trino_harness.polling import PollStopped, poll
+from trino_harness.polling import PollStopped, poll, wait_past
 
 
 def test_a_poll_ends_as_soon_as_the_answer_holds():
@@ -21,3 +23,8 @@ def test_a_poll_that_runs_out_keeps_the_last_answer_as_evidence():
 def test_a_stop_reason_ends_the_poll_at_once():
     with pytest.raises(PollStopped, match="exited"):
         poll(lambda: False, timeout_s=60, interval_s=0.001, stop=lambda: "the container exited")
+
+
+def test_waiting_past_an_instant_holds_once_the_clock_passes_it_and_not_before_the_bound():
+    assert wait_past(time.time() + 0.3, timeout_s=5)
+    assert not wait_past(time.time() + 60, timeout_s=0.3)

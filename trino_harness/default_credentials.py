@@ -11,10 +11,11 @@ from pathlib import Path
 
 from pydantic import Field
 
+from trino_harness.paths import SCENARIOS
 from trino_harness.scenario.model import Scenario, Strict
 from trino_harness.yaml_model import load_yaml_model
 
-DEFAULT_FILE = Path(__file__).resolve().parents[1] / "scenarios" / "default-credentials.yaml"
+DEFAULT_FILE = SCENARIOS / "default-credentials.yaml"
 
 
 class DefaultCredentialsError(ValueError):

@@ -5,13 +5,14 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parents[2] / "trino_harness"
+REPO = Path(__file__).resolve().parents[2]
+PACKAGES = (REPO / "trino_harness", REPO / "fixtures")
 
 
 def _graph() -> dict[str, set[str]]:
     modules = {}
-    for path in PACKAGE.rglob("*.py"):
-        name = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts).removesuffix(".__init__")
+    for path in (p for package in PACKAGES for p in package.rglob("*.py")):
+        name = ".".join(path.relative_to(REPO).with_suffix("").parts).removesuffix(".__init__")
         modules[name] = path
     graph: dict[str, set[str]] = {name: set() for name in modules}
     for name, path in modules.items():

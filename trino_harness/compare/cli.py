@@ -18,13 +18,14 @@ import sys
 import uuid
 from pathlib import Path
 
+from trino_harness import paths
 from trino_harness.children import stop_gracefully
 from trino_harness.interrupts import raise_interrupt
+from trino_harness.paths import REPO
 from trino_harness.scenario.loader import DEFAULT_SCENARIO
 
 EXIT_SAME, EXIT_DIFFERENT, EXIT_NOT_COMPARED, EXIT_INTERRUPTED = 0, 1, 2, 130
-REPO = Path(__file__).resolve().parents[2]
-REPORTS = REPO / "reports" / "compare"
+REPORTS = paths.REPORTS / "compare"
 SUITES_TIMEOUT_S = 1800
 
 

@@ -16,13 +16,14 @@ import tempfile
 import uuid
 from pathlib import Path
 
+from trino_harness import paths
 from trino_harness.interrupts import raise_interrupt
 from trino_harness.latest import link_latest
 from trino_harness.scenario.loader import DEFAULT_SCENARIO, ScenarioError, load_scenario
 
 EXIT_OK, EXIT_BREACH, EXIT_UNMEASURED, EXIT_INTERRUPTED = 0, 1, 2, 130
 LOCAL_MAX_STATEMENTS, TARGET_MAX_STATEMENTS = 100_000, 10_000  # per user, the reference stack / --target
-REPORTS = Path(__file__).resolve().parents[2] / "reports" / "load"
+REPORTS = paths.REPORTS / "load"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

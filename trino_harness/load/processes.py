@@ -19,9 +19,8 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import trino_harness
+from trino_harness.paths import LOCUSTFILE
 
-LOCUSTFILE = Path(trino_harness.__file__).resolve().parents[1] / "loadtests" / "locustfile.py"
 GRACE_S = 15.0
 # What Locust logs when a generator process passes 90% CPU (local runner, or a worker).
 CPU_WARNINGS = ("CPU usage above", "exceeded cpu threshold", "CPU usage threshold was exceeded")

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from trino_harness.scenario.loader import DEFAULT_SCENARIO
+from trino_harness.paths import VARIANTS
 from trino_harness.yaml_model import load_yaml_model
 
-DEFAULT_CATALOG = DEFAULT_SCENARIO.parent / "variants"
+DEFAULT_CATALOG = VARIANTS
 SPEC_FILE = "variant.yaml"
 
 

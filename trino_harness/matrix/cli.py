@@ -15,13 +15,14 @@ import signal
 import uuid
 from pathlib import Path
 
+from trino_harness import paths
 from trino_harness.interrupts import raise_interrupt
 from trino_harness.latest import link_latest
 from trino_harness.matrix.catalog import DEFAULT_CATALOG, CatalogError, covering_variants, load_catalog
 from trino_harness.scenario.loader import DEFAULT_SCENARIO, ScenarioError, load_scenario
 
 EXIT_OK, EXIT_FAILED, EXIT_NOT_RUN, EXIT_INTERRUPTED = 0, 1, 2, 130
-REPORTS = Path(__file__).resolve().parents[2] / "reports" / "matrix"
+REPORTS = paths.REPORTS / "matrix"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

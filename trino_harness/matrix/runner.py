@@ -23,13 +23,13 @@ from pathlib import Path
 
 from trino_harness.matrix.catalog import Variant
 from trino_harness.matrix.verdict import CheckResult, Verdict, judge, read_results
+from trino_harness.paths import REPO
 from trino_harness.progress import say
 from trino_harness.redaction import redact
 from trino_harness.render.reload import HotPlan
 from trino_harness.stack.reference import ReferenceStack, StackOptions, StackStartError
 from trino_harness.target import Target
 
-REPO = Path(__file__).resolve().parents[2]
 SUITES_TIMEOUT_S = 1200
 
 

@@ -19,11 +19,12 @@ import uuid
 from pathlib import Path
 
 from trino_harness.interrupts import raise_interrupt, signals_held
+from trino_harness.paths import STACK_LOGS
 from trino_harness.profile.writer import ENV_FILE, write_profile
 from trino_harness.scenario.loader import DEFAULT_SCENARIO, ScenarioError, load_scenario
 
 READY_FILE = "READY"
-LOGS = Path(__file__).resolve().parents[2] / "reports" / "stack-logs"
+LOGS = STACK_LOGS
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -13,9 +13,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from trino_harness.paths import REPO
 from trino_harness.redaction import redact
 
-REPO = Path(__file__).resolve().parents[2]
 LOCAL_ALLURE = REPO / ".tools" / "allure" / "node_modules" / ".bin" / "allure"
 ALLURE_ENV = "TRINO_HARNESS_ALLURE"
 REPORT_NAME = "Trino security controls"

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from trino_harness.paths import DEFAULT_SCENARIO
 from trino_harness.scenario.model import Scenario
 from trino_harness.yaml_model import load_yaml_model
-
-DEFAULT_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "baseline.yaml"
 
 
 class ScenarioError(ValueError):

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import os
 import socket
-from pathlib import Path
 from typing import Any
 
 from testcontainers.core.container import DockerContainer
 from testcontainers.core.network import Network
+
+from trino_harness.paths import REPO
 
 LABEL_RUN = "io.trino-harness.run"
 LABEL_PID = "io.trino-harness.pid"
 LABEL_HOST = "io.trino-harness.host"
 LABEL_CHECKOUT = "io.trino-harness.checkout"
 # The checkout a run came from, so tests in one checkout ignore runs of another on the same engine.
-CHECKOUT = str(Path(__file__).resolve().parents[2])
+CHECKOUT = str(REPO)
 _SEED_MARKER = "__trino_harness_seed__"
 
 

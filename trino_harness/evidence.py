@@ -6,9 +6,20 @@ the reports can show the evidence of a passing control as well as of a failing o
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from typing import TypedDict
 
 from trino_harness.redaction import redact
+
+
+class EvidenceRecord(TypedDict):
+    """One verdict as ``controls.json`` keeps it."""
+
+    what: str
+    expected: str
+    observed: str
+    fix: str
+    ok: bool
 
 
 @dataclass(frozen=True)
@@ -26,8 +37,10 @@ class Evidence:
             f"{self.what}\n  expected: {self.expected}\n  observed: {self.observed}\n  usual fix: {self.fix}"
         )
 
-    def as_json(self) -> dict[str, object]:
-        return asdict(self)
+    def as_json(self) -> EvidenceRecord:
+        return EvidenceRecord(
+            what=self.what, expected=self.expected, observed=self.observed, fix=self.fix, ok=self.ok
+        )
 
 
 class CheckFailed(AssertionError):

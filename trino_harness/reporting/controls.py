@@ -12,13 +12,25 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from trino_harness.evidence import EvidenceRecord
 from trino_harness.reporting.labels import STAGE_TITLES, STAGES
 
-PASS, FAIL, ERROR, SKIP = "PASS", "FAIL", "ERROR", "SKIP"
-STATUSES = (PASS, FAIL, ERROR, SKIP)
+
+class Status(StrEnum):
+    """A control's verdict (a ``str``, so ``controls.json`` stays plain text)."""
+
+    PASS = "PASS"
+    FAIL = "FAIL"
+    ERROR = "ERROR"
+    SKIP = "SKIP"
+
+
+PASS, FAIL, ERROR, SKIP = Status.PASS, Status.FAIL, Status.ERROR, Status.SKIP
+STATUSES = tuple(Status)
 # FAIL: a check's verdict was negative (CheckFailed). ERROR: the check could not judge (setup broke,
 # an unexpected exception, pytest.fail("inconclusive ...")); it never counts as a pass.
 _WORSE = {PASS: 0, SKIP: 1, FAIL: 2, ERROR: 3}
@@ -47,8 +59,8 @@ class Control:
     group: str
     group_title: str
     index: int
-    status: str = PASS
-    evidence: tuple[dict[str, Any], ...] = ()
+    status: Status = PASS
+    evidence: tuple[EvidenceRecord, ...] = ()
     detail: str = ""
     remediation: str = ""
     duration_s: float = 0.0
@@ -66,11 +78,18 @@ class Control:
         )
 
     def as_json(self) -> dict[str, Any]:
-        return asdict(self)
+        """Plain values only: the record crosses xdist's wire (execnet) and lands in ``controls.json``."""
+        return {**asdict(self), "status": self.status.value}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Control:
-        return cls(**{**data, "evidence": tuple(data.get("evidence", ()))})
+        return cls(
+            **{
+                **data,
+                "status": Status(data.get("status", PASS)),
+                "evidence": tuple(data.get("evidence", ())),
+            }
+        )
 
 
 def stage_number(stage: str) -> int:

@@ -5,6 +5,7 @@ The renderers import this module, never the other way round; ``summary_files`` w
 
 from __future__ import annotations
 
+from trino_harness.evidence import EvidenceRecord
 from trino_harness.reporting.controls import ERROR, FAIL, PASS, SKIP, Control, Run
 
 TITLE = "Trino security controls"
@@ -36,7 +37,7 @@ def shorten(text: str, limit: int = SHORT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def failed_verdict(control: Control) -> dict[str, object] | None:
+def failed_verdict(control: Control) -> EvidenceRecord | None:
     return next((e for e in control.evidence if not e["ok"]), None)
 
 

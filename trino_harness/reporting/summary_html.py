@@ -67,9 +67,12 @@ def _facts(control: Control) -> str:
     """What the failed verdict compared, or the error's detail."""
     verdict = failed_verdict(control)
     if verdict:
-        items = "".join(
-            f"<dt>{key}</dt><dd>{escape(str(verdict[key]))}</dd>" for key in ("what", "expected", "observed")
+        shown = (
+            ("what", verdict["what"]),
+            ("expected", verdict["expected"]),
+            ("observed", verdict["observed"]),
         )
+        items = "".join(f"<dt>{key}</dt><dd>{escape(str(value))}</dd>" for key, value in shown)
         return f"<dl>{items}</dl>"
     return f"<pre>{escape(control.detail)}</pre>" if control.detail else ""
 

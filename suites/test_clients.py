@@ -37,7 +37,7 @@ _prepared: dict[tuple[str, str], Any] = {}
 
 @pytest.fixture(scope="session")
 def client_versions(pytestconfig: pytest.Config) -> dict[str, str]:
-    from trino_harness.pytest_plugin import client_versions
+    from trino_harness.run_scenario import client_versions
 
     return client_versions(pytestconfig)
 

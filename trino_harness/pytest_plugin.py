@@ -10,7 +10,6 @@ run leaves nothing behind. Without xdist the single process plays both parts.
 from __future__ import annotations
 
 import atexit
-import functools
 import json
 import os
 import shutil
@@ -27,8 +26,7 @@ import pytest
 import trino_harness.docker_engine  # noqa: F401 - sets what Testcontainers needs before it is imported
 from trino_harness.interrupts import raise_interrupt
 from trino_harness.redaction import redact
-from trino_harness.scenario.loader import DEFAULT_SCENARIO, load_scenario
-from trino_harness.scenario.model import Scenario
+from trino_harness.scenario.loader import DEFAULT_SCENARIO
 from trino_harness.target import Target
 
 RUN_ID = "trino_harness_run_id"
@@ -224,100 +222,16 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         shutil.rmtree(config.stash[_root_key], ignore_errors=True)
 
 
-# -- bad input, refused before anything starts -------------------------------------------------
-def _project_markers(config: pytest.Config) -> list[str]:
-    """The markers pyproject.toml registers (the suites' stages), for the unknown-marker message."""
-    import tomllib
-
-    from trino_harness.markers import registered_names
-
-    path = config.inipath
-    if path is None or path.name != "pyproject.toml":
-        return []
-    options = tomllib.loads(path.read_text()).get("tool", {}).get("pytest", {}).get("ini_options", {})
-    return registered_names(options.get("markers", []))
-
-
-def _check_inputs(config: pytest.Config) -> None:
-    """Scenario, ``-m``, overlay and version: each problem one line (file or option, field, fix),
-    all as one usage error (exit 4), before any container or worker starts."""
-    from trino_harness.markers import registered_names, unknown_marker_problem
-    from trino_harness.scenario.loader import ScenarioError
-
-    try:
-        scenario = scenario_of(config)
-    except ScenarioError as exc:
-        raise pytest.UsageError(redact(str(exc))) from None
-    try:
-        client_versions(config)
-    except ValueError as exc:
-        raise pytest.UsageError(str(exc)) from None
-    expression = config.getoption("markexpr", "")
-    if expression:
-        registered = registered_names(config.getini("markers"))
-        problem = unknown_marker_problem(expression, registered, _project_markers(config) or registered)
-        if problem:
-            raise pytest.UsageError(problem)
-    if config.getoption("--target"):
-        return  # an existing cluster: no overlay, version or image of ours
-    overlay = config.getoption("--trino-config-overlay")
-    if overlay:
-        from trino_harness.render.overlay_check import overlay_problems
-
-        found = overlay_problems(scenario, [Path(overlay).resolve()])
-        if found:
-            raise pytest.UsageError("invalid config overlay\n" + "\n".join(*found.values()))
-    if config.getoption("--target-file") or config.getoption("--trino-image") or config.option.collectonly:
-        return  # nothing will be built
-    from trino_harness.images.versions import version_problem
-
-    version = config.getoption("--trino-version")
-    problem = version_problem(version or scenario.trino.version, "--trino-version" if version else
-                              f"{scenario_path_of(config)}: trino.version")  # fmt: skip
-    if problem:
-        raise pytest.UsageError(problem)
-
-
+# -- bad input, refused before anything starts (input_checks.py) ---------------------------
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionstart(session: pytest.Session) -> None:
     if not _is_worker(session.config):
-        _check_inputs(session.config)
+        from trino_harness.input_checks import check_inputs
+
+        check_inputs(session.config)
 
 
-# -- scenario and parameterization -----------------------------------------------------------
-_scenarios: dict[str, Scenario] = {}
-
-
-@functools.cache
-def _profile_scenario(profile: str) -> Path:
-    """Read once per process: collection asks for the scenario once per test function."""
-    from trino_harness.profile.loader import ProfileError, profile_scenario_path
-
-    try:
-        return profile_scenario_path(profile)
-    except ProfileError as exc:
-        raise pytest.UsageError(redact(str(exc))) from None
-
-
-def scenario_path_of(config: pytest.Config) -> Path:
-    """``--scenario``, or the scenario the ``--target`` profile names."""
-    profile = config.getoption("--target")
-    if profile:
-        return _profile_scenario(profile)
-    return Path(config.getoption("--scenario")).resolve()
-
-
-def scenario_of(config: pytest.Config) -> Scenario:
-    """The run's scenario, loaded once per process (no Docker needed)."""
-    path = str(scenario_path_of(config))
-    if path not in _scenarios:
-        _scenarios[path] = load_scenario(path)
-    return _scenarios[path]
-
-
-def client_versions(config: pytest.Config) -> dict[str, str]:
-    """The scenario's ``clients.versions`` with every ``--client-version CLIENT=VERSION`` applied."""
-    return scenario_of(config).clients.versions.overridden(config.getoption("--client-version"))
+# -- the run's scenario: run_scenario.py --------------------------------------------------------
 
 
 # -- the stack ------------------------------------------------------------------------------

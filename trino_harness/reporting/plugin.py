@@ -239,7 +239,7 @@ class _Collector:
 
 
 def _meta(config: pytest.Config, exitstatus: int) -> dict[str, Any]:
-    from trino_harness.pytest_plugin import scenario_of, scenario_path_of
+    from trino_harness.run_scenario import scenario_of, scenario_path_of
 
     scenario_path = scenario_path_of(config)
     try:

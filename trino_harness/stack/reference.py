@@ -7,8 +7,6 @@ run id and removed by label, whatever way the run ends.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 import secrets
 import shutil
 import time
@@ -54,6 +52,7 @@ from trino_harness.stack.cleanup import reap_orphans, remove_run
 from trino_harness.stack.containers import HarnessNetwork, SeededContainer
 from trino_harness.stack.hot_apply import apply_and_prove
 from trino_harness.stack.kerberos import KDC
+from trino_harness.stack.logs import error_lines, tail, trino_startup_seconds
 from trino_harness.stack.service import RunContext
 from trino_harness.stack.services import services_of
 from trino_harness.stack.waiting import wait_for_log, wait_until
@@ -82,30 +81,6 @@ class StackOptions:
     trino_image: str | None = None
     overlay: Path | None = None
     log_dir: Path | None = None  # where a failed start keeps each container's full (redacted) log
-
-
-def _tail(text: str, lines: int = LOG_TAIL_LINES) -> str:
-    return "\n".join(text.splitlines()[-lines:])
-
-
-def _log_time(line: str) -> dt.datetime | None:
-    match = re.match(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z)", line)
-    return dt.datetime.fromisoformat(match.group(1).replace("Z", "+00:00")) if match else None
-
-
-def server_started_after(started_at: str, log: str) -> float | None:
-    """Seconds from Docker's ``State.StartedAt`` to Trino's ``SERVER STARTED`` line in ``log``."""
-    start = dt.datetime.fromisoformat(started_at[:26].rstrip("Z") + "+00:00")
-    for line in log.splitlines():
-        if "SERVER STARTED" in line and (ts := _log_time(line)):
-            return (ts - start).total_seconds()
-    return None
-
-
-def trino_startup_seconds(container: SeededContainer) -> float | None:
-    """Seconds from container start to Trino's ``SERVER STARTED`` line, read from its log."""
-    wrapped = container.get_wrapped_container()
-    return server_started_after(wrapped.attrs["State"]["StartedAt"], container.logs_text())
 
 
 class ReferenceStack:
@@ -563,13 +538,11 @@ class ReferenceStack:
             try:
                 text = redact(container.logs_text())
                 (log_dir / f"{role}.log").write_text(text)
-                errors = [
-                    ln for ln in text.splitlines() if re.search(r"\bERROR\b|Caused by|Exception:|FATAL", ln)
-                ]
+                errors = error_lines(text)
                 parts.append(
                     f"--- {role} log (last {LOG_TAIL_LINES} lines; full log: {log_dir / f'{role}.log'}) ---\n"
-                    + _tail(text)
-                    + ("\n--- " + role + " error lines ---\n" + "\n".join(errors[:15]) if errors else "")
+                    + tail(text, LOG_TAIL_LINES)
+                    + ("\n--- " + role + " error lines ---\n" + "\n".join(errors) if errors else "")
                 )
             except Exception as exc:
                 parts.append(f"--- {role}: no log ({type(exc).__name__}) ---")

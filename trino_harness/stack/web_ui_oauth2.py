@@ -10,7 +10,6 @@ could be trusted, and the check never holds the cluster's secret) and Trino's OA
 
 from __future__ import annotations
 
-import re
 import secrets
 import time
 from collections.abc import Iterator
@@ -30,7 +29,7 @@ from trino_harness.render.oidc import CLIENT_SECRET_ENV
 from trino_harness.render.trino_etc import HTTPS_PORT, SHARED_SECRET_ENV
 from trino_harness.render.web_ui_oauth2 import env_references
 from trino_harness.stack.containers import run_labels
-from trino_harness.stack.reference import server_started_after
+from trino_harness.stack.logs import error_lines, server_started_after, tail
 from trino_harness.target import WebUiOAuth2Recipe
 
 TRINO_UID = 1000  # the image's trino user, as in stack/reference.py
@@ -57,12 +56,10 @@ def _log(container: docker.models.containers.Container) -> str:
 
 def _failure(container: docker.models.containers.Container, why: str) -> UiCoordinatorError:
     text = redact(_log(container))
-    errors = [ln for ln in text.splitlines() if re.search(r"\bERROR\b|Caused by|Exception:|FATAL", ln)]
-    tail = "\n".join(text.splitlines()[-LOG_TAIL_LINES:])
     return UiCoordinatorError(
         f"{why}\n--- error lines ---\n"
-        + "\n".join(errors[:15])
-        + f"\n--- last {LOG_TAIL_LINES} lines ---\n{tail}"
+        + "\n".join(error_lines(text))
+        + f"\n--- last {LOG_TAIL_LINES} lines ---\n{tail(text, LOG_TAIL_LINES)}"
     )
 
 

@@ -5,6 +5,8 @@ decide it, as Trino's connector documentation (trino.io/docs/current/connector/<
 the JDBC drivers it names describe them. A catalog whose connector has no rule here cannot be
 judged (it is named, never passed); one that reaches nothing outside Trino (tpch, memory, ...)
 needs none. A finding names the file, the key and the fix, never a value that could be a secret.
+Longer than the house's 300 lines: the bulk is the table of per-connector rules, one place to read
+what each connector needs.
 """
 
 from __future__ import annotations

@@ -4,7 +4,9 @@ Lifecycle under ``pytest -n``: the controller picks a run id and a 0700 run dire
 hands both to the workers. The first worker that needs the stack starts it under a file lock
 and writes the target description; the others attach to it. Only the controller tears the
 stack down (by label, after every worker has finished), so a normal, failing or interrupted
-run leaves nothing behind. Without xdist the single process plays both parts.
+run leaves nothing behind. Without xdist the single process plays both parts. Longer than the
+house's 300 lines: the lifecycle and the hooks that see every test (what a target lacks,
+redaction, figures) share the run directory's state.
 """
 
 from __future__ import annotations

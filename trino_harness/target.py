@@ -3,6 +3,9 @@
 The ephemeral reference stack produces one; a remote profile will produce another. Checks
 only ever see this, never containers. It is serialised (0600) so pytest-xdist workers attach
 to the stack the first worker started.
+
+Longer than the house's 300 lines because it is the whole contract between a cluster and the checks:
+every field a check may read, and the capability error that names the profile field when it is missing.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Audit collector: Trino's HTTP event listener posts query events here; each is stored in PostgreSQL.
 
-Runs inside the collector container on Debian's python3 and python3-psycopg only. Each event
+Runs inside the collector container on Debian's python3 and python3-psycopg only, as one file
+(hence over the house's 300 lines: its schema, both sinks and its server travel together). Each event
 keeps its raw JSON next to extracted columns. A database error answers 500 so the listener's
 retry policy applies instead of the event being silently dropped.
 

@@ -3,6 +3,10 @@
 Configuration flows one way: scenario file → typed model → rendered files → containers →
 a :class:`~trino_harness.target.Target` the suites use. Every container is labelled with the
 run id and removed by label, whatever way the run ends.
+
+Longer than the house's 300 lines on purpose: one stack's lifecycle (services, coordinator starts
+and restarts, hot apply, failure cleanup) is one state machine, kept together so every path removes
+what it started. The services themselves are modules of their own (``services.py``).
 """
 
 from __future__ import annotations

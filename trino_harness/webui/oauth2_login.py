@@ -14,6 +14,9 @@ or message, Trino's OAuth2 failure page, or the overview's rendered Log Out link
 is an ERROR in the checks, never a verdict. Cookie values and tokens are
 registered for redaction when read and never stored; URLs are kept without their query (which
 carries the authorization code on the callback).
+
+Longer than the house's 300 lines: the one browser pass and the recording of each page it saw
+belong together (a page is judged only with how it settled).
 """
 
 from __future__ import annotations

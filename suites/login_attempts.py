@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from trino.auth import Authentication, BasicAuthentication, JWTAuthentication
 
 from trino_harness.clients import authentication, http_session, mint_jwt
+from trino_harness.load.protocol import post_statement
 from trino_harness.redaction import redact
 from trino_harness.scenario.model import AuthFailureRow, Principal
 from trino_harness.target import Target
@@ -47,12 +48,8 @@ def attempt_login(target: Target, row: AuthFailureRow) -> LoginAttempt:
     session = http_session(target)
     _credentials(target, row).set_http_session(session)
     with session:
-        response = session.post(
-            f"{target.url}/v1/statement",
-            data=f"SELECT '{marker}'",
-            headers={"User-Agent": marker, "X-Trino-Source": SOURCE},
-            timeout=30,
-        )
+        headers = {"User-Agent": marker, "X-Trino-Source": SOURCE}
+        response = post_statement(session, target.url, f"SELECT '{marker}'", headers, timeout_s=30)
         body = (
             response.json() if response.headers.get("content-type", "").startswith("application/json") else {}
         )

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import requests
 
 from trino_harness.clients import authentication, http_session
+from trino_harness.load.protocol import post_statement
 from trino_harness.polling import poll
 from trino_harness.scenario.model import Principal
 from trino_harness.target import Target
@@ -58,9 +59,7 @@ def _start(target: Target, owner: Principal, timeout_s: float) -> RunningQuery:
     authentication(target, owner).set_http_session(session)
     tables = ", ".join(f"tpch.tiny.nation n{i}" for i in range(7))
     sql = f"SELECT '{uuid.uuid4().hex}' AS trino_harness_marker, n0.name FROM {tables}"
-    response = session.post(
-        f"{target.url}/v1/statement", data=sql, headers={"X-Trino-Source": SOURCE}, timeout=30
-    )
+    response = post_statement(session, target.url, sql, {"X-Trino-Source": SOURCE}, timeout_s=30)
     if response.status_code != 200:
         raise QueryDidNotRun(
             f"POST /v1/statement as {owner.label()}: HTTP {response.status_code} {response.text}"

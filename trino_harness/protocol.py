@@ -13,12 +13,12 @@ from typing import Any
 
 import httpx
 
+from trino_harness.load.protocol import STATEMENT_PATH
 from trino_harness.observations import observe
 from trino_harness.redaction import redact, register_secret
 from trino_harness.target import ClientCert, Target
 from trino_harness.tls import TransportProblem, describe_transport_error
 
-STATEMENT_PATH = "/v1/statement"
 MAX_PAGES = 1000
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import requests
 
 SOURCE = "trino-harness-load"
+STATEMENT_PATH = "/v1/statement"  # protocol.py (httpx) posts to the same path
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,14 @@ class StatementResult:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+def post_statement(
+    session: requests.Session, base_url: str, sql: str, headers: dict[str, str], timeout_s: float
+) -> requests.Response:
+    """The one ``POST /v1/statement`` on a requests session (Locust's, the ``trino`` client's):
+    the load users, the running-query fixture and the refused-login probe all start here."""
+    return session.post(f"{base_url}{STATEMENT_PATH}", data=sql.encode(), headers=headers, timeout=timeout_s)
 
 
 def _describe(response: requests.Response) -> str:
@@ -56,9 +65,7 @@ def run_statement(
     query_id: str | None = None
     ended = False
     try:
-        response = session.post(
-            f"{base_url}/v1/statement", data=sql.encode(), headers=headers, timeout=timeout_s
-        )
+        response = post_statement(session, base_url, sql, headers, timeout_s)
         first_ms = (time.perf_counter() - t0) * 1000
         while True:
             count += 1

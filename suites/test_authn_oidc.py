@@ -6,6 +6,8 @@ unauthenticated request gets Trino's external-authentication challenge, and a pe
 in a browser and logs in at the provider ends up with a token that runs a query as themselves; the
 audit record of an OIDC query names the right user. Rows come from the scenario's ``oidc.users``.
 No check prints a token or a secret: evidence names the token's claims (issuer, audience, expiry).
+
+Just over the house's 300 lines: every OAuth2 check against the one provider, sharing its token helpers.
 """
 
 from __future__ import annotations

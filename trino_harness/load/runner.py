@@ -3,6 +3,8 @@
 :func:`measure_target` is the seam: it needs only a running :class:`Target`, so a remote
 profile plugs in through :class:`~trino_harness.load.stacks.GivenTarget`. :func:`run_load`
 walks the stack configurations the selected ways need, one stack at a time.
+
+Just over the house's 300 lines: warm-up, repeats and the fidelity check of one load run.
 """
 
 from __future__ import annotations

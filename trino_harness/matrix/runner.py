@@ -8,6 +8,8 @@ its suites; the first baseline run then runs on that same coordinator, so a fail
 red baseline. The other baseline runs and variants each get a fresh coordinator. Each run is a child
 ``pytest suites/`` limited to the variant's markers and pointed at the coordinator through a
 target file, so the checks run exactly as users run them. Its JUnit XML is the record.
+
+Just over the house's 300 lines: one matrix run's ordering (hot variants first), restarts and undo.
 """
 
 from __future__ import annotations

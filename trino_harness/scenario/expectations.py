@@ -1,5 +1,8 @@
 """The expectation tables: each row says what one request must get (allowed, refused, which user,
 which groups, which record), and the suites iterate them (``fixtures/parametrize.py``).
+
+Longer than the house's 300 lines: one model per table, each with the validation that turns a
+wrong row into a file/field error; splitting them would scatter one table's rules.
 """
 
 from __future__ import annotations

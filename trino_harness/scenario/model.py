@@ -2,6 +2,9 @@
 
 A scenario file describes a cluster's intended security. Everything the harness renders and
 every parameterized check comes from here, so a user edits a table, not code.
+
+Just over the house's 300 lines: the scenario's own sections (users, rules, mappings, load,
+cluster) and the cross-field checks that join them.
 """
 
 from __future__ import annotations

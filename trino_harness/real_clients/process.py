@@ -6,6 +6,7 @@ import os
 import shlex
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,7 +67,13 @@ class ClientTimedOut(RuntimeError):
     """The client did not finish in time: no verdict (an ERROR, not a FAIL)."""
 
 
-def run(client: str, version: str, invocation: Invocation, timeout_s: float, parse_user) -> ClientRun:
+def run(
+    client: str,
+    version: str,
+    invocation: Invocation,
+    timeout_s: float,
+    parse_user: Callable[[str], str | None],
+) -> ClientRun:
     """Run ``invocation`` with a clean environment plus its own; ``parse_user(stdout)`` reads the answer."""
     env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "JAVA_HOME", "GOCACHE")}
     env.update(invocation.env)

@@ -92,6 +92,29 @@ def judge(login: LoginCase, answer: Answer, what: str, fix: str, tls_alert_refus
     )
 
 
+def judge_mapping(
+    answer: Answer, user: str | None, what: str, refusal: str, refused_fix: str, accepted_fix: str
+) -> None:
+    """A valid credential's verdict where the row names the mapped user, or ``None``: the mapping must
+    refuse it with HTTP 401 (Kerberos principals, OAuth2 users); ``refusal`` says which mapping."""
+    if user is None:
+        check(
+            answer.status == 401,
+            what=what,
+            expected=f"HTTP 401: {refusal}",
+            observed=answer,
+            fix=refused_fix,
+        )
+        return
+    check(
+        answer.accepted and answer.user == user,
+        what=what,
+        expected=f"logged in as Trino user {user}",
+        observed=answer,
+        fix=accepted_fix,
+    )
+
+
 def no_authenticator(scenario: Scenario, provider: str, what: str) -> NoReturn:
     """The config names no ``provider`` authenticator: a skip only when the scenario declares none
     either; declared logins with no authenticator to lint is a check that cannot judge."""

@@ -20,6 +20,8 @@ from trino_harness.render.kerberos import SHORT_TICKET_SECONDS
 from trino_harness.scenario.kerberos import KerberosPrincipal
 from trino_harness.scenario.model import Scenario
 
+from .logins import judge_mapping
+
 pytestmark = [pytest.mark.authn, pytest.mark.kerberos]
 
 MAPPING_FIX = (
@@ -62,23 +64,15 @@ def test_kerberos_ticket_maps_to_declared_user(target, principal_row, tmp_path):
     """A valid ticket: logged in as the declared Trino user, or refused when the row says null."""
     ccache = _ticket(target, principal_row, tmp_path)
     answer = submit(target, auth=Negotiate(target.kerberos_realm(), ccache))
-    what = f"SPNEGO login with a valid ticket for {principal_row.principal}"
-    if principal_row.user is None:
-        check(
-            answer.status == 401,
-            what=what,
-            expected="HTTP 401: the principal-to-user mapping refuses this principal",
-            observed=answer,
-            fix=MAPPING_FIX,
-        )
-    else:
-        check(
-            answer.accepted and answer.user == principal_row.user,
-            what=what,
-            expected=f"logged in as Trino user {principal_row.user}",
-            observed=answer,
-            fix="check the keytab (HTTP/<coordinator alias>), krb5.conf and the krb5 user-mapping pattern",
-        )
+    judge_mapping(
+        answer,
+        principal_row.user,
+        what=f"SPNEGO login with a valid ticket for {principal_row.principal}",
+        refusal="the principal-to-user mapping refuses this principal",
+        refused_fix=MAPPING_FIX,
+        accepted_fix="check the keytab (HTTP/<coordinator alias>), krb5.conf and the krb5 user-mapping "
+        "pattern",
+    )
 
 
 def test_no_ticket_is_refused_with_a_negotiate_challenge(target):

@@ -37,6 +37,8 @@ from trino_harness.scenario.oidc import OidcUser
 from trino_harness.webui.browser import BrowserMissing, headless_chromium, in_ci
 from trino_harness.webui.pages import attach_screenshot
 
+from .logins import judge_mapping
+
 pytestmark = [pytest.mark.authn, pytest.mark.oidc]
 
 ENABLE_FIX = (
@@ -91,23 +93,14 @@ def _token(target, row: OidcUser, **kwargs) -> str:
 def test_oidc_token_logs_in_as_declared_user(target, oidc_user):
     token = _token(target, oidc_user)
     answer = submit(target, headers={"Authorization": f"Bearer {token}"})
-    what = f"statement with an access token of {oidc_user.username} ({claim_summary(token)})"
-    if oidc_user.user is None:
-        check(
-            answer.status == 401,
-            what=what,
-            expected="HTTP 401: the OAuth2 user mapping refuses this user name",
-            observed=answer,
-            fix=MAPPING_FIX,
-        )
-    else:
-        check(
-            answer.accepted and answer.user == oidc_user.user,
-            what=what,
-            expected=f"logged in as Trino user {oidc_user.user}",
-            observed=answer,
-            fix=f"{ENABLE_FIX}; principal-field naming the user claim (preferred_username for Keycloak)",
-        )
+    judge_mapping(
+        answer,
+        oidc_user.user,
+        what=f"statement with an access token of {oidc_user.username} ({claim_summary(token)})",
+        refusal="the OAuth2 user mapping refuses this user name",
+        refused_fix=MAPPING_FIX,
+        accepted_fix=f"{ENABLE_FIX}; principal-field naming the user claim (preferred_username for Keycloak)",
+    )
 
 
 def test_no_credentials_get_the_external_authentication_challenge(target):

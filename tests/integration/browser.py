@@ -59,7 +59,8 @@ def rendered(url: str, *, shows: str | tuple[str, ...], timeout_s: float = 90) -
     markers = (shows,) if isinstance(shows, str) else shows
     deadline = time.monotonic() + timeout_s
     budget_ms = 5000
-    with tempfile.TemporaryDirectory(prefix="chromium-") as profile:
+    # A timed-out Chromium's helpers may still write into the profile as it is removed: not a verdict.
+    with tempfile.TemporaryDirectory(prefix="chromium-", ignore_cleanup_errors=True) as profile:
         while True:
             command = [
                 chromium(),

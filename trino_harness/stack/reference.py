@@ -28,6 +28,7 @@ from trino.exceptions import HttpError, TrinoConnectionError, TrinoQueryError
 from trino_harness import docker_engine
 from trino_harness.clients import connect
 from trino_harness.images.build import StackImages, ensure_images
+from trino_harness.interrupts import signals_held
 from trino_harness.progress import say, step
 from trino_harness.redaction import redact, register_secret
 from trino_harness.render.coordinator_etc import render_coordinator_etc
@@ -523,14 +524,16 @@ class ReferenceStack:
             yield
         except StackStartError:
             raise  # an inner step already reported and cleaned up
-        except BaseException as exc:
+        except Exception as exc:
             report = self._failure_report()
-            if coordinator_only and isinstance(exc, Exception):
+            if coordinator_only:
                 self.stop_coordinator()
             else:
                 self.stop()
-            if isinstance(exc, Exception):
-                raise StackStartError(f"reference stack did not start: {exc}\n{report}") from exc
+            raise StackStartError(f"reference stack did not start: {exc}\n{report}") from exc
+        except BaseException:  # Ctrl-C or SIGTERM: no logs to read, only the stack to remove, now
+            with signals_held():
+                self.stop()
             raise
 
     def _failure_report(self) -> str:

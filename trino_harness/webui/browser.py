@@ -56,7 +56,8 @@ def headless_chromium(
     except ImportError as exc:  # pragma: no cover - a dependency of the project
         raise BrowserMissing(f"selenium is not installed ({exc}): pip install -e .") from exc
     browser, driver_path = _executables()
-    with tempfile.TemporaryDirectory(prefix="webui-chromium-") as profile:
+    # A killed Chromium's helpers may still write into the profile as it is removed: not a verdict.
+    with tempfile.TemporaryDirectory(prefix="webui-chromium-", ignore_cleanup_errors=True) as profile:
         options = webdriver.ChromeOptions()
         options.binary_location = browser
         for flag in (

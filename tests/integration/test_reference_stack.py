@@ -105,6 +105,9 @@ def test_suites_pass_on_the_secure_baseline_and_leak_nothing(tmp_path):
 
 
 def test_interrupted_run_leaves_no_container_behind(tmp_path):
+    # Only this run's own coordinator counts as "started": a container another test's teardown is
+    # still removing must not make the interrupt land before this run has begun.
+    before = set(harness_leftovers())
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -123,7 +126,7 @@ def test_interrupted_run_leaves_no_container_behind(tmp_path):
     )
     try:
         deadline = time.monotonic() + 900
-        while not any(name.endswith("-trino") for name in harness_leftovers()):
+        while not any(n.endswith("-trino") and n not in before for n in harness_leftovers()):
             assert proc.poll() is None, "the run ended before its stack started"
             assert time.monotonic() < deadline, "no Trino container appeared"
             time.sleep(0.5)
@@ -132,8 +135,8 @@ def test_interrupted_run_leaves_no_container_behind(tmp_path):
     finally:
         if proc.poll() is None:
             proc.kill()
-        left = harness_leftovers()
-        if left:  # this test's failure only: the next tests judge their own leftovers
+        left = [name for name in harness_leftovers() if name not in before]
+        if left or before:  # this test's failure only: the next tests judge their own leftovers
             remove_checkout(docker.from_env())
     assert left == []
 

@@ -123,6 +123,9 @@ def test_interrupted_run_leaves_no_container_behind(tmp_path):
         cwd=REPO,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        # A background job of a non-interactive shell inherits SIGINT ignored, and Python then never
+        # raises KeyboardInterrupt: Ctrl-C as a terminal delivers it needs the default disposition.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         deadline = time.monotonic() + 900

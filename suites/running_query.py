@@ -9,6 +9,7 @@ starts whatever groups the owner has. On exit it is cancelled as its owner
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -67,29 +68,17 @@ def _start(target: Target, owner: Principal, timeout_s: float) -> RunningQuery:
     body = response.json()
     query = RunningQuery(body["id"], sql, session, target.url, body.get("nextUri"))
 
-    def running(page: dict) -> bool:
-        return bool(page.get("stats", {}).get("state") == "RUNNING")
-
-    def next_page() -> dict:
-        nonlocal body
-        if not running(body) and "error" not in body and query.next_uri:
-            body = session.get(query.next_uri, timeout=30).json()
-            query.next_uri = body.get("nextUri")
-        return body
-
-    # No pause between pages: each nextUri GET already waits server-side for the state to change.
-    polled = poll(
-        next_page,
-        lambda page: running(page) or "error" in page or not query.next_uri,
-        timeout_s=timeout_s,
-        interval_s=0.0,
-        max_interval_s=0.0,
-    )
-    if running(polled.value):
-        return query
-    if not polled.held:
-        raise QueryDidNotRun(f"query {query.query_id} not RUNNING within {timeout_s:.0f}s")
-    raise QueryDidNotRun(f"query {query.query_id} as {owner.label()} ended: {body.get('error')}")
+    # Following nextUri is the protocol itself, not a wait on a signal: each GET already waits
+    # server-side for the state to change, so the walk needs no pause, only its bound.
+    deadline = time.monotonic() + timeout_s
+    while body.get("stats", {}).get("state") != "RUNNING":
+        if "error" in body or not query.next_uri:
+            raise QueryDidNotRun(f"query {query.query_id} as {owner.label()} ended: {body.get('error')}")
+        if time.monotonic() > deadline:
+            raise QueryDidNotRun(f"query {query.query_id} not RUNNING within {timeout_s:.0f}s")
+        body = session.get(query.next_uri, timeout=30).json()
+        query.next_uri = body.get("nextUri")
+    return query
 
 
 @contextmanager

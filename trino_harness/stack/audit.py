@@ -6,16 +6,9 @@ from __future__ import annotations
 
 from trino_harness.render.materials import AUDIT_ALIAS
 from trino_harness.render.postgres import render_audit_seed
-from trino_harness.stack.containers import SeededContainer
-from trino_harness.stack.service import RunContext, Service
-from trino_harness.stack.waiting import wait_for_log
+from trino_harness.stack.service import Service, ready_on_log
 
 NOBODY = 65534  # the collector runs unprivileged and owns only its seed
-
-
-def _ready(container: SeededContainer, run: RunContext) -> None:
-    wait_for_log(container, "audit collector listening", 120)
-    return None
 
 
 AUDIT_COLLECTOR = Service(
@@ -26,5 +19,5 @@ AUDIT_COLLECTOR = Service(
     seed=lambda run: render_audit_seed(run.materials),
     seed_dir="/harness/audit",
     seed_owner=NOBODY,
-    ready=_ready,
+    ready=ready_on_log("audit collector listening", 120),
 )

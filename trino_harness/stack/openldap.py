@@ -8,16 +8,9 @@ from __future__ import annotations
 
 from trino_harness.render.ldap import render_ldap_seed
 from trino_harness.render.materials import LDAP_ALIAS
-from trino_harness.stack.containers import SeededContainer
-from trino_harness.stack.service import RunContext, Service
-from trino_harness.stack.waiting import wait_for_log
+from trino_harness.stack.service import Service, ready_on_log
 
 LDAPS_PORT = 636
-
-
-def _ready(container: SeededContainer, run: RunContext) -> None:
-    wait_for_log(container, "slapd starting", 60)
-    return None
 
 
 OPENLDAP = Service(
@@ -28,5 +21,5 @@ OPENLDAP = Service(
     seed=lambda run: render_ldap_seed(run.scenario, run.materials),
     seed_dir="/harness/ldap",
     ports=(LDAPS_PORT,),
-    ready=_ready,
+    ready=ready_on_log("slapd starting", 60),
 )

@@ -46,7 +46,6 @@ def _ready(container: SeededContainer, run: RunContext) -> None:
             return True
 
     wait_until(container, accepts_a_verified_login, "a verified TLS login", 60)
-    return None
 
 
 def _target_part(container: SeededContainer, run: RunContext) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from trino_harness.render.materials import RunMaterials
 from trino_harness.render.oidc import OidcMaterials
 from trino_harness.scenario.model import Scenario
 from trino_harness.stack.containers import SeededContainer
+from trino_harness.stack.waiting import wait_for_log
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,15 @@ class RunContext:
     oidc: OidcMaterials | None
     ca_path: Path  # the run CA, for verified probes from the host
     client_dir: Path  # host-side client files (krb5.conf, keys)
+
+
+def ready_on_log(text: str, timeout_s: float) -> Callable[[SeededContainer, RunContext], None]:
+    """Readiness for a service that says so in its log: ``text`` seen within ``timeout_s``."""
+
+    def ready(container: SeededContainer, run: RunContext) -> None:
+        wait_for_log(container, text, timeout_s)
+
+    return ready
 
 
 def _always(run: RunContext) -> bool:

@@ -9,7 +9,6 @@ starts whatever groups the owner has. On exit it is cancelled as its owner
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +16,7 @@ from dataclasses import dataclass, field
 
 import requests
 
+from trino_harness.client_protocol import StatementTooLong, statement_pages
 from trino_harness.clients import authentication, http_session
 from trino_harness.load.protocol import post_statement
 from trino_harness.polling import poll
@@ -65,20 +65,18 @@ def _start(target: Target, owner: Principal, timeout_s: float) -> RunningQuery:
         raise QueryDidNotRun(
             f"POST /v1/statement as {owner.label()}: HTTP {response.status_code} {response.text}"
         )
-    body = response.json()
-    query = RunningQuery(body["id"], sql, session, target.url, body.get("nextUri"))
-
-    # Following nextUri is the protocol itself, not a wait on a signal: each GET already waits
-    # server-side for the state to change, so the walk needs no pause, only its bound.
-    deadline = time.monotonic() + timeout_s
-    while body.get("stats", {}).get("state") != "RUNNING":
-        if "error" in body or not query.next_uri:
-            raise QueryDidNotRun(f"query {query.query_id} as {owner.label()} ended: {body.get('error')}")
-        if time.monotonic() > deadline:
-            raise QueryDidNotRun(f"query {query.query_id} not RUNNING within {timeout_s:.0f}s")
-        body = session.get(query.next_uri, timeout=30).json()
-        query.next_uri = body.get("nextUri")
-    return query
+    query = RunningQuery(response.json()["id"], sql, session, target.url)
+    try:
+        for answer, page in statement_pages(response, lambda uri: session.get(uri, timeout=30), timeout_s):
+            if page is None or "error" in page:
+                detail = f"HTTP {answer.status_code}" if page is None else page["error"]
+                raise QueryDidNotRun(f"query {query.query_id} as {owner.label()} ended: {detail}")
+            query.next_uri = page.get("nextUri")
+            if page.get("stats", {}).get("state") == "RUNNING":
+                return query
+    except StatementTooLong as exc:
+        raise QueryDidNotRun(f"query {query.query_id} not RUNNING: {exc}") from None
+    raise QueryDidNotRun(f"query {query.query_id} as {owner.label()} finished before it was seen RUNNING")
 
 
 @contextmanager

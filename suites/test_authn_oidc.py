@@ -29,7 +29,7 @@ from trino_harness.oidc_client import (
     password_grant,
     poll_token_server,
 )
-from trino_harness.polling import wait_past
+from trino_harness.polling import poll, wait_past
 from trino_harness.protocol import submit
 from trino_harness.redaction import bare_url, redact
 from trino_harness.scenario.model import Scenario
@@ -233,23 +233,35 @@ def _seen_page(driver) -> str:
 def _login_at_the_provider(target, browser, username: str, password: str) -> ExternalAuthentication:
     """A fresh challenge, its redirect server in the browser, the provider's form filled and sent.
 
-    A coordinator that has just started may not have loaded its OIDC configuration yet: up to three
-    fresh challenges (a bounded wait) before the provider's login page must be there."""
+    A coordinator that has just started may not have loaded its OIDC configuration yet: fresh
+    challenges, two seconds apart, for up to a minute (each page load waits up to 30 s of its own)
+    before the provider's login page must be there."""
     from selenium.webdriver.common.by import By
 
     seen: list[str] = []
-    for _ in range(3):
+
+    def fresh_challenge() -> tuple[ExternalAuthentication | None, str | None]:
         challenge = external_authentication(submit(target).challenges)
-        if challenge is None:
-            pytest.fail("no external-authentication challenge, cannot judge (see the challenge check)")
-        problem = _provider_login_page(browser, challenge.redirect_server)
-        if problem is None:
-            break
-        seen.append(problem)
-        time.sleep(2)
-    else:
+        problem = None if challenge is None else _provider_login_page(browser, challenge.redirect_server)
+        if problem is not None:
+            seen.append(problem)
+        return challenge, problem
+
+    polled = poll(
+        fresh_challenge,
+        lambda got: got[0] is None or got[1] is None,
+        timeout_s=60,
+        interval_s=2,
+        max_interval_s=2,
+    )
+    challenge, problem = polled.value
+    if challenge is None:
+        pytest.fail("no external-authentication challenge, cannot judge (see the challenge check)")
+    if problem is not None:
         attach_screenshot(browser, "no login page at the identity provider")
-        pytest.fail(f"no login form at the identity provider after 3 challenges, cannot judge; saw: {seen}")
+        pytest.fail(
+            f"no login form at the identity provider after {len(seen)} challenges, cannot judge; saw: {seen}"
+        )
     browser.find_element(By.ID, "username").send_keys(username)
     browser.find_element(By.ID, "password").send_keys(password)
     attach_screenshot(browser, "identity provider login page (password masked)")

@@ -29,6 +29,7 @@ from trino_harness.cluster.internal import (
 )
 from trino_harness.cluster.nodes import no_worker_available, nodes_or_problem, tasks_of_scan
 from trino_harness.evidence import check
+from trino_harness.polling import poll
 from trino_harness.target import InternalEndpoint, Target
 
 pytestmark = pytest.mark.cluster
@@ -149,35 +150,33 @@ def rogue_observation(target, scenario):
     recipe = target.rogue_worker_recipe()
     wait_s = scenario.cluster.rogue_wait_s
     with rogue_worker(recipe) as rogue:
-        started = time.monotonic()
-        seen_in_cluster: list[str] = []
-        unreadable: str | None = None
-        coordinator_said: list[str] = []
-        rogue_said: list[str] = []
-        # Bounded: wait until the rogue's announcement was refused (both logs say so), then keep
-        # watching the node list a while longer; never longer than rogue_wait_s in all.
-        refused_at: float | None = None
-        while time.monotonic() - started < wait_s:
+        refused_at: list[float] = []  # when both logs first said the announcement was refused
+
+        def look() -> dict:
             nodes, unreadable = nodes_or_problem(target, scenario.operator)
-            seen_in_cluster = [str(n) for n in nodes if n.node_id == rogue.node_id]
-            if seen_in_cluster or unreadable:
-                break
             coordinator_said = [m.group(0) for m in COORDINATOR_REFUSAL.finditer(rogue.coordinator_log())]
             rogue_said = [" ... ".join(m.groups()) for m in ROGUE_REFUSAL.finditer(rogue.log())]
-            if coordinator_said and rogue_said and refused_at is None:
-                refused_at = time.monotonic()
-            if refused_at is not None and time.monotonic() - refused_at > 10:
-                break
-            if not rogue.is_running():
-                break
-            time.sleep(1)
+            if coordinator_said and rogue_said and not refused_at:
+                refused_at.append(time.monotonic())
+            return {
+                "seen": [str(n) for n in nodes if n.node_id == rogue.node_id],
+                "unreadable": unreadable,
+                "coordinator": coordinator_said,
+                "rogue": rogue_said,
+                "running": rogue.is_running(),
+            }
+
+        def watched_enough(seen: dict) -> bool:
+            refused_long_ago = bool(refused_at) and time.monotonic() - refused_at[0] > 10
+            return bool(seen["seen"] or seen["unreadable"] or not seen["running"] or refused_long_ago)
+
+        # Bounded: until the rogue's announcement was refused (both logs say so) and the node list
+        # was watched 10 s longer, or it showed the rogue; never longer than rogue_wait_s in all.
+        polled = poll(look, watched_enough, timeout_s=wait_s, interval_s=1, max_interval_s=1)
         observation = {
             "node_id": rogue.node_id,
-            "watched_s": time.monotonic() - started,
-            "seen": seen_in_cluster,
-            "unreadable": unreadable,
-            "coordinator": coordinator_said,
-            "rogue": rogue_said,
+            "watched_s": polled.waited_s,
+            **polled.value,
             "running": rogue.is_running(),
             "rogue_tail": rogue.log().splitlines()[-5:],
         }

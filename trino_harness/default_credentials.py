@@ -1,7 +1,8 @@
 """The well-known default credentials the account-inventory probe tries: data, not code.
 
-The list lives in ``scenarios/default-credentials.yaml`` (users extend it, or a scenario names its
-own file); this module only types it and expands it into the bounded list of login attempts.
+The list ships as package data (``scenarios/default-credentials.yaml`` in a checkout); users extend
+it, or a scenario names its own file. This module only types it and expands it into the bounded list
+of login attempts.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from pathlib import Path
 
 from pydantic import Field
 
-from trino_harness.paths import SCENARIOS
+from trino_harness.paths import DEFAULT_CREDENTIALS
 from trino_harness.scenario.model import Scenario, Strict
 from trino_harness.yaml_model import load_yaml_model
 
-DEFAULT_FILE = SCENARIOS / "default-credentials.yaml"
+DEFAULT_FILE = DEFAULT_CREDENTIALS
 
 
 class DefaultCredentialsError(ValueError):

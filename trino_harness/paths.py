@@ -1,7 +1,9 @@
-"""Where things are in the checkout: the one place that knows the repository's layout.
+"""Where things are: the one place that knows the repository's layout and the package's own data.
 
-The harness runs from a checkout (``./harness``, ``pip install -e``): the scenarios, the variant
-catalogue, the locustfile and the reports folder sit beside the package, not inside it.
+The default scenario, the default-credentials list and the locustfile are package data
+(``trino_harness/defaults/``, ``trino_harness/load/locustfile.py``), so an installed harness has
+them; the checkout shows them where a reader looks (``scenarios/``, ``loadtests/``) as symlinks.
+The variant catalogue and the reports folder belong to the checkout the harness runs from.
 """
 
 from __future__ import annotations
@@ -9,10 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
+DEFAULTS = PACKAGE / "defaults"
+DEFAULT_SCENARIO = DEFAULTS / "baseline.yaml"
+DEFAULT_CREDENTIALS = DEFAULTS / "default-credentials.yaml"
+LOCUSTFILE = PACKAGE / "load" / "locustfile.py"
 REPO = PACKAGE.parent
-SCENARIOS = REPO / "scenarios"
-DEFAULT_SCENARIO = SCENARIOS / "baseline.yaml"
-VARIANTS = SCENARIOS / "variants"
-LOCUSTFILE = REPO / "loadtests" / "locustfile.py"
+VARIANTS = REPO / "scenarios" / "variants"
 REPORTS = REPO / "reports"
 STACK_LOGS = REPORTS / "stack-logs"

@@ -2,7 +2,8 @@
 
 The ``trino`` client hides what authentication checks need to see: the HTTP status, every
 ``WWW-Authenticate`` challenge, the plain-text 401 body, and a TLS alert as opposed to a refused
-connection. ``submit`` posts one statement, follows ``nextUri`` to the end and keeps all of it.
+connection. ``submit`` posts one statement, follows ``nextUri`` to the end
+(:mod:`trino_harness.client_protocol`) and keeps all of it.
 """
 
 from __future__ import annotations
@@ -13,13 +14,11 @@ from typing import Any
 
 import httpx
 
-from trino_harness.load.protocol import STATEMENT_PATH
+from trino_harness.client_protocol import STATEMENT_PATH, statement_pages
 from trino_harness.observations import observe
 from trino_harness.redaction import redact, register_secret
 from trino_harness.target import ClientCert, Target
 from trino_harness.tls import TransportProblem, describe_transport_error
-
-MAX_PAGES = 1000
 
 
 @dataclass(frozen=True)
@@ -117,7 +116,6 @@ def _follow(
     headers: dict[str, str],
     auth: httpx.Auth | tuple[str | bytes, str | bytes] | None,
 ) -> Answer:
-    first = response
     if response.status_code != 200:
         return Answer(
             status=response.status_code,
@@ -126,28 +124,26 @@ def _follow(
             headers=dict(response.headers),
         )
     rows: list[list[Any]] = []
-    for _ in range(MAX_PAGES):
-        page = response.json()
-        rows.extend(page.get("data") or [])
-        if page.get("error"):
-            error = page["error"]
-            return Answer(
-                status=first.status_code,
-                error_name=error.get("errorName"),
-                error_message=error.get("message"),
-                query_id=page.get("id"),
-            )
-        next_uri = page.get("nextUri")
-        if not next_uri:
-            return Answer(status=first.status_code, rows=rows, query_id=page.get("id"))
-        try:
-            response = http.get(next_uri, headers=headers, auth=auth)
-        except httpx.TransportError as exc:
-            problem = describe_transport_error(exc)
-            return Answer(status=first.status_code, body=f"following nextUri failed: {problem}")
-        if response.status_code != 200:
-            return Answer(status=response.status_code, body=response.text, query_id=page.get("id"))
-    raise RuntimeError(f"statement did not finish within {MAX_PAGES} pages")
+    query_id: str | None = None
+    try:
+        for page_response, page in statement_pages(
+            response, lambda uri: http.get(uri, headers=headers, auth=auth)
+        ):
+            if page is None:
+                return Answer(status=page_response.status_code, body=page_response.text, query_id=query_id)
+            query_id = page.get("id") or query_id
+            rows.extend(page.get("data") or [])
+            if error := page.get("error"):
+                return Answer(
+                    status=200,
+                    error_name=error.get("errorName"),
+                    error_message=error.get("message"),
+                    query_id=query_id,
+                )
+    except httpx.TransportError as exc:
+        problem = describe_transport_error(exc)
+        return Answer(status=200, body=f"following nextUri failed: {problem}")
+    return Answer(status=200, rows=rows, query_id=query_id)
 
 
 UI_COOKIE = "Trino-UI-Token"

@@ -205,7 +205,8 @@ class Collector:
             connect_timeout=10,
         )
         self._idle: queue.SimpleQueue[psycopg.Connection[Any]] = queue.SimpleQueue()
-        # PostgreSQL may still be starting: retry the first connection for a bounded time.
+        # PostgreSQL may still be starting: retry the first connection for a bounded time (a loop of
+        # its own: this file runs alone in its container, without the harness's polling module).
         deadline = time.monotonic() + 90
         while True:
             try:

@@ -1,7 +1,7 @@
 """The Locust side: a user that runs the plan's statement through its way in, and the sample relay.
 
-Imported only by ``loadtests/locustfile.py`` inside a Locust process (importing Locust
-monkey-patches the process with gevent). Each statement becomes two Locust request events,
+Imported only by the locustfile (``trino_harness/load/locustfile.py``) inside a Locust process
+(importing Locust monkey-patches the process with gevent). Each statement becomes two Locust request events,
 ``first-response`` and ``statement``, named after the way in, plus one raw sample. Workers
 hand their samples to the master with each stats report (``report_to_master``), so
 ``--processes`` and master/worker runs produce one sample file, written by the master.

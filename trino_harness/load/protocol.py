@@ -1,7 +1,8 @@
-"""One statement through Trino's client protocol: ``POST /v1/statement``, then ``nextUri`` to the end.
+"""One statement through Trino's client protocol on requests: ``POST /v1/statement``, then the
+``nextUri`` walk of :mod:`trino_harness.client_protocol` to the end.
 
-Hand-rolled on purpose: the load figures need the first response's latency as well as the whole
-statement's. Only the POST is authenticated (Trino serves the ``queued``/``executing`` nextUri
+Not the ``trino`` client on purpose: the load figures need the first response's latency as well
+as the whole statement's. Only the POST is authenticated (Trino serves the ``queued``/``executing`` nextUri
 GETs as public resources guarded by the URI's slug), so the first response carries the
 provider's cost; the whole statement is what a user waits for. Locust users and the raw
 reference client both use this, so they do the same work per statement.
@@ -14,8 +15,9 @@ from dataclasses import dataclass
 
 import requests
 
+from trino_harness.client_protocol import STATEMENT_PATH, StatementTooLong, statement_pages
+
 SOURCE = "trino-harness-load"
-STATEMENT_PATH = "/v1/statement"  # protocol.py (httpx) posts to the same path
 
 
 @dataclass(frozen=True)
@@ -67,25 +69,23 @@ def run_statement(
     try:
         response = post_statement(session, base_url, sql, headers, timeout_s)
         first_ms = (time.perf_counter() - t0) * 1000
-        while True:
+        for page_response, page in statement_pages(
+            response, lambda uri: session.get(uri, headers=headers, timeout=timeout_s)
+        ):
             count += 1
-            received += len(response.content)
-            if response.status_code != 200:
-                error = _describe(response)
+            received += len(page_response.content)
+            if page is None:
+                error = _describe(page_response)
                 break
-            body = response.json()
-            query_id = query_id or body.get("id")
-            if body.get("error"):
-                failure = body["error"]
+            query_id = query_id or page.get("id")
+            if page.get("error"):
+                failure = page["error"]
                 error = f"{failure.get('errorName', 'QUERY_FAILED')}: {failure.get('message', '')}"
                 ended = True
                 break
-            next_uri = body.get("nextUri")
-            if not next_uri:
-                ended = True
-                break
-            response = session.get(next_uri, headers=headers, timeout=timeout_s)
-    except (requests.RequestException, ValueError) as exc:
+        else:
+            ended = True
+    except (requests.RequestException, ValueError, StatementTooLong) as exc:
         error = f"{type(exc).__name__}: {exc}"
         if not first_ms:
             first_ms = (time.perf_counter() - t0) * 1000

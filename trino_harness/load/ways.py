@@ -53,7 +53,7 @@ def _impersonation(scenario: Scenario) -> Access | None:
 @dataclass(frozen=True)
 class Way:
     name: LoadWay
-    user_class: str  # the Locust user class in loadtests/locustfile.py
+    user_class: str  # the Locust user class in the locustfile (trino_harness/load/locustfile.py)
     title: str
     stack: str
     pick: Callable[[Scenario], Access | None]

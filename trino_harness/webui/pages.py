@@ -23,6 +23,7 @@ from selenium.common.exceptions import StaleElementReferenceException, TimeoutEx
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from trino_harness.polling import poll
 from trino_harness.protocol import UI_COOKIE
 from trino_harness.redaction import bare_url, register_secret
 
@@ -199,14 +200,14 @@ def open_page(
     """GET ``url`` and wait (bounded) until ``until(page)``; Chromium's error page instead of an
     answer is asked again (a GET is safe to repeat) while the bound lasts."""
     deadline = time.monotonic() + timeout_s
-    while True:
+
+    def load() -> tuple[Page, bool]:
         driver.get(url)
         left = max(deadline - time.monotonic(), POLL_S)
-        page, held = settle(driver, lambda p: until(p) or bool(p.browser_error), left)
-        if held and not page.browser_error:
-            return page, True
-        if time.monotonic() >= deadline:
-            return page, False
+        return settle(driver, lambda p: until(p) or bool(p.browser_error), left)
+
+    polled = poll(load, lambda loaded: loaded[1] and not loaded[0].browser_error, timeout_s=timeout_s)
+    return polled.value[0], polled.held
 
 
 def open_ui(driver: WebDriver, base_url: str, timeout_s: float = WAIT_S) -> tuple[Page, bool]:

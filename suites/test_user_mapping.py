@@ -14,8 +14,9 @@ from .outcomes import run_as
 pytestmark = pytest.mark.authn
 
 FIX = (
-    "check http-server.authentication.<type>.user-mapping.pattern/.file: rules are full-match Java regexes, "
-    "first match wins"
+    "check http-server.authentication.<type>.user-mapping.pattern/.file: rules are full-match Java "
+    "regexes, first match wins; in a .properties file write a regex's backslash twice (\\\\.), since Java "
+    "reads \\. as ."
 )
 
 

@@ -7,14 +7,15 @@ from pathlib import Path
 
 import yaml
 
+from trino_harness import paths
 from trino_harness.compose import render_compose
 from trino_harness.images.build import StackImages
 from trino_harness.render.kerberos import KDC_ALIAS
 from trino_harness.render.materials import AUDIT_ALIAS, LDAP_ALIAS, POSTGRES_ALIAS
 from trino_harness.render.oidc import KEYCLOAK_ALIAS
-from trino_harness.scenario.loader import DEFAULT_SCENARIO, load_scenario
+from trino_harness.scenario.loader import load_scenario
 
-COMPOSE = DEFAULT_SCENARIO.parents[1] / "docker-compose.yml"
+COMPOSE = paths.REPO / "docker-compose.yml"
 IMAGES = StackImages("t:1", "l:1", "p:1", "a:1", "k:1", "kc:1")
 
 

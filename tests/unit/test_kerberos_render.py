@@ -1,7 +1,7 @@
 """The Kerberos pieces render as the scenario declares, with secrets only in 0600 files."""
 
 from trino_harness.render.files import SECRET_MODE
-from trino_harness.render.kerberos import KerberosMaterials, add_to_trino_etc, render_kdc_seed
+from trino_harness.render.kerberos import KerberosMaterials, coordinator_part, render_kdc_seed
 from trino_harness.render.materials import RunMaterials
 from trino_harness.render.trino_etc import render_trino_etc
 from trino_harness.scenario.loader import load_scenario
@@ -26,8 +26,8 @@ def test_kdc_seed_holds_service_decoy_and_client_principals_with_secrets_0600():
 def test_coordinator_adds_kerberos_last_with_keytab_0600_and_an_escaped_mapping():
     scenario = load_scenario()
     assert scenario.kerberos is not None
-    etc = render_trino_etc(scenario, RunMaterials.generate(scenario))
-    add_to_trino_etc(etc, scenario.kerberos, b"keytab-bytes", "trino")
+    part = coordinator_part(scenario.kerberos, b"keytab-bytes", "trino")
+    etc = render_trino_etc(scenario, RunMaterials.generate(scenario), [part])
     config = etc.text("config.properties")
     assert "http-server.authentication.type=CERTIFICATE,JWT,PASSWORD,KERBEROS\n" in config
     assert "http-server.authentication.krb5.principal-hostname=trino\n" in config

@@ -22,7 +22,7 @@ from trino_harness.render.materials import RunMaterials
 from trino_harness.render.oidc import (
     CLIENT_SECRET_ENV,
     OidcMaterials,
-    add_to_trino_etc,
+    coordinator_part,
     render_keycloak_seed,
     trino_oidc_environment,
 )
@@ -72,8 +72,7 @@ def test_coordinator_adds_oauth2_with_the_secret_from_the_environment_and_jwt_va
     assert scenario.oidc is not None
     run = RunMaterials.generate(scenario)
     oidc = OidcMaterials.generate(scenario.oidc, run.ca)
-    etc = render_trino_etc(scenario, run)
-    add_to_trino_etc(etc, scenario.oidc)
+    etc = render_trino_etc(scenario, run, [coordinator_part(scenario.oidc)])
     config = etc.text("config.properties")
     assert "http-server.authentication.type=CERTIFICATE,JWT,PASSWORD,OAUTH2\n" in config
     assert "web-ui.authentication.type=form\n" in config

@@ -7,10 +7,11 @@ import tarfile
 import bcrypt
 import pytest
 
-from trino_harness.render.files import SECRET_MODE
+from trino_harness.render.coordinator_etc import render_coordinator_etc
+from trino_harness.render.files import SECRET_MODE, properties
 from trino_harness.render.ldap import render_ldap_seed
 from trino_harness.render.materials import RunMaterials
-from trino_harness.render.overlay import OverlayError, apply_overlay
+from trino_harness.render.overlay import OverlayError, apply_overlay, parse_properties
 from trino_harness.render.trino_etc import render_trino_etc, trino_environment
 from trino_harness.scenario.loader import load_scenario
 
@@ -176,3 +177,26 @@ def test_overlay_replaces_one_section_of_the_rules_and_keeps_the_others(rendered
         in str(raised.value)
     )
     assert "json.rules.json: a list, not key: value pairs" in str(raised.value)
+
+
+def test_every_mapping_pattern_reaches_trino_as_the_scenario_writes_it():
+    """Trino reads .properties with java.util.Properties: a regex's single backslash would be lost
+    (``harness\\.test`` read as ``harness.test``, whose dot matches any character)."""
+    scenario = load_scenario()
+    assert scenario.kerberos is not None and scenario.oidc is not None
+    assert scenario.user_mapping.jwt is not None and scenario.user_mapping.jwt.pattern is not None
+    config = parse_properties(
+        render_coordinator_etc(scenario, RunMaterials.generate(scenario), b"keytab").text("config.properties")
+    )
+    prefix = "http-server.authentication"
+    assert config[f"{prefix}.jwt.user-mapping.pattern"] == scenario.user_mapping.jwt.pattern
+    assert config[f"{prefix}.krb5.user-mapping.pattern"] == scenario.kerberos.user_mapping_pattern
+    assert config[f"{prefix}.oauth2.user-mapping.pattern"] == scenario.oidc.user_mapping_pattern
+    assert "\\" in scenario.user_mapping.jwt.pattern  # the baseline's patterns do hold a backslash
+
+
+def test_properties_are_read_as_java_reads_them_and_written_so_they_read_back():
+    text = "a=x\\\\.y\nb=x\\.y\nc=\\u0041\\tB\nd = spaced \n# e=comment\n"
+    assert parse_properties(text) == {"a": "x\\.y", "b": "x.y", "c": "A\tB", "d": "spaced"}
+    values = {"p": "(.+)@harness\\.test", "q": "C:\\\\share", "flag": "true"}
+    assert parse_properties(properties(values)) == values

@@ -12,13 +12,13 @@ from functools import cache
 
 from _pytest.mark.expression import Expression  # the grammar of -m, so the matrix's markers mean the same
 
+from trino_harness import paths
 from trino_harness.matrix.catalog import check_function, covering_variants, load_catalog
 from trino_harness.matrix.verdict import CheckResult
-from trino_harness.scenario.loader import DEFAULT_SCENARIO
 
 from .marker_dump import PREFIX
 
-REPO = DEFAULT_SCENARIO.parents[1]
+REPO = paths.REPO
 VARIANTS = load_catalog()
 
 

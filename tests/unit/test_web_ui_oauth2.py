@@ -23,7 +23,7 @@ from trino_harness.profile.loader import ProfileError, target_from_profile
 from trino_harness.render.files import FileSet
 from trino_harness.render.materials import RunMaterials
 from trino_harness.render.oidc import CLIENT_SECRET_ENV
-from trino_harness.render.oidc import add_to_trino_etc as add_oidc
+from trino_harness.render.oidc import coordinator_part as oidc_part
 from trino_harness.render.overlay import apply_overlay, parse_properties
 from trino_harness.render.trino_etc import SHARED_SECRET_ENV, render_trino_etc
 from trino_harness.render.web_ui_oauth2 import (
@@ -32,7 +32,8 @@ from trino_harness.render.web_ui_oauth2 import (
     render_web_ui_oauth2_etc,
     ui_oauth2_overlay_of,
 )
-from trino_harness.render.worker_etc import WorkerNode, configure_coordinator_for_workers
+from trino_harness.render.worker_etc import WorkerNode
+from trino_harness.render.worker_etc import coordinator_part as workers_part
 from trino_harness.reporting.labels import labels_of
 from trino_harness.scenario.loader import DEFAULT_SCENARIO, load_scenario
 from trino_harness.scenario.oidc import OidcUser
@@ -60,9 +61,9 @@ def rendered():
     scenario = load_scenario()
     assert scenario.oidc is not None
     materials = RunMaterials.generate(scenario)
-    etc = render_trino_etc(scenario, materials)
-    add_oidc(etc, scenario.oidc)
-    configure_coordinator_for_workers(etc, scenario.cluster.include_coordinator)
+    etc = render_trino_etc(
+        scenario, materials, [oidc_part(scenario.oidc), workers_part(scenario.cluster.include_coordinator)]
+    )
     node = WorkerNode.issue(materials.ca, UI_OAUTH2_ALIAS)
     return scenario, materials, etc, node
 

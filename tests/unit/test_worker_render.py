@@ -12,7 +12,7 @@ from trino_harness.render.overlay import apply_overlay, parse_properties
 from trino_harness.render.trino_etc import render_trino_etc
 from trino_harness.render.worker_etc import (
     WorkerNode,
-    configure_coordinator_for_workers,
+    coordinator_part,
     overlaid_worker_etc,
     render_worker_etc,
     worker_overlay_of,
@@ -26,8 +26,9 @@ VARIANTS = Path(__file__).resolve().parents[2] / "scenarios" / "variants"
 def rendered():
     scenario = load_scenario()
     materials = RunMaterials.generate(scenario)
-    coordinator = render_trino_etc(scenario, materials)
-    configure_coordinator_for_workers(coordinator, scenario.cluster.include_coordinator)
+    coordinator = render_trino_etc(
+        scenario, materials, [coordinator_part(scenario.cluster.include_coordinator)]
+    )
     worker = WorkerNode.issue(materials.ca, scenario.cluster.worker_alias)
     return (
         scenario,

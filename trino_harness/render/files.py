@@ -71,9 +71,20 @@ class FileSet:
 
 
 def properties(values: dict[str, str | int | bool]) -> str:
-    """Java properties text; booleans lower-case."""
+    """Java properties text; booleans lower-case. A backslash is written doubled: Trino reads the
+    file with ``java.util.Properties``, which would take ``\\.`` in a regex for a plain ``.``."""
     lines = []
     for key, value in values.items():
         text = str(value).lower() if isinstance(value, bool) else str(value)
-        lines.append(f"{key}={text}")
+        lines.append(f"{key}={text.replace(chr(92), chr(92) * 2)}")
     return "\n".join(lines) + "\n"
+
+
+@dataclass(frozen=True)
+class EtcPart:
+    """What a service adds to the coordinator's etc/ as data: its files, its ``config.properties``
+    entries, and the authenticators it appends to ``http-server.authentication.type``."""
+
+    files: FileSet = field(default_factory=FileSet)
+    properties: dict[str, str | int | bool] = field(default_factory=dict)
+    authenticators: tuple[str, ...] = ()

@@ -14,7 +14,7 @@ import struct
 from dataclasses import dataclass
 
 from trino_harness.redaction import register_secret, register_secret_bytes
-from trino_harness.render.files import SECRET_MODE, FileSet
+from trino_harness.render.files import SECRET_MODE, EtcPart, FileSet
 from trino_harness.scenario.kerberos import Kerberos
 
 KDC_ALIAS = "kdc"
@@ -124,26 +124,25 @@ def render_kdc_seed(kerberos: Kerberos, materials: KerberosMaterials, coordinato
     return files
 
 
-def add_to_trino_etc(etc: FileSet, kerberos: Kerberos, keytab: bytes, coordinator_alias: str) -> None:
+def coordinator_part(kerberos: Kerberos, keytab: bytes, coordinator_alias: str) -> EtcPart:
     """KERBEROS after the other authenticators, its krb5.conf and keytab (0600, owner trino)."""
-    etc.add(
+    files = FileSet()
+    files.add(
         "kerberos/krb5.conf", krb5_conf(kerberos.realm, f"{KDC_ALIAS}:{KDC_PORT}", kerberos.clockskew_seconds)
     )
-    etc.add("kerberos/service.keytab", keytab, SECRET_MODE)
-    config = etc.text("config.properties")
-    types = next(ln for ln in config.splitlines() if ln.startswith("http-server.authentication.type="))
-    lines = [ln if ln != types else f"{types},KERBEROS" for ln in config.splitlines()]
-    lines += [
-        f"http-server.authentication.krb5.service-name={kerberos.service_name}",
-        # The keytab holds HTTP/<alias>; without this Trino would use the container's host name.
-        f"http-server.authentication.krb5.principal-hostname={coordinator_alias}",
-        f"http-server.authentication.krb5.keytab={TRINO_KEYTAB}",
-        f"http.authentication.krb5.config={TRINO_KRB5_CONF}",
-        # Java properties read a backslash as an escape: double it so the regex arrives intact.
-        "http-server.authentication.krb5.user-mapping.pattern="
-        + kerberos.user_mapping_pattern.replace("\\", "\\\\"),
-    ]
-    etc.add("config.properties", "\n".join(lines) + "\n")
+    files.add("kerberos/service.keytab", keytab, SECRET_MODE)
+    return EtcPart(
+        files,
+        {
+            "http-server.authentication.krb5.service-name": kerberos.service_name,
+            # The keytab holds HTTP/<alias>; without this Trino would use the container's host name.
+            "http-server.authentication.krb5.principal-hostname": coordinator_alias,
+            "http-server.authentication.krb5.keytab": TRINO_KEYTAB,
+            "http.authentication.krb5.config": TRINO_KRB5_CONF,
+            "http-server.authentication.krb5.user-mapping.pattern": kerberos.user_mapping_pattern,
+        },
+        ("KERBEROS",),
+    )
 
 
 def client_krb5_conf(kerberos: Kerberos, kdc_host_port: int) -> str:

@@ -20,7 +20,7 @@ from typing import Any
 
 from trino_harness.pki import CertificateAuthority, Issued
 from trino_harness.redaction import register_secret
-from trino_harness.render.files import SECRET_MODE, FileSet
+from trino_harness.render.files import SECRET_MODE, EtcPart, FileSet
 from trino_harness.render.materials import LOCAL_HOSTS
 from trino_harness.scenario.oidc import Oidc
 
@@ -151,28 +151,27 @@ def render_keycloak_seed(oidc: Oidc, materials: OidcMaterials) -> FileSet:
     return files
 
 
-def add_to_trino_etc(etc: FileSet, oidc: Oidc) -> None:
+def coordinator_part(oidc: Oidc) -> EtcPart:
     """OAUTH2 after the other authenticators; the client secret only as ``${ENV:...}``."""
-    config = etc.text("config.properties")
-    types = next(ln for ln in config.splitlines() if ln.startswith("http-server.authentication.type="))
-    lines = [ln if ln != types else f"{types},OAUTH2" for ln in config.splitlines()]
     prefix = "http-server.authentication.oauth2"
-    lines += [
-        f"{prefix}.issuer={issuer_url(oidc.realm)}",
-        f"{prefix}.client-id={oidc.client_id}",
-        f"{prefix}.client-secret=${{ENV:{CLIENT_SECRET_ENV}}}",
-        f"{prefix}.principal-field={oidc.principal_field}",
-        f"{prefix}.user-mapping.pattern=" + oidc.user_mapping_pattern.replace("\\", "\\\\"),
-        f"{prefix}.max-clock-skew={oidc.max_clock_skew_seconds}s",
-        # Validate access tokens as JWTs (signature, issuer, audience, expiry). Trino's default asks
-        # the provider's userinfo endpoint instead, which accepts a token of ANY audience of the
-        # issuer (observed on 476 with Keycloak; variant oidc-userinfo-validation).
-        f"{prefix}.oidc.use-userinfo-endpoint=false",
-        f"{prefix}.oidc.discovery.timeout={DISCOVERY_TIMEOUT}",
-        # Discovery, JWKS and the code exchange go through this client: trust the run's CA.
-        f"oauth2-jwk.http-client.trust-store-path={ETC}/tls/ca.pem",
-    ]
-    etc.add("config.properties", "\n".join(lines) + "\n")
+    return EtcPart(
+        properties={
+            f"{prefix}.issuer": issuer_url(oidc.realm),
+            f"{prefix}.client-id": oidc.client_id,
+            f"{prefix}.client-secret": f"${{ENV:{CLIENT_SECRET_ENV}}}",
+            f"{prefix}.principal-field": oidc.principal_field,
+            f"{prefix}.user-mapping.pattern": oidc.user_mapping_pattern,
+            f"{prefix}.max-clock-skew": f"{oidc.max_clock_skew_seconds}s",
+            # Validate access tokens as JWTs (signature, issuer, audience, expiry). Trino's default asks
+            # the provider's userinfo endpoint instead, which accepts a token of ANY audience of the
+            # issuer (observed on 476 with Keycloak; variant oidc-userinfo-validation).
+            f"{prefix}.oidc.use-userinfo-endpoint": False,
+            f"{prefix}.oidc.discovery.timeout": DISCOVERY_TIMEOUT,
+            # Discovery, JWKS and the code exchange go through this client: trust the run's CA.
+            "oauth2-jwk.http-client.trust-store-path": f"{ETC}/tls/ca.pem",
+        },
+        authenticators=("OAUTH2",),
+    )
 
 
 def trino_oidc_environment(oidc: Oidc, materials: OidcMaterials) -> dict[str, str]:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -49,14 +50,29 @@ class OverlayError(ValueError):
     """An overlay cannot be applied; one line per problem, each naming file, field and fix."""
 
 
+_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)")
+_CONTROL = {"t": "\t", "n": "\n", "r": "\r", "f": "\f"}
+
+
+def _unescape(value: str) -> str:
+    """A value as ``java.util.Properties`` reads it: ``\\\\`` is one backslash, ``\\uXXXX`` a
+    character, ``\\t`` and its kin control characters, any other ``\\x`` plain ``x``."""
+
+    def one(match: re.Match[str]) -> str:
+        code = match.group(1)
+        return chr(int(code[1:], 16)) if len(code) == 5 else _CONTROL.get(code, code)
+
+    return _ESCAPE.sub(one, value)
+
+
 def parse_properties(text: str) -> dict[str, str]:
-    """Simple ``key=value`` properties as the harness renders them (no continuation lines)."""
+    """Simple ``key=value`` properties (no continuation lines), each value as Trino reads it."""
     values = {}
     for line in text.splitlines():
         line = line.strip()
         if line and not line.startswith(("#", "!")):
             key, _, value = line.partition("=")
-            values[key.strip()] = value.strip()
+            values[key.strip()] = _unescape(value.strip())
     return values
 
 

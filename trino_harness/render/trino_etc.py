@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 import bcrypt
 
-from trino_harness.render.files import SECRET_MODE, FileSet, properties
+from trino_harness.render.files import SECRET_MODE, EtcPart, FileSet, properties
 from trino_harness.render.materials import AUDIT_ALIAS, LDAP_ALIAS, POSTGRES_ALIAS, RunMaterials
 from trino_harness.scenario.model import Scenario, UserMapping
 
@@ -60,7 +61,9 @@ def _group_file(scenario: Scenario) -> str:
     return "".join(f"{g}:{','.join(members)}\n" for g, members in sorted(groups.items()))
 
 
-def render_trino_etc(scenario: Scenario, materials: RunMaterials) -> FileSet:
+def render_trino_etc(scenario: Scenario, materials: RunMaterials, parts: Sequence[EtcPart] = ()) -> FileSet:
+    """The coordinator's etc/; each of ``parts`` adds its files, its properties and its
+    authenticators (after the baseline's) to ``config.properties``, rendered once."""
     files = FileSet()
     alias = scenario.trino.coordinator_alias
     base_dn = scenario.directory.base_dn
@@ -187,6 +190,12 @@ def render_trino_etc(scenario: Scenario, materials: RunMaterials) -> FileSet:
     config |= _mapping_properties("password", mappings.password, files)
     config |= _mapping_properties("jwt", mappings.jwt, files)
     config |= _mapping_properties("certificate", mappings.certificate, files)
+    for part in parts:
+        files.files |= part.files.files
+        config |= part.properties
+        config["http-server.authentication.type"] = ",".join(
+            [str(config["http-server.authentication.type"]), *part.authenticators]
+        )
     files.add("config.properties", properties(config))
 
     files.add(

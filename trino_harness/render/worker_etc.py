@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from trino_harness.pki import CertificateAuthority, Issued
-from trino_harness.render.files import SECRET_MODE, FileSet, properties
+from trino_harness.render.files import SECRET_MODE, EtcPart, FileSet, properties
 from trino_harness.render.overlay import WORKER_OVERLAY, apply_overlay, parse_properties
 from trino_harness.render.trino_etc import DATA_DIR, ETC, HTTPS_PORT
 from trino_harness.scenario.model import Scenario
@@ -84,14 +84,15 @@ def render_worker_etc(
 REQUIRED_WORKERS_MAX_WAIT = "10s"
 
 
-def configure_coordinator_for_workers(coordinator_etc: FileSet, include_coordinator: bool) -> None:
-    """Set ``node-scheduler.include-coordinator`` and a short wait for workers in the coordinator's
-    rendered config (before any variant overlay, which may change them)."""
-    values: dict[str, str | int | bool] = dict(parse_properties(coordinator_etc.text("config.properties")))
-    values["node-scheduler.include-coordinator"] = include_coordinator
-    values["query-manager.required-workers-max-wait"] = REQUIRED_WORKERS_MAX_WAIT
-    mode = coordinator_etc.files["config.properties"][1]
-    coordinator_etc.add("config.properties", properties(values), mode)
+def coordinator_part(include_coordinator: bool) -> EtcPart:
+    """Whether the coordinator schedules work itself, and a short wait for workers (before any
+    variant overlay, which may change either)."""
+    return EtcPart(
+        properties={
+            "node-scheduler.include-coordinator": include_coordinator,
+            "query-manager.required-workers-max-wait": REQUIRED_WORKERS_MAX_WAIT,
+        }
+    )
 
 
 def worker_overlay_of(overlay: Path | None) -> Path | None:

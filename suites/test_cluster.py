@@ -145,7 +145,7 @@ def test_nodes_announce_https_internal_uris(target, scenario):
 def rogue_observation(target, scenario):
     """Start a worker whose only fault is its shared secret, watch it for a bounded time, remove it
     (however the watching ends), then hand the observation to the check."""
-    from trino_harness.cluster.rogue import rogue_worker
+    from trino_harness.stack.rogue_worker import rogue_worker
 
     recipe = target.rogue_worker_recipe()
     wait_s = scenario.cluster.rogue_wait_s

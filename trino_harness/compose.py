@@ -1,8 +1,9 @@
 """Render the reference stack's configuration for docker-compose (manual exploration).
 
 The same services as the reference stack: PostgreSQL, OpenLDAP, the audit collector, the KDC and
-Keycloak (when the scenario has their sections), the coordinator and the worker, from the same
-renderers. Two things differ because no harness sits in between: the KDC hands the coordinator
+Keycloak (when the scenario has their sections), the coordinator and the nodes the stack starts
+itself (the worker), from the same lists (``stack/services.py``, ``stack/nodes.py``) and renderers.
+The rogue worker and the Web UI OAuth2 coordinator are their checks' to start, so not composed. Two things differ because no harness sits in between: the KDC hands the coordinator
 its keytab through a shared directory (compose starts Trino once the KDC is healthy), and the
 scenario's client material and logins land in files instead of a Target.
 """
@@ -24,9 +25,10 @@ from trino_harness.render.oidc import (
 )
 from trino_harness.render.overlay import apply_overlay
 from trino_harness.render.trino_etc import trino_environment
-from trino_harness.render.worker_etc import WorkerNode, render_worker_etc
+from trino_harness.render.worker_etc import WorkerNode
 from trino_harness.scenario.loader import load_scenario
 from trino_harness.scenario.model import Scenario
+from trino_harness.stack.nodes import nodes_of
 from trino_harness.stack.reference import TRINO_UID
 from trino_harness.stack.service import RunContext
 from trino_harness.stack.services import services_of
@@ -51,13 +53,17 @@ def render_compose(out: Path, scenario: Scenario, images: StackImages, overlay: 
     materials = RunMaterials.generate(scenario)
     # The keytab is the KDC's to make: an empty file here is the mount point compose puts it on.
     etc = render_coordinator_etc(scenario, materials, keytab=b"")
-    worker = WorkerNode.issue(materials.ca, scenario.cluster.worker_alias)
-    worker_etc = render_worker_etc(scenario, etc, worker, materials.ca.cert_pem)
+    base = FileSet(dict(etc.files))
     if overlay:
         apply_overlay(etc, overlay)
     out.mkdir(parents=True, exist_ok=True, mode=0o700)
     etc.write_to(out / "trino" / "etc" / "trino")
-    worker_etc.write_to(out / "worker" / "etc" / "trino")
+    nodes = [node for node in nodes_of(scenario) if node.started_by == "stack"]  # the others: their checks'
+    for node in nodes:  # the reference stack's own list: each node's etc/ in its folder
+        identity = WorkerNode.issue(materials.ca, node.alias(scenario))
+        source = etc if node.follows_configuration else base
+        node_etc, _ = node.etc(scenario, source, identity, materials.ca.cert_pem, overlay)
+        node_etc.write_to(out / node.role / "etc" / "trino")
     krb = KerberosMaterials.generate(scenario.kerberos) if scenario.kerberos is not None else None
     oidc = OidcMaterials.generate(scenario.oidc, materials.ca) if scenario.oidc is not None else None
     run = RunContext(scenario, materials, krb, oidc, out / "client" / "ca.pem", out / "client")
@@ -75,8 +81,8 @@ def render_compose(out: Path, scenario: Scenario, images: StackImages, overlay: 
         env_extra |= trino_oidc_environment(scenario.oidc, oidc)
         logins_extra += "".join(f"oidc     {u:22} {pw}\n" for u, pw in oidc.passwords.items())
     # Trino runs as uid 1000; root-owned 0600 files would be unreadable.
-    _chown_tree(out / "trino", TRINO_UID)
-    _chown_tree(out / "worker", TRINO_UID)
+    for role in ("trino", *(node.role for node in nodes)):
+        _chown_tree(out / role, TRINO_UID)
 
     client = FileSet()
     client.add("ca.pem", materials.ca.cert_pem)

@@ -51,7 +51,7 @@ def check_inputs(config: pytest.Config) -> None:
         return  # an existing cluster: no overlay, version or image of ours
     overlay = config.getoption("--trino-config-overlay")
     if overlay:
-        from trino_harness.render.overlay_check import overlay_problems
+        from trino_harness.stack.overlay_check import overlay_problems
 
         found = overlay_problems(scenario, [Path(overlay).resolve()])
         if found:

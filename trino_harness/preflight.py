@@ -14,7 +14,7 @@ from trino_harness.scenario.model import Scenario
 def stack_input_problems(scenario: Scenario, versions: dict[str, str], overlays: list[Path]) -> list[str]:
     """One line per problem: ``versions`` maps the option (or scenario field) to the version it asks for."""
     from trino_harness.images.versions import version_problem
-    from trino_harness.render.overlay_check import overlay_problems
+    from trino_harness.stack.overlay_check import overlay_problems
 
     problems = [line for lines in overlay_problems(scenario, overlays).values() for line in lines]
     for option, version in versions.items():

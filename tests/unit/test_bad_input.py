@@ -168,8 +168,8 @@ def test_marker_expressions_are_parsed_not_split_on_spaces():
 
 
 def test_every_shipped_variant_overlay_is_valid():
-    from trino_harness.render.overlay_check import overlay_problems
     from trino_harness.scenario.loader import load_scenario
+    from trino_harness.stack.overlay_check import overlay_problems
 
     variants = sorted(p for p in (ROOT / "scenarios" / "variants").iterdir() if p.is_dir())
     assert overlay_problems(load_scenario(BASELINE), variants) == {}

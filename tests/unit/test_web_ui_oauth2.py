@@ -26,17 +26,13 @@ from trino_harness.render.oidc import CLIENT_SECRET_ENV
 from trino_harness.render.oidc import coordinator_part as oidc_part
 from trino_harness.render.overlay import apply_overlay, parse_properties
 from trino_harness.render.trino_etc import SHARED_SECRET_ENV, render_trino_etc
-from trino_harness.render.web_ui_oauth2 import (
-    UI_OAUTH2_ALIAS,
-    env_references,
-    render_web_ui_oauth2_etc,
-    ui_oauth2_overlay_of,
-)
+from trino_harness.render.web_ui_oauth2 import UI_OAUTH2_ALIAS, env_references
 from trino_harness.render.worker_etc import WorkerNode
 from trino_harness.render.worker_etc import coordinator_part as workers_part
 from trino_harness.reporting.labels import labels_of
 from trino_harness.scenario.loader import DEFAULT_SCENARIO, load_scenario
 from trino_harness.scenario.oidc import OidcUser
+from trino_harness.stack.web_ui_oauth2 import WEB_UI_COORDINATOR
 from trino_harness.target import OidcTarget, Target, WebUiOAuth2Recipe
 from trino_harness.webui import oauth2_login
 from trino_harness.webui.browser import BrowserMissing, in_ci, require_browser
@@ -74,7 +70,7 @@ def _config(etc: FileSet, name: str = "config.properties") -> dict[str, str]:
 
 def test_only_the_ui_switch_and_the_node_identity_differ_from_the_coordinator(rendered):
     scenario, materials, coordinator, node = rendered
-    etc, applied = render_web_ui_oauth2_etc(coordinator, node, materials.ca.cert_pem)
+    etc, applied = WEB_UI_COORDINATOR.etc(scenario, coordinator, node, materials.ca.cert_pem, None)
     assert applied == []
     config, original = _config(etc), _config(coordinator)
     assert original["web-ui.authentication.type"] == "form"
@@ -93,33 +89,35 @@ def test_only_the_ui_switch_and_the_node_identity_differ_from_the_coordinator(re
 
 
 def test_no_catalog_secret_and_only_its_own_secrets_from_the_environment(rendered):
-    _, materials, coordinator, node = rendered
-    etc, _ = render_web_ui_oauth2_etc(coordinator, node, materials.ca.cert_pem)
+    scenario, materials, coordinator, node = rendered
+    etc, _ = WEB_UI_COORDINATOR.etc(scenario, coordinator, node, materials.ca.cert_pem, None)
     assert "catalog/postgresql.properties" in coordinator.files
     assert "catalog/postgresql.properties" not in etc.files and "catalog/tpch.properties" in etc.files
     assert env_references(etc) == {SHARED_SECRET_ENV, CLIENT_SECRET_ENV}
 
 
 def test_the_coordinators_overlay_reaches_it_but_not_its_web_ui_user(rendered):
-    _, materials, coordinator, node = rendered
+    scenario, materials, coordinator, node = rendered
     overlaid = FileSet(dict(coordinator.files))
     apply_overlay(overlaid, VARIANTS / "web-ui-fixed-user")  # the coordinator's UI: fixed user
-    etc, _ = render_web_ui_oauth2_etc(overlaid, node, materials.ca.cert_pem, VARIANTS / "web-ui-fixed-user")
+    etc, _ = WEB_UI_COORDINATOR.etc(
+        scenario, overlaid, node, materials.ca.cert_pem, VARIANTS / "web-ui-fixed-user"
+    )
     config = _config(etc)
     assert config["web-ui.authentication.type"] == "oauth2"
     assert "web-ui.user" not in config  # Trino refuses a property no module uses
 
 
 def test_a_variants_web_ui_oauth2_part_reaches_only_the_extra_coordinator(rendered):
-    _, materials, coordinator, node = rendered
+    scenario, materials, coordinator, node = rendered
     variant = VARIANTS / "web-ui-oauth2-fixed-user"
-    assert ui_oauth2_overlay_of(variant) == variant / "web-ui-oauth2"
-    assert ui_oauth2_overlay_of(VARIANTS / "web-ui-fixed-user") is None
-    assert ui_oauth2_overlay_of(None) is None
+    assert WEB_UI_COORDINATOR.own_overlay(variant) == variant / "web-ui-oauth2"
+    assert WEB_UI_COORDINATOR.own_overlay(VARIANTS / "web-ui-fixed-user") is None
+    assert WEB_UI_COORDINATOR.own_overlay(None) is None
     main = FileSet(dict(coordinator.files))
     assert apply_overlay(main, variant) == []  # the coordinator itself is untouched
     assert main.files == coordinator.files
-    etc, applied = render_web_ui_oauth2_etc(coordinator, node, materials.ca.cert_pem, variant)
+    etc, applied = WEB_UI_COORDINATOR.etc(scenario, coordinator, node, materials.ca.cert_pem, variant)
     assert applied == ["config.properties (edited: web-ui.authentication.type, web-ui.user)"]
     assert _config(etc)["web-ui.authentication.type"] == "fixed"
 

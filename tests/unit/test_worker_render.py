@@ -10,14 +10,10 @@ from trino_harness.render.files import SECRET_MODE
 from trino_harness.render.materials import RunMaterials
 from trino_harness.render.overlay import apply_overlay, parse_properties
 from trino_harness.render.trino_etc import render_trino_etc
-from trino_harness.render.worker_etc import (
-    WorkerNode,
-    coordinator_part,
-    overlaid_worker_etc,
-    render_worker_etc,
-    worker_overlay_of,
-)
+from trino_harness.render.worker_etc import WorkerNode, coordinator_part, render_worker_etc
 from trino_harness.scenario.loader import load_scenario
+from trino_harness.stack.rogue_worker import ROGUE_WORKER
+from trino_harness.stack.worker import WORKER
 
 VARIANTS = Path(__file__).resolve().parents[2] / "scenarios" / "variants"
 
@@ -76,11 +72,10 @@ def test_worker_certificate_names_its_alias_and_is_kept_secret(rendered):
 
 
 def test_worker_overlay_reaches_the_worker_only(rendered):
-    _, _, coordinator, _, etc = rendered
+    scenario, materials, coordinator, worker, etc = rendered
     variant = VARIANTS / "internal-https-not-required"
-    worker_overlay = worker_overlay_of(variant)
-    assert worker_overlay == variant / "worker"
-    overlaid, applied = overlaid_worker_etc(etc, worker_overlay)
+    assert WORKER.own_overlay(variant) == variant / "worker"
+    overlaid, applied = WORKER.etc(scenario, coordinator, worker, materials.ca.cert_pem, variant)
     assert (
         applied
         and parse_properties(overlaid.text("config.properties"))["internal-communication.https.required"]
@@ -90,4 +85,15 @@ def test_worker_overlay_reaches_the_worker_only(rendered):
     copy = type(coordinator)(dict(coordinator.files))
     apply_overlay(copy, variant)
     assert not any(rel.startswith("worker/") for rel in copy.files)
-    assert worker_overlay_of(VARIANTS / "cluster-secret-mismatch") is None
+    assert WORKER.own_overlay(VARIANTS / "cluster-secret-mismatch") is None
+    assert ROGUE_WORKER.own_overlay(variant) is None  # the rogue is the baseline's worker, always
+
+
+def test_the_rogue_worker_is_the_worker_under_its_own_name_without_the_catalog_secret(rendered):
+    scenario, materials, coordinator, _, etc = rendered
+    rogue_id = WorkerNode.issue(materials.ca, ROGUE_WORKER.alias(scenario))
+    rogue, _ = ROGUE_WORKER.etc(scenario, coordinator, rogue_id, materials.ca.cert_pem, None)
+    assert parse_properties(rogue.text("node.properties"))["node.id"] == "rogue-worker"
+    assert rogue.text("config.properties") == etc.text("config.properties")
+    assert "catalog/postgresql.properties" in etc.files
+    assert not any(rel.startswith("catalog/postgresql") for rel in rogue.files)

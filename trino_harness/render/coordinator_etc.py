@@ -1,7 +1,7 @@
 """The coordinator's complete baseline etc/: the scenario's render plus what Kerberos, OIDC and the
 workers add to it (each an :class:`~trino_harness.render.files.EtcPart`: files and properties as data).
 
-One function for the stack and for the overlay check (``render/overlay_check.py``), so an
+One function for the stack and for the overlay check (``stack/overlay_check.py``), so an
 overlay is judged against exactly the files the stack will write.
 """
 

@@ -21,7 +21,7 @@ renders per-run values (ports, secrets, certificates) into the same file, or the
 change.
 
 Every problem of an overlay is collected and reported at once, one line each naming the file,
-the field and the fix (``render/overlay_check.py`` runs this on an in-memory render before any
+the field and the fix (``stack/overlay_check.py`` runs this on an in-memory render before any
 container starts).
 """
 

@@ -19,23 +19,15 @@ A variant changes it with a ``web-ui-oauth2/`` subdirectory of the same overlay 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 from trino_harness.render.files import SECRET_MODE, FileSet, properties
-from trino_harness.render.overlay import WEB_UI_OAUTH2_OVERLAY, apply_overlay, parse_properties
+from trino_harness.render.overlay import parse_properties
 from trino_harness.render.trino_etc import HTTPS_PORT
 from trino_harness.render.worker_etc import WorkerNode
 
 UI_OAUTH2_ALIAS = "trino-ui-oauth2"
 ENVIRONMENT_SUFFIX = "_ui_oauth2"
 ENV_REFERENCE = re.compile(r"\$\{ENV:([A-Za-z_][A-Za-z0-9_]*)\}")
-
-
-def ui_oauth2_overlay_of(overlay: Path | None) -> Path | None:
-    """The extra coordinator's part of a variant overlay (its ``web-ui-oauth2/`` subdirectory)."""
-    if overlay is None or not (overlay / WEB_UI_OAUTH2_OVERLAY).is_dir():
-        return None
-    return overlay / WEB_UI_OAUTH2_OVERLAY
 
 
 def env_references(etc: FileSet) -> set[str]:
@@ -46,10 +38,9 @@ def env_references(etc: FileSet) -> set[str]:
     return names
 
 
-def render_web_ui_oauth2_etc(
-    coordinator_etc: FileSet, node: WorkerNode, ca_pem: bytes, overlay: Path | None = None
-) -> tuple[FileSet, list[str]]:
-    """The extra coordinator's etc/ and what its own overlay (``overlay/web-ui-oauth2/``) changed."""
+def render_web_ui_oauth2_etc(coordinator_etc: FileSet, node: WorkerNode, ca_pem: bytes) -> FileSet:
+    """The extra coordinator's etc/ from the coordinator's effective one (its own overlay part,
+    ``web-ui-oauth2/``, is applied by its node, ``stack/web_ui_oauth2.py``)."""
     etc = FileSet(
         {
             rel: entry
@@ -75,7 +66,4 @@ def render_web_ui_oauth2_etc(
         "discovery.uri": f"https://{node.alias}:{HTTPS_PORT}",
     }
     etc.add("config.properties", properties(config), etc.files["config.properties"][1])
-
-    own = ui_oauth2_overlay_of(overlay)
-    applied = apply_overlay(etc, own) if own else []
-    return etc, applied
+    return etc

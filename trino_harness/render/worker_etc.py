@@ -10,11 +10,10 @@ certificate (the coordinator calls it by its alias over HTTPS). Everything share
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from trino_harness.pki import CertificateAuthority, Issued
 from trino_harness.render.files import SECRET_MODE, EtcPart, FileSet, properties
-from trino_harness.render.overlay import WORKER_OVERLAY, apply_overlay, parse_properties
+from trino_harness.render.overlay import parse_properties
 from trino_harness.render.trino_etc import DATA_DIR, ETC, HTTPS_PORT
 from trino_harness.scenario.model import Scenario
 
@@ -93,16 +92,3 @@ def coordinator_part(include_coordinator: bool) -> EtcPart:
             "query-manager.required-workers-max-wait": REQUIRED_WORKERS_MAX_WAIT,
         }
     )
-
-
-def worker_overlay_of(overlay: Path | None) -> Path | None:
-    """The worker's part of a variant overlay (its ``worker/`` subdirectory), if it has one."""
-    if overlay is None or not (overlay / WORKER_OVERLAY).is_dir():
-        return None
-    return overlay / WORKER_OVERLAY
-
-
-def overlaid_worker_etc(base: FileSet, overlay: Path | None) -> tuple[FileSet, list[str]]:
-    """A copy of the worker's rendered etc/ with ``overlay`` applied (none: the copy as is)."""
-    etc = FileSet(dict(base.files))
-    return etc, (apply_overlay(etc, overlay) if overlay else [])

@@ -45,12 +45,7 @@ from trino_harness.render.trino_etc import (
     bcrypt_line,
     trino_environment,
 )
-from trino_harness.render.web_ui_oauth2 import UI_OAUTH2_ALIAS, render_web_ui_oauth2_etc
-from trino_harness.render.worker_etc import (
-    WorkerNode,
-    overlaid_worker_etc,
-    worker_overlay_of,
-)
+from trino_harness.render.worker_etc import WorkerNode
 from trino_harness.scenario.loader import load_scenario
 from trino_harness.scenario.model import Principal, Scenario
 from trino_harness.stack.cleanup import reap_orphans, remove_run
@@ -58,16 +53,13 @@ from trino_harness.stack.containers import HarnessNetwork, SeededContainer
 from trino_harness.stack.hot_apply import apply_and_prove
 from trino_harness.stack.kerberos import KDC
 from trino_harness.stack.logs import error_lines, tail, trino_startup_seconds
+from trino_harness.stack.node import Node, NodeRun
+from trino_harness.stack.nodes import nodes_of
 from trino_harness.stack.service import RunContext
 from trino_harness.stack.services import services_of
 from trino_harness.stack.waiting import wait_for_log, wait_until
-from trino_harness.stack.worker import ROGUE_ALIAS, cluster_target, render_worker_dirs, wait_worker_active
-from trino_harness.target import (
-    ClientCert,
-    RequestLogSource,
-    Target,
-    WebUiOAuth2Recipe,
-)
+from trino_harness.stack.worker import WORKER, wait_worker_active
+from trino_harness.target import ClientCert, ClusterTarget, InternalEndpoint, RequestLogSource, Target
 
 TRINO_UID = 1000  # the official image's trino user; our image keeps it
 LOG_TAIL_LINES = 40
@@ -107,11 +99,10 @@ class ReferenceStack:
         self._boot_material: dict[str, bytes] = {}  # by service role: what Trino's etc/ needs of it
         self._run: RunContext  # set by start_services(): what every service reads of this run
         self._oidc: OidcMaterials | None = None  # only with an oidc: section
-        self._worker: WorkerNode  # set by start_services(); its etc/ at the first coordinator start
-        self._rogue: WorkerNode
-        self._ui_oauth2: WorkerNode | None = None  # the extra coordinator of the Web UI OAuth2 check
-        self._worker_etc: FileSet | None = None  # before any variant's worker/ overlay
-        self._worker_overlay: Path | None = None  # the overlay the running worker was started with
+        self._nodes: tuple[Node, ...] = ()  # set by start_services(): the Trino nodes beside the coordinator
+        self._identities: dict[str, WorkerNode] = {}  # by node role: its alias and server certificate
+        self._node_etc: dict[str, FileSet] = {}  # by node role: its etc/ of the current configuration
+        self._started_etc: dict[str, FileSet] = {}  # by node role: the etc/ the stack started it with
         self._base_etc: FileSet | None = None  # the scenario's render, before any overlay (rendered once)
         self._running: tuple[FileSet, Sentinels] | None = None  # the running coordinator's etc/, marks
         self._sentinel_password = ""  # set by start_services(): the password sentinels' one password
@@ -140,35 +131,40 @@ class ReferenceStack:
         """The coordinator's etc/ for ``overlay`` (and what the overlay changed), written nowhere:
         rendered from the scenario, then the overlay, then the sentinels of its runtime-reloaded files."""
         etc = self._render_base()
-        if self._worker_etc is None:  # from the baseline render: a variant overlay is the coordinator's
-            self._worker_etc, _ = render_worker_dirs(
-                self._scenario, etc, self._materials.ca.cert_pem, self._worker, self._rogue,
-                self.options.run_dir / "etc",
-            )  # fmt: skip
         applied = apply_overlay(etc, overlay) if overlay else []
         return etc, add_sentinels(etc, self._operator_user(), self._sentinel_hash), applied
 
+    def _nodes_etc(self, effective: FileSet, overlay: Path | None) -> dict[str, tuple[FileSet, list[str]]]:
+        """Each node's etc/ for ``overlay`` (and what its part of the overlay changed), written nowhere:
+        from the baseline's etc/, or from ``effective`` for a node that follows the configuration."""
+        base = self._render_base()
+        return {
+            node.role: node.etc(
+                self._scenario,
+                effective if node.follows_configuration else base,
+                self._identities[node.role],
+                self._materials.ca.cert_pem,
+                overlay,
+            )
+            for node in self._nodes
+        }
+
     def _render_trino(self, overlay: Path | None) -> tuple[FileSet, Sentinels]:
-        """The coordinator's effective etc/ (see :meth:`_effective`), copied under the run dir."""
+        """The coordinator's effective etc/ (see :meth:`_effective`) and each node's, under the run dir."""
         etc, marks, applied = self._effective(overlay)
         if overlay:
             say(f"config overlay {overlay}: {', '.join(applied) or 'no files'}")
         etc_dir = self.options.run_dir / "etc" / "trino"
         shutil.rmtree(etc_dir, ignore_errors=True)
         etc.write_to(etc_dir)
-        if self._ui_oauth2 is not None:
-            self._render_ui_oauth2(etc, overlay)
+        for role, (files, node_applied) in self._nodes_etc(etc, overlay).items():
+            if node_applied:
+                say(f"{role} overlay: {', '.join(node_applied)}")
+            node_dir = self.options.run_dir / "etc" / role
+            shutil.rmtree(node_dir, ignore_errors=True)
+            files.write_to(node_dir)
+            self._node_etc[role] = files
         return etc, marks
-
-    def _render_ui_oauth2(self, etc: FileSet, overlay: Path | None) -> None:
-        """The etc/ of the extra coordinator the Web UI OAuth2 check starts (from this effective etc/)."""
-        assert self._ui_oauth2 is not None
-        ui_etc, applied = render_web_ui_oauth2_etc(etc, self._ui_oauth2, self._materials.ca.cert_pem, overlay)
-        if applied:
-            say(f"web UI OAuth2 coordinator overlay: {', '.join(applied)}")
-        ui_dir = self.options.run_dir / "etc" / UI_OAUTH2_ALIAS
-        shutil.rmtree(ui_dir, ignore_errors=True)
-        ui_etc.write_to(ui_dir)
 
     def _client_files(self, scenario: Scenario, materials: RunMaterials) -> dict[str, ClientCert]:
         """Write what clients need (CA, client certs, JWT signing key) under the run dir, 0600."""
@@ -219,26 +215,27 @@ class ReferenceStack:
             trino.with_env(key, value)
         return trino
 
-    def _start_worker(self, overlay: Path | None) -> None:
-        """(Re)start the worker with ``overlay`` (a variant's ``worker/`` part) on its rendered etc/."""
-        assert self._images is not None and self._worker_etc is not None
-        old = self.containers.pop("worker", None)
+    def _start_node(self, node: Node) -> None:
+        """(Re)start a node the stack starts itself (the worker) on its etc/ of this configuration."""
+        assert self._images is not None
+        old = self.containers.pop(node.role, None)
         if old is not None:
             old.get_wrapped_container().remove(force=True, v=True)
-        etc, applied = overlaid_worker_etc(self._worker_etc, overlay)
-        if overlay:
-            say(f"worker overlay {overlay}: {', '.join(applied) or 'no files'}")
-        worker = (
-            self._make(self.options.trino_image or self._images.trino, "worker", self._worker.alias)
+        etc = self._node_etc[node.role]
+        container = (
+            self._make(self.options.trino_image or self._images.trino, node.role, node.alias(self._scenario))
             .with_seed(etc.tar("/etc/trino", uid=TRINO_UID, gid=TRINO_UID))
             .publish_local(HTTPS_PORT)
             .publish_local(HTTP_PORT)
         )
         for key, value in trino_environment(self._materials).items():
-            worker.with_env(key, value)
-        self.containers["worker"] = worker
-        self._worker_overlay = overlay
-        worker.start()
+            container.with_env(key, value)
+        self.containers[node.role] = container
+        self._started_etc[node.role] = etc
+        container.start()
+
+    def _stack_nodes(self) -> tuple[Node, ...]:
+        return tuple(node for node in self._nodes if node.started_by == "stack")
 
     def _wait_boot_services(self) -> None:
         """What the coordinator's files need before its container exists (the KDC's keytab)."""
@@ -303,12 +300,13 @@ class ReferenceStack:
         self._run = RunContext(
             self._scenario, self._materials, self._krb, self._oidc, self._ca_path, opts.run_dir / "client"
         )
-        self._worker = WorkerNode.issue(self._materials.ca, self._scenario.cluster.worker_alias)
-        self._rogue = WorkerNode.issue(self._materials.ca, ROGUE_ALIAS)
+        self._nodes = nodes_of(self._scenario)
+        self._identities = {
+            node.role: WorkerNode.issue(self._materials.ca, node.alias(self._scenario))
+            for node in self._nodes
+        }
         self._sentinel_password = register_secret(secrets.token_urlsafe(18))
         self._sentinel_hash = bcrypt_line("", self._sentinel_password).removeprefix(":")
-        if self._scenario.oidc is not None:
-            self._ui_oauth2 = WorkerNode.issue(self._materials.ca, UI_OAUTH2_ALIAS)
         self._started_at = time.monotonic()
         with self._stopped_on_failure(), step(f"starting services of stack {opts.run_id}"):
             self._network = HarnessNetwork(opts.run_id).create()
@@ -350,11 +348,16 @@ class ReferenceStack:
             trino.start()
             # The worker starts beside the first coordinator (the two JVMs boot together) and
             # outlives coordinator restarts: it announces itself to each new coordinator at the
-            # alias. Only a variant with a worker/ overlay (and the run after it) restarts it.
-            worker_overlay = worker_overlay_of(overlay)
-            worker = self.containers.get("worker")
-            if worker is None or not worker.is_running() or worker_overlay != self._worker_overlay:
-                self._start_worker(worker_overlay)
+            # alias. Only a change of its etc/ (a variant's worker/ part, and the run after it)
+            # restarts it.
+            for node in self._stack_nodes():
+                running = self.containers.get(node.role)
+                if (
+                    running is None
+                    or not running.is_running()
+                    or self._started_etc.get(node.role) != (self._node_etc[node.role])
+                ):
+                    self._start_node(node)
             self._wait_pending_services()
             self._wait_coordinator()
         self._running = (etc, marks)
@@ -375,16 +378,19 @@ class ReferenceStack:
     def hot_plan(self, overlay: Path | None, baseline: bool = False) -> HotPlan | str:
         """How the coordinator would reach ``overlay`` without a restart (from the running one, or
         with ``baseline`` from the baseline's), or why it cannot. Nothing is written."""
-        if worker_overlay_of(overlay) != (None if baseline else self._worker_overlay):
-            return "the worker's overlay changes (the worker restarts)"
         if baseline:
             etc, marks, _ = self._effective(None)
             running = (etc, marks)
+            started = {role: files for role, (files, _) in self._nodes_etc(etc, None).items()}
         elif self._running is None or "trino" not in self.containers:
             return "no coordinator is running"
         else:
-            running = self._running
+            running, started = self._running, self._started_etc
         wanted, wanted_marks, _ = self._effective(overlay)
+        wanted_nodes = self._nodes_etc(wanted, overlay)
+        for node in self._stack_nodes():
+            if wanted_nodes[node.role][0] != started.get(node.role):
+                return f"the {node.role}'s etc/ changes (the {node.role} restarts)"
         return plan_hot_apply(*running, wanted, wanted_marks)
 
     def apply_coordinator(self, overlay: Path | None = None) -> tuple[Target, str]:
@@ -425,8 +431,16 @@ class ReferenceStack:
         parts: dict[str, Any] = {}
         for service in services_of(self._run):
             parts |= service.target_part(self.containers[service.role], self._run)
+        nodes = self._node_parts()
         if "oidc" in parts:  # the extra coordinator whose Web UI logs in through the provider
-            parts["oidc"] = replace(parts["oidc"], web_ui_recipe=self._ui_oauth2_recipe())
+            parts["oidc"] = replace(parts["oidc"], web_ui_recipe=nodes.get("web_ui_recipe"))
+        coordinator = InternalEndpoint(
+            role="coordinator",
+            alias=scenario.trino.coordinator_alias,
+            host="127.0.0.1",
+            port=trino.host_port(HTTPS_PORT),
+            plain_http_port=trino.host_port(HTTP_PORT),
+        )
         return Target(
             **parts,
             host="127.0.0.1",
@@ -445,26 +459,28 @@ class ReferenceStack:
             http_port=trino.host_port(HTTP_PORT),
             config_dir=str(self.options.run_dir / "etc" / "trino"),
             client_ca_key_path=str(self.options.run_dir / "client" / "ca.key"),
-            cluster=cluster_target(
-                self._scenario,
-                self.containers,
-                self._network.name if self._network else "",
-                self.options.trino_image or (self._images.trino if self._images else ""),
-                self.options.run_id,
-                self.options.run_dir / "etc" / ROGUE_ALIAS,
+            cluster=ClusterTarget(
+                workers=nodes.get("workers", ()),
+                endpoints=(coordinator, *nodes.get("endpoints", ())),
+                rogue=nodes.get("rogue"),
             ),
         )
 
-    def _ui_oauth2_recipe(self) -> WebUiOAuth2Recipe | None:
-        if self._ui_oauth2 is None or self._network is None:
-            return None
-        return WebUiOAuth2Recipe(
-            run_id=self.options.run_id,
-            network=self._network.name,
-            image=self.options.trino_image or (self._images.trino if self._images else ""),
-            alias=self._ui_oauth2.alias,
-            etc_dir=str(self.options.run_dir / "etc" / self._ui_oauth2.alias),
-        )
+    def _node_parts(self) -> dict[str, Any]:
+        """The nodes' parts of the Target, merged (tuples of several nodes joined)."""
+        merged: dict[str, Any] = {}
+        for node in self._nodes:
+            run = NodeRun(
+                scenario=self._scenario,
+                containers=self.containers,
+                network=self._network.name if self._network else "",
+                image=self.options.trino_image or (self._images.trino if self._images else ""),
+                run_id=self.options.run_id,
+                etc_dir=self.options.run_dir / "etc" / node.role,
+            )
+            for key, value in node.target_part(run).items():
+                merged[key] = merged.get(key, ()) + value if isinstance(value, tuple) else value
+        return merged
 
     @property
     def version(self) -> str:
@@ -502,14 +518,12 @@ class ReferenceStack:
             return True
 
         cluster = self._scenario.cluster
-        joined, waited = wait_worker_active(
-            self.containers, target, operator, self._worker.alias, cluster.join_timeout_s
-        )
+        worker = WORKER.alias(self._scenario)
+        joined, waited = wait_worker_active(self.containers, target, operator, worker, cluster.join_timeout_s)
         if joined is False:
             self.timings.pop("worker_join_s", None)
             say(
-                f"worker {self._worker.alias} not ACTIVE after {waited:.0f}s: continuing, "
-                "the cluster checks will say why"
+                f"worker {worker} not ACTIVE after {waited:.0f}s: continuing, the cluster checks will say why"
             )
             return waited
         if joined:

@@ -10,8 +10,9 @@ collector, the KDC, Keycloak. Each says, as data and small functions:
 - when it is ready (a bounded poll on a real signal), and any figure worth keeping;
 - its part of the :class:`~trino_harness.target.Target` the checks talk to.
 
-Trino's own nodes (the worker, the extra Web UI coordinator, the rogue worker) are not services
-here: they restart with each configuration and start from the coordinator's rendered files.
+Trino's own nodes (the worker, the extra Web UI coordinator, the rogue worker) keep a contract of
+their own (``stack/node.py``, listed in ``stack/nodes.py``): their etc/ is rendered from the
+coordinator's, and they may change with each configuration.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""The extra coordinator of the Web UI OAuth2 check: started on the stack's network from the etc/ the
-stack rendered for it (``render/web_ui_oauth2.py``), HTTPS published on 127.0.0.1 only, removed
-however the block that uses it ends.
+"""The extra coordinator of the Web UI OAuth2 check (a :class:`~trino_harness.stack.node.Node`):
+started on the stack's network from the etc/ the stack rendered for it (``render/web_ui_oauth2.py``),
+HTTPS published on 127.0.0.1 only, removed however the block that uses it ends.
 
 Only the reference stack hands out a recipe (``OidcTarget.web_ui_oauth2``). The container carries
 the run's labels, so the stack's removal takes it too should the block's own removal not run. It
@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import docker
 import httpx
@@ -26,10 +27,14 @@ from trino_harness.polling import PollStopped, poll
 from trino_harness.redaction import redact, register_secret
 from trino_harness.render.files import FileSet
 from trino_harness.render.oidc import CLIENT_SECRET_ENV
+from trino_harness.render.overlay import WEB_UI_OAUTH2_OVERLAY
 from trino_harness.render.trino_etc import HTTPS_PORT, SHARED_SECRET_ENV
-from trino_harness.render.web_ui_oauth2 import env_references
+from trino_harness.render.web_ui_oauth2 import UI_OAUTH2_ALIAS, env_references, render_web_ui_oauth2_etc
+from trino_harness.render.worker_etc import WorkerNode
+from trino_harness.scenario.model import Scenario
 from trino_harness.stack.containers import run_labels
 from trino_harness.stack.logs import error_lines, server_started_after, tail
+from trino_harness.stack.node import Node, NodeRun
 from trino_harness.target import WebUiOAuth2Recipe
 
 TRINO_UID = 1000  # the image's trino user, as in stack/reference.py
@@ -157,3 +162,30 @@ def _create(
         networking_config={recipe.network: client.api.create_endpoint_config(aliases=[recipe.alias])},
         ports={f"{HTTPS_PORT}/tcp": ("127.0.0.1", None)},
     )
+
+
+def _render(scenario: Scenario, coordinator_etc: FileSet, identity: WorkerNode, ca_pem: bytes) -> FileSet:
+    return render_web_ui_oauth2_etc(coordinator_etc, identity, ca_pem)
+
+
+def _target_part(run: NodeRun) -> dict[str, Any]:
+    recipe = WebUiOAuth2Recipe(
+        run_id=run.run_id,
+        network=run.network,
+        image=run.image,
+        alias=UI_OAUTH2_ALIAS,
+        etc_dir=str(run.etc_dir),
+    )
+    return {"web_ui_recipe": recipe}
+
+
+WEB_UI_COORDINATOR = Node(
+    role=UI_OAUTH2_ALIAS,
+    alias=lambda scenario: UI_OAUTH2_ALIAS,
+    render=_render,
+    started_by="check",
+    target_part=_target_part,
+    follows_configuration=True,  # each configuration's effective etc/: a user's overlay is judged here too
+    overlay_dir=WEB_UI_OAUTH2_OVERLAY,
+    enabled=lambda scenario: scenario.oidc is not None,
+)

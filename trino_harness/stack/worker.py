@@ -1,5 +1,6 @@
-"""The reference stack's worker: rendered once, started beside the first coordinator, kept across
-coordinator restarts (it re-announces itself to whichever coordinator answers at the alias).
+"""The reference stack's worker (a :class:`~trino_harness.stack.node.Node`): rendered from the
+baseline's etc/, started beside the first coordinator, kept across coordinator restarts (it
+re-announces itself to whichever coordinator answers at the alias) until its etc/ changes.
 
 Readiness is judged from the coordinator's side: the worker counts once ``system.runtime.nodes``
 lists it ACTIVE, since that is what the scheduler uses.
@@ -7,23 +8,22 @@ lists it ACTIVE, since that is what the scheduler uses.
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
+from typing import Any
 
 import requests
 from trino.exceptions import HttpError, TrinoConnectionError, TrinoQueryError
 
 from trino_harness.cluster.nodes import cluster_nodes
 from trino_harness.polling import PollStopped, poll
-from trino_harness.render.files import FileSet
+from trino_harness.render.overlay import WORKER_OVERLAY
 from trino_harness.render.trino_etc import HTTP_PORT, HTTPS_PORT
-from trino_harness.render.worker_etc import WorkerNode, render_worker_etc
-from trino_harness.scenario.model import Principal, Scenario
+from trino_harness.render.worker_etc import render_worker_etc
+from trino_harness.scenario.model import Principal
 from trino_harness.stack.containers import SeededContainer
+from trino_harness.stack.node import Node, NodeRun
 from trino_harness.stack.waiting import NotReady
-from trino_harness.target import ClusterTarget, InternalEndpoint, RogueWorkerRecipe, Target
+from trino_harness.target import InternalEndpoint, Target
 
-ROGUE_ALIAS = "rogue-worker"
 NO_WORKER_ERRORS = ("NO_NODES_AVAILABLE", "GENERIC_INSUFFICIENT_RESOURCES")
 
 
@@ -75,55 +75,24 @@ def wait_worker_active(
     return polled.value, polled.waited_s
 
 
-def cluster_target(
-    scenario: Scenario,
-    containers: dict[str, SeededContainer],
-    network: str,
-    image: str,
-    run_id: str,
-    rogue_etc: Path,
-) -> ClusterTarget:
-    """What the cluster checks need to know about the reference stack's two nodes."""
-    endpoints = tuple(
-        InternalEndpoint(
-            role=role,
-            alias=alias,
-            host="127.0.0.1",
-            port=containers[key].host_port(HTTPS_PORT),
-            plain_http_port=containers[key].host_port(HTTP_PORT),
-        )
-        for key, role, alias in (
-            ("trino", "coordinator", scenario.trino.coordinator_alias),
-            ("worker", "worker", scenario.cluster.worker_alias),
-        )
+def _target_part(run: NodeRun) -> dict[str, Any]:
+    alias = run.scenario.cluster.worker_alias
+    container = run.containers["worker"]
+    endpoint = InternalEndpoint(
+        role="worker",
+        alias=alias,
+        host="127.0.0.1",
+        port=container.host_port(HTTPS_PORT),
+        plain_http_port=container.host_port(HTTP_PORT),
     )
-    rogue = RogueWorkerRecipe(
-        run_id=run_id,
-        network=network,
-        image=image,
-        etc_dir=str(rogue_etc),
-        coordinator_container=containers["trino"].get_wrapped_container().name,
-    )
-    return ClusterTarget(workers=(scenario.cluster.worker_alias,), endpoints=endpoints, rogue=rogue)
+    return {"workers": (alias,), "endpoints": (endpoint,)}
 
 
-def render_worker_dirs(
-    scenario: Scenario,
-    coordinator_etc: FileSet,
-    ca_pem: bytes,
-    worker: WorkerNode,
-    rogue: WorkerNode,
-    root: Path,
-) -> tuple[FileSet, Path]:
-    """The worker's etc/ (returned) and a rogue worker's etc/ written under ``root`` for the checks.
-
-    The rogue is a real worker in every way but its secret, which its starter passes in the
-    environment; it has no PostgreSQL catalog, so no real secret is written for it.
-    """
-    etc = render_worker_etc(scenario, coordinator_etc, worker, ca_pem)
-    rogue_etc = render_worker_etc(scenario, coordinator_etc, rogue, ca_pem)
-    rogue_etc.files = {k: v for k, v in rogue_etc.files.items() if not k.startswith("catalog/postgresql")}
-    for name, files in (("worker", etc), (ROGUE_ALIAS, rogue_etc)):
-        shutil.rmtree(root / name, ignore_errors=True)
-        files.write_to(root / name)
-    return etc, root / ROGUE_ALIAS
+WORKER = Node(
+    role="worker",
+    alias=lambda scenario: scenario.cluster.worker_alias,
+    render=render_worker_etc,
+    started_by="stack",
+    target_part=_target_part,
+    overlay_dir=WORKER_OVERLAY,
+)

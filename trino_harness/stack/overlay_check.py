@@ -1,11 +1,12 @@
 """Refuse a bad config overlay before any container starts, by applying it to an in-memory render.
 
 Which files are rendered depends on the scenario (Kerberos, OIDC, user-mapping files), so the
-list is not kept by hand: the baseline etc/ of the coordinator, the worker and (with an ``oidc:``
-section) the Web UI OAuth2 coordinator are rendered in memory with throw-away materials (a fresh
-CA and secrets, no Docker; the Kerberos keytab, which only the KDC can issue, is a placeholder) and
-each overlay is applied to a copy with the very code the stack uses. Rendering costs about a
-second, once per process, however many overlays are checked.
+list is not kept by hand: the baseline etc/ of the coordinator and of each node the stack renders
+(``stack/nodes.py``: the worker, the rogue worker and, with an ``oidc:`` section, the Web UI OAuth2
+coordinator) are rendered in memory with throw-away materials (a fresh CA and secrets, no Docker;
+the Kerberos keytab, which only the KDC can issue, is a placeholder) and each overlay is applied
+to a copy with the very code the stack uses. Rendering costs about a second, once per process,
+however many overlays are checked.
 """
 
 from __future__ import annotations
@@ -18,33 +19,27 @@ from trino_harness.render.coordinator_etc import render_coordinator_etc
 from trino_harness.render.files import FileSet
 from trino_harness.render.materials import RunMaterials
 from trino_harness.render.overlay import OverlayError, apply_overlay
-from trino_harness.render.web_ui_oauth2 import UI_OAUTH2_ALIAS, render_web_ui_oauth2_etc, ui_oauth2_overlay_of
-from trino_harness.render.worker_etc import (
-    WorkerNode,
-    overlaid_worker_etc,
-    render_worker_etc,
-    worker_overlay_of,
-)
+from trino_harness.render.worker_etc import WorkerNode
 from trino_harness.scenario.model import Scenario
+from trino_harness.stack.node import Node
+from trino_harness.stack.nodes import nodes_of
 
 KEYTAB_PLACEHOLDER = b"not a keytab: the overlay check only needs the file to exist"
 
 
 @dataclass(frozen=True)
 class _Baseline:
+    scenario: Scenario
     coordinator: FileSet
-    worker: FileSet
     ca_pem: bytes
-    ui_oauth2: WorkerNode | None
+    nodes: tuple[tuple[Node, WorkerNode], ...]
 
 
 def _render(scenario: Scenario) -> _Baseline:
     materials = RunMaterials.generate(scenario)
     coordinator = render_coordinator_etc(scenario, materials, KEYTAB_PLACEHOLDER)
-    worker = WorkerNode.issue(materials.ca, scenario.cluster.worker_alias)
-    ui = WorkerNode.issue(materials.ca, UI_OAUTH2_ALIAS) if scenario.oidc is not None else None
-    worker_etc = render_worker_etc(scenario, coordinator, worker, materials.ca.cert_pem)
-    return _Baseline(coordinator, worker_etc, materials.ca.cert_pem, ui)
+    nodes = tuple((node, WorkerNode.issue(materials.ca, node.alias(scenario))) for node in nodes_of(scenario))
+    return _Baseline(scenario, coordinator, materials.ca.cert_pem, nodes)
 
 
 def _problems(base: _Baseline, overlay: Path) -> list[str]:
@@ -55,16 +50,13 @@ def _problems(base: _Baseline, overlay: Path) -> list[str]:
         coordinator_ok = True
     except OverlayError as exc:
         problems += str(exc).splitlines()
-        coordinator_ok = False  # the extra coordinator starts from this etc/: nothing to judge it on
-    worker = worker_overlay_of(overlay)
-    if worker is not None:
+        coordinator_ok = False  # a node that follows the configuration starts from it: nothing to judge
+    for node, identity in base.nodes:
+        if node.own_overlay(overlay) is None or (node.follows_configuration and not coordinator_ok):
+            continue
+        source = etc if node.follows_configuration else base.coordinator
         try:
-            overlaid_worker_etc(base.worker, worker)
-        except OverlayError as exc:
-            problems += str(exc).splitlines()
-    if coordinator_ok and base.ui_oauth2 is not None and ui_oauth2_overlay_of(overlay) is not None:
-        try:
-            render_web_ui_oauth2_etc(etc, base.ui_oauth2, base.ca_pem, overlay)
+            node.etc(base.scenario, source, identity, base.ca_pem, overlay)
         except OverlayError as exc:
             problems += str(exc).splitlines()
     return problems

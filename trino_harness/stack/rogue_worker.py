@@ -2,8 +2,11 @@
 cluster's own network, whose only fault is a shared secret of its own. The coordinator must refuse
 its announcements; its log and the coordinator's say what happened.
 
-Only the reference stack can host one (``Target.rogue_worker_recipe``). The container carries the
-run's labels, so the stack's removal takes it too should the check's own removal not run.
+Only the reference stack can host one (``Target.rogue_worker_recipe``): a
+:class:`~trino_harness.stack.node.Node` its check starts. Its etc/ is the worker's, rendered for its
+own alias, without the PostgreSQL catalog (so no real secret is written for it); its starter passes
+the wrong secret in the environment. The container carries the run's labels, so the stack's
+removal takes it too should the check's own removal not run.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import docker
 
@@ -21,10 +25,39 @@ from trino_harness import docker_engine
 from trino_harness.redaction import redact, register_secret
 from trino_harness.render.files import FileSet
 from trino_harness.render.trino_etc import SHARED_SECRET_ENV
+from trino_harness.render.worker_etc import WorkerNode, render_worker_etc
+from trino_harness.scenario.model import Scenario
 from trino_harness.stack.containers import run_labels
+from trino_harness.stack.node import Node, NodeRun
 from trino_harness.target import RogueWorkerRecipe
 
 TRINO_UID = 1000  # the image's trino user, as in stack/reference.py
+ROGUE_ALIAS = "rogue-worker"
+
+
+def _render(scenario: Scenario, coordinator_etc: FileSet, identity: WorkerNode, ca_pem: bytes) -> FileSet:
+    etc = render_worker_etc(scenario, coordinator_etc, identity, ca_pem)
+    return FileSet({k: v for k, v in etc.files.items() if not k.startswith("catalog/postgresql")})
+
+
+def _target_part(run: NodeRun) -> dict[str, Any]:
+    recipe = RogueWorkerRecipe(
+        run_id=run.run_id,
+        network=run.network,
+        image=run.image,
+        etc_dir=str(run.etc_dir),
+        coordinator_container=run.containers["trino"].get_wrapped_container().name,
+    )
+    return {"rogue": recipe}
+
+
+ROGUE_WORKER = Node(
+    role=ROGUE_ALIAS,
+    alias=lambda scenario: ROGUE_ALIAS,
+    render=_render,
+    started_by="check",
+    target_part=_target_part,
+)
 
 
 @dataclass

@@ -3,9 +3,11 @@
 The same services as the reference stack: PostgreSQL, OpenLDAP, the audit collector, the KDC and
 Keycloak (when the scenario has their sections), the coordinator and the nodes the stack starts
 itself (the worker), from the same lists (``stack/services.py``, ``stack/nodes.py``) and renderers.
-The rogue worker and the Web UI OAuth2 coordinator are their checks' to start, so not composed. Two things differ because no harness sits in between: the KDC hands the coordinator
-its keytab through a shared directory (compose starts Trino once the KDC is healthy), and the
-scenario's client material and logins land in files instead of a Target.
+The rogue worker and the Web UI OAuth2 coordinator are their checks' to start, so not composed.
+
+Two things differ because no harness sits in between: the KDC hands the coordinator its keytab
+through a shared directory (compose starts Trino once the KDC is healthy), and the scenario's
+client material and logins land in files instead of a Target.
 """
 
 from __future__ import annotations

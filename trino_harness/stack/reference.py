@@ -6,7 +6,8 @@ run id and removed by label, whatever way the run ends.
 
 Longer than the house's 300 lines on purpose: one stack's lifecycle (services, coordinator starts
 and restarts, hot apply, failure cleanup) is one state machine, kept together so every path removes
-what it started. The services themselves are modules of their own (``services.py``).
+what it started. The services and the Trino nodes beside the coordinator are modules of their own,
+each walked from one list (``services.py``, ``nodes.py``).
 """
 
 from __future__ import annotations
@@ -352,11 +353,8 @@ class ReferenceStack:
             # restarts it.
             for node in self._stack_nodes():
                 running = self.containers.get(node.role)
-                if (
-                    running is None
-                    or not running.is_running()
-                    or self._started_etc.get(node.role) != (self._node_etc[node.role])
-                ):
+                changed = self._started_etc.get(node.role) != self._node_etc[node.role]
+                if running is None or not running.is_running() or changed:
                     self._start_node(node)
             self._wait_pending_services()
             self._wait_coordinator()

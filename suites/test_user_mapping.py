@@ -48,7 +48,9 @@ def _lookalikes(scenario: Scenario, test: str) -> list[MappingRow]:
     rows = []
     for principal in _jwt_principals(scenario):
         local, at, domain = principal.rpartition("@")
-        for i in (i for i, char in enumerate(domain) if char == "." and at):
+        if not at:
+            continue
+        for i in (i for i, char in enumerate(domain) if char == "."):
             lookalike = f"{local}@{domain[:i]}-{domain[i + 1 :]}"
             if lookalike not in seen and not declared.fullmatch(lookalike):
                 seen.add(lookalike)

@@ -76,7 +76,8 @@ def properties(values: dict[str, str | int | bool]) -> str:
     lines = []
     for key, value in values.items():
         text = str(value).lower() if isinstance(value, bool) else str(value)
-        lines.append(f"{key}={text.replace(chr(92), chr(92) * 2)}")
+        escaped = text.replace("\\", "\\\\")
+        lines.append(f"{key}={escaped}")
     return "\n".join(lines) + "\n"
 
 

@@ -135,9 +135,12 @@ class ReferenceStack:
         applied = apply_overlay(etc, overlay) if overlay else []
         return etc, add_sentinels(etc, self._operator_user(), self._sentinel_hash), applied
 
-    def _nodes_etc(self, effective: FileSet, overlay: Path | None) -> dict[str, tuple[FileSet, list[str]]]:
-        """Each node's etc/ for ``overlay`` (and what its part of the overlay changed), written nowhere:
-        from the baseline's etc/, or from ``effective`` for a node that follows the configuration."""
+    def _nodes_etc(
+        self, effective: FileSet, overlay: Path | None, nodes: tuple[Node, ...] | None = None
+    ) -> dict[str, tuple[FileSet, list[str]]]:
+        """Each node's etc/ (of ``nodes``, default all) for ``overlay`` and what its part of the overlay
+        changed, written nowhere: from the baseline's etc/, or from ``effective`` for a node that
+        follows the configuration."""
         base = self._render_base()
         return {
             node.role: node.etc(
@@ -147,7 +150,7 @@ class ReferenceStack:
                 self._materials.ca.cert_pem,
                 overlay,
             )
-            for node in self._nodes
+            for node in (self._nodes if nodes is None else nodes)
         }
 
     def _render_trino(self, overlay: Path | None) -> tuple[FileSet, Sentinels]:
@@ -379,13 +382,15 @@ class ReferenceStack:
         if baseline:
             etc, marks, _ = self._effective(None)
             running = (etc, marks)
-            started = {role: files for role, (files, _) in self._nodes_etc(etc, None).items()}
+            started = {
+                role: files for role, (files, _) in self._nodes_etc(etc, None, self._stack_nodes()).items()
+            }
         elif self._running is None or "trino" not in self.containers:
             return "no coordinator is running"
         else:
             running, started = self._running, self._started_etc
         wanted, wanted_marks, _ = self._effective(overlay)
-        wanted_nodes = self._nodes_etc(wanted, overlay)
+        wanted_nodes = self._nodes_etc(wanted, overlay, self._stack_nodes())  # only they restart
         for node in self._stack_nodes():
             if wanted_nodes[node.role][0] != started.get(node.role):
                 return f"the {node.role}'s etc/ changes (the {node.role} restarts)"

@@ -115,7 +115,14 @@ def test_html_is_one_escaped_page_with_the_same_facts(run):
 def test_nothing_to_remediate_is_said_plainly():
     run = Run()
     run.add(control("t.py::x", "tls", 0, evidence=(verdict(True),)))
-    assert "Nothing to remediate: no control failed." in render_markdown(run)
+    assert "Nothing to remediate: no control failed or could not judge." in render_markdown(run)
+
+
+def test_a_run_that_only_skipped_says_nothing_was_judged():
+    run = Run()
+    run.add(control("t.py::x", "tls", 0, status=SKIP))
+    assert "Nothing was judged: every check skipped" in render_markdown(run)
+    assert "Nothing to remediate" not in render_markdown(run)
 
 
 def test_controls_json_round_trips(run, tmp_path):

@@ -92,7 +92,41 @@ def test_the_control_summary_tells_a_verdict_from_a_check_that_could_not_judge(t
     )
     assert [r.outcome for r in read_junit(xml)] == ["failed", "failed"]
     assert [r.outcome for r in read_results(xml, controls)] == ["error", "failed"]
-    assert [r.outcome for r in read_results(xml, tmp_path / "absent.json")] == ["failed", "failed"]
+
+
+def test_a_junit_failure_without_a_control_record_never_counts_as_detection(tmp_path: Path):
+    """No summary, or a summary without the check: the JUnit failure is an ERROR, not a FAIL."""
+    import json
+
+    xml = tmp_path / "r.xml"
+    xml.write_text(
+        '<testsuites><testsuite name="pytest">'
+        '<testcase classname="suites.test_tls" name="test_a"><failure message="expected: 401"/></testcase>'
+        '<testcase classname="suites.test_tls" name="test_b"/>'
+        "</testsuite></testsuites>"
+    )
+    assert [r.outcome for r in read_results(xml, tmp_path / "absent.json")] == ["error", "passed"]
+    controls = tmp_path / "controls.json"
+    controls.write_text(json.dumps({"schema": 1, "controls": []}))
+    assert [r.outcome for r in read_results(xml, controls)] == ["error", "passed"]
+    verdict = judge(spec(must_fail=["test_a"]), read_results(xml, controls), "")
+    assert not verdict.detected and verdict.caught == []
+
+
+def test_the_control_summary_decides_a_junit_pass_too(tmp_path: Path):
+    """A check JUnit saw pass but the summary calls ERROR (no verdict recorded) is red, not green."""
+    import json
+
+    xml = tmp_path / "r.xml"
+    xml.write_text(
+        '<testsuites><testsuite name="pytest"><testcase classname="suites.test_tls" name="test_a"/>'
+        "</testsuite></testsuites>"
+    )
+    controls = tmp_path / "controls.json"
+    controls.write_text(
+        json.dumps({"schema": 1, "controls": [{"check_id": "suites/test_tls.py::test_a", "status": "ERROR"}]})
+    )
+    assert [r.outcome for r in read_results(xml, controls)] == ["error"]
 
 
 def test_a_run_without_checks_detects_nothing():

@@ -29,8 +29,12 @@ from trino_harness.paths import REPO
 from trino_harness.progress import say
 from trino_harness.redaction import redact
 from trino_harness.render.reload import HotPlan
+from trino_harness.reporting.exit_codes import Exit
 from trino_harness.stack.reference import ReferenceStack, StackOptions, StackStartError
 from trino_harness.target import Target
+
+# A suites run that ended with its checks judged, whatever they said (a variant turns checks red).
+JUDGED = (Exit.OK, Exit.FAILED, Exit.UNJUDGED, Exit.NOTHING_JUDGED)
 
 SUITES_TIMEOUT_S = 1200
 
@@ -246,7 +250,7 @@ class MatrixRunner:
             read_results(junit, opts.out_dir / "runs" / label / "controls.json") if junit.exists() else []
         )
         problem = None
-        if proc.returncode not in (0, 1):
+        if proc.returncode not in JUDGED:
             problem = f"the suites run ended with pytest exit {proc.returncode} (log: {log})"
         return RunRecord(label, markers, proc.returncode, results, coordinator_s, suites_s, problem)
 
@@ -293,7 +297,7 @@ def _describe_variant(variant: Variant, record: RunRecord, verdict: Verdict) -> 
     state = "detected" if verdict.detected else "UNDETECTED"
     if verdict.unjudged:
         state += f" ({len(verdict.unjudged)} declared checks could not judge)"
-    if verdict.detected and not verdict.precise:
+    if not verdict.precise:  # undetected or not, red checks the variant did not declare are named
         state += (
             f", IMPRECISE ({len(verdict.collateral)} undeclared FAIL, "
             f"{len(verdict.collateral_errors)} undeclared ERROR)"

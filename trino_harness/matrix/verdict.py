@@ -38,23 +38,31 @@ class CheckResult:
 
 
 def read_results(junit: Path, controls: Path | None = None) -> list[CheckResult]:
-    """The run's checks from its JUnit XML, each outcome corrected by the control summary.
+    """The run's checks from its JUnit XML, each outcome taken from the control summary.
 
-    JUnit records ``pytest.fail("cannot judge …")`` as a failure like any other; the summary
-    (``controls.json``) knows FAIL (a verdict) from ERROR (could not judge), and that decides.
+    Only ``controls.json`` knows FAIL (a verdict) from ERROR (could not judge, or passed without a
+    recorded verdict): JUnit records ``pytest.fail("cannot judge …")`` as a failure like any other.
+    So the summary decides every outcome, and a check it does not hold (or no summary at all) can
+    never count as detection: its JUnit failure becomes an ERROR, its JUnit pass stays a pass.
     """
     results = read_junit(junit)
-    if controls is None or not controls.is_file():
-        return results
-    status = {
-        c["check_id"].removeprefix("suites/"): c["status"]
-        for c in json.loads(controls.read_text())["controls"]
-    }
+    status: dict[str, str] = {}
+    if controls is not None and controls.is_file():
+        status = {
+            c["check_id"].removeprefix("suites/"): c["status"]
+            for c in json.loads(controls.read_text())["controls"]
+        }
     outcome = {"PASS": "passed", "FAIL": "failed", "ERROR": "error", "SKIP": "skipped"}
-    return [
-        replace(r, outcome=outcome.get(status.get(r.check_id, ""), r.outcome)) if r.outcome != "passed" else r
-        for r in results
-    ]
+    return [_corrected(r, outcome.get(status.get(r.check_id, ""))) for r in results]
+
+
+def _corrected(result: CheckResult, summarised: str | None) -> CheckResult:
+    if summarised is not None:
+        return replace(result, outcome=summarised)
+    if result.outcome == "failed":
+        why = "no control record: a JUnit failure alone is not a verdict"
+        return replace(result, outcome="error", message=f"{why}; {result.message}"[:MESSAGE_LIMIT])
+    return result
 
 
 def read_junit(path: Path) -> list[CheckResult]:

@@ -64,6 +64,7 @@ class Control:
     detail: str = ""
     remediation: str = ""
     duration_s: float = 0.0
+    phases: tuple[str, ...] = ()  # the pytest phases reported (setup, call, teardown)
 
     def merged(self, phase: Control) -> Control:
         """This record with a later phase's outcome folded in: the worst status wins."""
@@ -75,7 +76,12 @@ class Control:
             detail=phase.detail if worse else self.detail,
             remediation=phase.remediation if worse else self.remediation,
             duration_s=self.duration_s + phase.duration_s,
+            phases=self.phases + tuple(p for p in phase.phases if p not in self.phases),
         )
+
+    def unfinished(self) -> bool:
+        """Set up and never run: no call phase came, and nothing before it skipped or broke."""
+        return self.status == PASS and "call" not in self.phases
 
     def as_json(self) -> dict[str, Any]:
         """Plain values only: the record crosses xdist's wire (execnet) and lands in ``controls.json``."""
@@ -88,6 +94,7 @@ class Control:
                 **data,
                 "status": Status(data.get("status", PASS)),
                 "evidence": tuple(data.get("evidence", ())),
+                "phases": tuple(data.get("phases", ())),
             }
         )
 
@@ -113,6 +120,19 @@ class Run:
     def add(self, phase: Control) -> None:
         known = self.controls.get(phase.check_id)
         self.controls[phase.check_id] = known.merged(phase) if known else phase
+
+    def finish(self) -> int:
+        """No record, no pass: a check that never reached its call phase (the run was interrupted,
+        its xdist worker crashed) is an ERROR, whatever its setup said. Returns how many."""
+        unfinished = [c for c in self.controls.values() if c.unfinished()]
+        for control in unfinished:
+            self.controls[control.check_id] = replace(
+                control,
+                status=ERROR,
+                detail="no verdict: the run ended (interrupted, or the worker running it died) "
+                "before this check ran",
+            )
+        return len(unfinished)
 
     def ordered(self) -> list[Control]:
         """Stage order (TLS → authn → authz → audit → secrets → smoke), then collection order."""

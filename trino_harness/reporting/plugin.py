@@ -22,10 +22,21 @@ from typing import Any
 import pytest
 
 from trino_harness import evidence
-from trino_harness.evidence import CheckFailed
+from trino_harness.evidence import CannotJudge, CheckFailed
 from trino_harness.redaction import redact
-from trino_harness.reporting.controls import ERROR, FAIL, PASS, SKIP, Control, Run, humanize, stage_number
-from trino_harness.reporting.labels import Labels, labels_of
+from trino_harness.reporting.controls import (
+    ERROR,
+    FAIL,
+    PASS,
+    SKIP,
+    Control,
+    Run,
+    Status,
+    humanize,
+    stage_number,
+)
+from trino_harness.reporting.exit_codes import Exit, exit_code, meaning
+from trino_harness.reporting.labels import SEVERITIES, Labels, labels_of
 from trino_harness.reporting.summary_files import write_summary
 
 CONTROL_ATTR = "trino_harness_control"  # travels with the report from an xdist worker to the controller
@@ -42,6 +53,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=os.environ.get(CONTROLS_DIR_ENV, "reports"),
         help="where a suites run writes controls.json/.md/.html (default reports/, "
         f"or ${CONTROLS_DIR_ENV}); 'none' writes nothing",
+    )
+    group.addoption(
+        "--fail-on",
+        choices=SEVERITIES,
+        default=SEVERITIES[-1],
+        help="gate the exit code only on FAILs and ERRORs of this severity or higher (default: "
+        "trivial, i.e. every one); the reports still list them all. Exit codes: docs/verdicts.md",
     )
 
 
@@ -132,6 +150,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     if labels is None:
         return
     phase = _phase(item, labels, call, report)
+    if report.passed and phase.status != PASS:  # JUnit and pytest's own count agree with the record
+        report.outcome = "failed"
+        report.longrepr = phase.detail or f"{phase.status}: a negative verdict was recorded"
     setattr(report, CONTROL_ATTR, phase.as_json())
     if _allure_active(item.config) and item.config.option.allure_report_dir and phase.evidence:
         _attach_evidence(phase)
@@ -142,24 +163,8 @@ def _phase(
 ) -> Control:
     """This phase's part of the control record, every text redacted here (this process knows the secrets)."""
     callspec = getattr(item, "callspec", None)
-    status, detail, remediation = PASS, "", ""
-    excinfo = call.excinfo
-    if report.skipped:
-        status = SKIP
-        reason = getattr(report, "wasxfail", "") or (
-            report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-        )
-        detail = str(reason).removeprefix("Skipped: ")
-    elif report.failed and excinfo is not None and call.when == "call" and _is_verdict(excinfo.value):
-        status = FAIL
-        failed = excinfo.value.evidence if isinstance(excinfo.value, CheckFailed) else None
-        remediation = failed.fix if failed else ""
-        detail = "" if failed else str(excinfo.value)
-    elif report.failed:
-        status = ERROR
-        text = excinfo.exconly() if excinfo is not None else report.longreprtext
-        detail = f"{call.when}: {text}"
     trail = evidence.trail() if call.when == "call" else ()
+    status, detail, remediation = _status(call, report, trail)
     return Control(
         check_id=item.nodeid,
         title=humanize(getattr(item, "originalname", item.name), callspec.id if callspec else ""),
@@ -174,12 +179,42 @@ def _phase(
         detail=redact(detail)[:_DETAIL_LIMIT],
         remediation=redact(remediation),
         duration_s=round(report.duration, 3),
+        phases=(call.when,),
     )
 
 
-def _is_verdict(exc: BaseException) -> bool:
-    """A negative verdict (CheckFailed, a bare assert); ``pytest.fail`` means the check could not judge."""
-    return isinstance(exc, AssertionError)
+def _status(
+    call: pytest.CallInfo[Any], report: pytest.TestReport, trail: tuple[evidence.Evidence, ...]
+) -> tuple[Status, str, str]:
+    """(status, detail, remediation) of one phase. Only a recorded verdict decides: a FAIL is a
+    ``CheckFailed`` (or a negative verdict recorded and swallowed), a PASS is a passed call that
+    recorded verdicts, all positive. Anything else that is not a skip is an ERROR."""
+    excinfo = call.excinfo
+    if report.skipped:
+        reason = getattr(report, "wasxfail", "") or (
+            report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        )
+        return SKIP, str(reason).removeprefix("Skipped: "), ""
+    negative = next((e for e in trail if not e.ok), None)
+    raised = excinfo.value if excinfo is not None else None
+    if report.failed and call.when == "call" and isinstance(raised, CheckFailed):
+        failed = raised.evidence or negative
+        return FAIL, "" if failed else str(raised), failed.fix if failed else ""
+    if report.failed:
+        if isinstance(raised, CannotJudge):
+            return ERROR, f"{call.when}: {raised}", ""
+        if excinfo is not None and isinstance(raised, AssertionError):
+            text = f"an assertion outside the harness's check() failed (not a verdict): {excinfo.exconly()}"
+        else:
+            text = excinfo.exconly() if excinfo is not None else report.longreprtext
+        return ERROR, f"{call.when}: {text}", ""
+    if call.when != "call":
+        return PASS, "", ""  # setup and teardown decide nothing; Run.finish() catches a missing call
+    if negative is not None:
+        return FAIL, "", negative.fix  # a negative verdict was recorded, then its CheckFailed swallowed
+    if not trail:
+        return ERROR, "call: the check passed without recording a verdict: nothing it saw was judged", ""
+    return PASS, "", ""
 
 
 def _attach_evidence(phase: Control) -> None:
@@ -214,7 +249,21 @@ class _Collector:
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         if not self.run.controls:
             return
-        self.run.meta = _meta(self.config, int(exitstatus))
+        unfinished = self.run.finish()
+        interrupted = int(exitstatus) == Exit.INTERRUPTED or unfinished > 0
+        code = int(exitstatus)
+        if code in (Exit.OK, Exit.FAILED, Exit.INTERRUPTED):  # pytest's own 3, 4, 5 stay as they are
+            code = exit_code(
+                self.run, fail_on=str(self.config.getoption("--fail-on")), interrupted=interrupted
+            )
+            session.exitstatus = code
+        self.run.meta = _meta(self.config, code)
+        self.run.meta.update(
+            interrupted=interrupted,
+            unfinished=unfinished,
+            fail_on=str(self.config.getoption("--fail-on")),
+            exit_meaning=meaning(code),
+        )
         where = str(self.config.getoption("--controls-dir"))
         if where.lower() != "none":
             out = Path(where) if Path(where).is_absolute() else self.config.rootpath / where
@@ -228,12 +277,14 @@ class _Collector:
             write_run_files(Path(results), {k: str(v) for k, v in env.items()}, github_executor())
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if not self.run.controls:
+            return
+        from trino_harness.reporting.summary import headline
+
+        terminalreporter.write_sep("-", "trino-harness controls")
+        terminalreporter.write_line(headline(self.run))
         if not self.written:
             return
-        counts = self.run.counts()
-        figures = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
-        terminalreporter.write_sep("-", "trino-harness controls")
-        terminalreporter.write_line(f"{len(self.run.controls)} controls: {figures}")
         for name in ("controls.md", "controls.html", "controls.json"):
             terminalreporter.write_line(f"  {self.written / name}")
 
@@ -256,7 +307,7 @@ def _meta(config: pytest.Config, exitstatus: int) -> dict[str, Any]:
         "selection": config.option.markexpr or "",
         "harness_commit": _commit(config.rootpath),
         "python": sys.version.split()[0],
-        "pytest_exit_status": exitstatus,
+        "exit_status": exitstatus,
     }
 
 

@@ -21,7 +21,7 @@ def evidence_line(control: Control) -> str:
     """The evidence a table cell shows: observed facts for a pass, expected vs observed for a failure."""
     if control.status == PASS:
         observed = [e["observed"] for e in control.evidence]
-        return "; ".join(observed) if observed else "passed (no recorded verdict)"
+        return "; ".join(observed)
     if control.status == FAIL:
         failed = next((e for e in control.evidence if not e["ok"]), None)
         if failed:
@@ -47,14 +47,34 @@ def remediation_of(control: Control) -> str:
     return control.remediation or "see the evidence"
 
 
+def nothing_to_fix(run: Run) -> str:
+    """What the remediation section says when nothing is in it: a run that judged nothing is not clean."""
+    counts = run.counts()
+    if not counts[PASS]:
+        return (
+            "Nothing was judged: every check skipped, so this run says nothing about the cluster "
+            "(each skip names what the scenario or profile lacks)."
+        )
+    return "Nothing to remediate: no control failed or could not judge."
+
+
 def needs_remediation(control: Control) -> bool:
     return control.status in (FAIL, ERROR)
 
 
 def headline(run: Run) -> str:
+    """Counts, then the run's exit code in words: an interrupted run says so before anything else."""
     counts = run.counts()
     parts = [f"{counts[s]} {s}" for s in (PASS, FAIL, ERROR, SKIP)]
-    return f"{len(run.controls)} controls: " + ", ".join(parts)
+    line = f"{len(run.controls)} controls: " + ", ".join(parts)
+    meta = run.meta
+    if "exit_status" in meta:
+        fail_on = meta.get("fail_on")
+        gate = f", gating on {fail_on} and above" if fail_on not in (None, "trivial") else ""
+        line += f" · exit {meta['exit_status']}: {meta.get('exit_meaning', '')}{gate}"
+    if meta.get("interrupted"):
+        line = f"INTERRUPTED ({meta.get('unfinished', 0)} checks reached no verdict) · " + line
+    return line
 
 
 def run_line(run: Run) -> str:

@@ -12,6 +12,7 @@ from trino_harness.reporting.summary import (
     failed_verdict,
     headline,
     needs_remediation,
+    nothing_to_fix,
     remediation_of,
     run_line,
     shorten,
@@ -122,7 +123,7 @@ def render_html(run: Run) -> str:
             parts.append("</table>")
     parts.append('<h2 id="remediations">Remediations</h2>')
     if not to_fix:
-        parts.append("<p>Nothing to remediate: no control failed.</p>")
+        parts.append(f"<p>{escape(nothing_to_fix(run))}</p>")
     for row_number, control in to_fix:
         parts.append(
             f'<div class="fix {control.status}"><p><a href="#c{escape(row_number)}">{escape(row_number)}</a> '

@@ -10,6 +10,7 @@ from trino_harness.reporting.summary import (
     failed_verdict,
     headline,
     needs_remediation,
+    nothing_to_fix,
     remediation_of,
     run_line,
     shorten,
@@ -59,7 +60,7 @@ def render_markdown(run: Run) -> str:
 
     lines += ["## Remediations", ""]
     if not to_fix:
-        lines += ["Nothing to remediate: no control failed.", ""]
+        lines += [nothing_to_fix(run), ""]
     for row_number, control in to_fix:
         lines += [f"### {row_number} {control.status}: {control.title}", ""]
         lines.append(f"- check: {code(control.check_id)} ({control.severity}, provider {control.provider})")

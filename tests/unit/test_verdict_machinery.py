@@ -1,0 +1,145 @@
+"""No record, no pass: a check passes only on verdicts it recorded; silence, a crash, a bare assert
+or an interrupted run never read as a pass; the exit code tells a FAIL from a check that could not
+judge, from a run that judged nothing, from an interrupted one.
+
+Each case runs a child pytest session of synthetic checks with the harness plugins, as the suites do.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CHECKOUT = os.pathsep.join([str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH", "")])
+MARKERS = "[pytest]\nmarkers =\n    tls: t\n    authn: a\n    authz: z\n    audit: u\n    smoke: s\n"
+HEADER = """
+import os, signal
+import pytest
+from trino_harness.evidence import CheckFailed, Read, cannot_judge, check, check_none_found, refusal_of
+pytestmark = pytest.mark.authz
+"""
+
+CASES = {
+    "recorded_pass": "check(True, what='w', expected='e', observed='o', fix='f')",
+    "silent_pass": "pass",
+    "empty_loop": "for row in []:\n        check(True, what='w', expected='e', observed=row, fix='f')",
+    "bare_assert": "assert 1 == 2",
+    "library_assert": "import json; assert json.loads('1') == 2, 'inside a library'",
+    "cannot_judge": "cannot_judge('saw nothing')",
+    "recorded_fail": "check(False, what='w', expected='e', observed='o', fix='the fix')",
+    "swallowed_fail": (
+        "try:\n        check(False, what='w', expected='e', observed='o', fix='f2')\n"
+        "    except CheckFailed:\n        pass"
+    ),
+    "crash": "raise RuntimeError('boom')",
+    "silence_as_refusal": "refusal_of(status=None, said='connection reset')",
+    "gateway_as_refusal": "refusal_of(status=503, said='Service Unavailable')",
+    "nothing_read": ("check_none_found([], read=Read(), what='literal secrets', expected='none', fix='f')"),
+    "control_not_seen": (
+        "check_none_found([], read=Read(files=('a',)), what='w', expected='none', fix='f', "
+        "control_seen=False)"
+    ),
+    "skipped": "pytest.skip('no table rows: add scenario.x')",
+}
+EXPECTED = {
+    "recorded_pass": "PASS",
+    "silent_pass": "ERROR",
+    "empty_loop": "ERROR",
+    "bare_assert": "ERROR",
+    "library_assert": "ERROR",
+    "cannot_judge": "ERROR",
+    "recorded_fail": "FAIL",
+    "swallowed_fail": "FAIL",
+    "crash": "ERROR",
+    "silence_as_refusal": "ERROR",
+    "gateway_as_refusal": "ERROR",
+    "nothing_read": "ERROR",
+    "control_not_seen": "ERROR",
+    "skipped": "SKIP",
+}
+
+
+def _suite(tmp_path: Path, bodies: dict[str, str]) -> None:
+    code = HEADER + "".join(f"\n\ndef test_{name}():\n    {body}\n" for name, body in bodies.items())
+    (tmp_path / "test_synthetic.py").write_text(code)
+    (tmp_path / "pytest.ini").write_text(MARKERS)
+
+
+def _run(tmp_path: Path, *args: str) -> tuple[int, dict[str, dict], dict, str]:
+    controls = tmp_path / "controls"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:locust",
+         f"--controls-dir={controls}", f"--junitxml={tmp_path / 'junit.xml'}", *args],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": CHECKOUT},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )  # fmt: skip
+    data = json.loads((controls / "controls.json").read_text())
+    by_name = {c["check_id"].split("::")[-1].removeprefix("test_"): c for c in data["controls"]}
+    return done.returncode, by_name, data["meta"], done.stdout + done.stderr
+
+
+def test_only_a_recorded_verdict_decides_pass_and_fail(tmp_path: Path):
+    _suite(tmp_path, CASES)
+    code, controls, meta, output = _run(tmp_path)
+    assert {name: c["status"] for name, c in controls.items()} == EXPECTED, output[-3000:]
+    assert "without recording a verdict" in controls["silent_pass"]["detail"]
+    assert "not a verdict" in controls["library_assert"]["detail"]
+    assert controls["swallowed_fail"]["remediation"] == "f2"
+    assert code == 1 and meta["exit_status"] == 1
+    # JUnit agrees: the silent pass is not a pass there either.
+    junit = (tmp_path / "junit.xml").read_text()
+    assert 'name="test_silent_pass"' in junit and junit.count("<failure") + junit.count("<error") >= 11
+
+
+@pytest.mark.parametrize(
+    ("bodies", "args", "code"),
+    [
+        ({"recorded_pass": CASES["recorded_pass"]}, (), 0),
+        ({"recorded_pass": CASES["recorded_pass"], "crash": CASES["crash"]}, (), 6),
+        ({"skipped": CASES["skipped"]}, (), 7),
+        # authz checks without a refusal in their id are 'normal': gated only down to 'normal'.
+        ({"recorded_fail": CASES["recorded_fail"]}, ("--fail-on", "critical"), 0),
+        ({"recorded_fail": CASES["recorded_fail"]}, ("--fail-on", "normal"), 1),
+    ],
+    ids=["all-judged-0", "could-not-judge-6", "nothing-judged-7", "fail-below-gate-0", "fail-at-gate-1"],
+)
+def test_the_exit_code_says_what_kind_of_verdict_the_run_reached(tmp_path: Path, bodies, args, code):
+    _suite(tmp_path, bodies)
+    returned, _, meta, output = _run(tmp_path, *args)
+    assert returned == code, output[-3000:]
+    assert meta["exit_status"] == code
+
+
+def test_an_interrupted_run_records_no_pass_and_says_so_in_the_headline(tmp_path: Path):
+    _suite(
+        tmp_path,
+        {
+            "recorded_pass": CASES["recorded_pass"],
+            "interrupted": "os.kill(os.getpid(), signal.SIGINT)\n    check(True, what='w', expected='e', "
+            "observed='o', fix='f')",
+        },
+    )
+    code, controls, meta, output = _run(tmp_path)
+    assert code == 2, output[-3000:]
+    assert controls["interrupted"]["status"] == "ERROR" and "no verdict" in controls["interrupted"]["detail"]
+    assert meta["interrupted"] is True
+    markdown = (tmp_path / "controls" / "controls.md").read_text()
+    assert "INTERRUPTED" in markdown and "exit 2" in markdown
+    assert "INTERRUPTED" in output
+
+
+def test_a_crashed_worker_leaves_an_error_not_a_pass(tmp_path: Path):
+    _suite(tmp_path, {"recorded_pass": CASES["recorded_pass"], "worker_dies": "os._exit(1)"})
+    code, controls, meta, output = _run(tmp_path, "-n", "1", "--max-worker-restart=0")
+    assert controls["worker_dies"]["status"] == "ERROR", output[-3000:]
+    assert controls["recorded_pass"]["status"] == "PASS"
+    assert code == 2 and meta["exit_status"] == 2 and meta["unfinished"] == 1

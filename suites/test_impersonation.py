@@ -1,13 +1,22 @@
 """Impersonation: a principal may act as another user exactly when the rules allow it.
 
 Requested the way real clients do: the trino client's ``user=`` (X-Trino-User) beside ``auth=``.
+
+Beyond the table's rows (closed world, ``expectations.impersonation_closed``, on by default): every
+user that can log in is refused every declared user and a name that exists nowhere, except the
+users its rows allow.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 
-from trino_harness.evidence import check
+from fixtures.parametrize import Table
+from trino_harness.evidence import cannot_judge, check, refusal_of
+from trino_harness.identities import principal_for_user
+from trino_harness.scenario.model import Principal, Scenario
 
 from .outcomes import run_as
 
@@ -37,3 +46,109 @@ def test_impersonation_is_allowed_or_denied_as_declared(target, impersonation_ro
             observed=outcome,
             fix=FIX,
         )
+
+
+# --- Closed world: every pair no row allows is denied -----------------------------------------------
+# The table's rows are spot checks. What the scenario allows (its rows with allowed: true) is all an
+# identity may reach: every other declared user, and a name that exists nowhere, must be refused, so
+# a rule broader than the table (a user no row names, ``new_user: .*``) goes red without anyone
+# having written a row for the pair it opens.
+
+NOBODY = "harness-no-such-user"
+
+
+@dataclass(frozen=True)
+class ClosedWorld:
+    """One identity that can log in, and every user it must not act as."""
+
+    user: str
+    login: Principal
+    allowed: tuple[str, ...]
+    denied: tuple[str, ...]
+
+    def test_id(self) -> str:
+        may = "-".join(self.allowed) if self.allowed else "nobody"
+        return f"{self.user}-may-act-as-{may}-only"
+
+
+def _trino_user(scenario: Scenario, who: Principal) -> str | None:
+    """The Trino user a table's principal becomes, where the scenario says so (else None)."""
+    if who.provider in ("file", "ldap"):
+        found = scenario.login(who.provider, who.principal)
+        return found.name if found else None
+    if who.provider == "certificate":
+        return who.principal.split(",")[0].removeprefix("CN=")
+    mapped = (
+        r.user
+        for r in scenario.expectations.user_mapping
+        if r.provider == who.provider and r.principal == who.principal
+    )
+    return next(mapped, None)
+
+
+def _closed_world(scenario: Scenario, test: str) -> list[ClosedWorld]:
+    if not scenario.expectations.impersonation_closed:
+        return []
+    users = [u.name for u in scenario.users] + [
+        s.split(",")[0].removeprefix("CN=") for s in scenario.certificates
+    ]
+    universe = [*dict.fromkeys(users), NOBODY]
+    rows = []
+    for user in dict.fromkeys(users):
+        login = principal_for_user(scenario, user)
+        if login is None:
+            continue
+        allowed = tuple(
+            dict.fromkeys(
+                r.as_user
+                for r in scenario.expectations.impersonation
+                if r.allowed and _trino_user(scenario, r.principal) == user and r.as_user != user
+            )
+        )
+        denied = tuple(t for t in universe if t != user and t not in allowed)
+        rows.append(ClosedWorld(user, login, allowed, denied))
+    return rows
+
+
+TABLES = (
+    Table(
+        "closed_row",
+        _closed_world,
+        empty="expectations.impersonation_closed is false, or no user can log in: only the rows are judged",
+    ),
+)
+
+
+def test_impersonation_beyond_the_table_is_denied(target, closed_row: ClosedWorld):
+    """Every user (and a name no directory holds) outside what the rows allow: PERMISSION_DENIED."""
+    row = closed_row
+    own = run_as(target, row.login, "SELECT current_user")
+    if not own.ok:
+        refusal_of(status=own.http_status, error_name=own.error_name, said=str(own))  # ERROR unless a refusal
+        check(
+            True,
+            what=f"{row.login.label()} logging in to act as anyone",
+            expected="the login is refused, or every target outside the rows is denied",
+            observed=f"the login itself is refused: {own}",
+            fix=FIX,
+        )
+        return
+    opened = []
+    for other in row.denied:
+        outcome = run_as(target, row.login, "SELECT current_user", user=other)
+        if outcome.ok:
+            opened.append(f"{other} (query ran as {outcome.rows})")
+            continue
+        refused = refusal_of(status=outcome.http_status, error_name=outcome.error_name, said=str(outcome))
+        if refused is None or f"cannot impersonate user {other}" not in (outcome.message or ""):
+            cannot_judge(
+                f"{row.login.label()} requesting user {other}: refused for another reason: {outcome}"
+            )
+    check(
+        not opened,
+        what=f"{row.login.label()} (Trino user {row.user}) requesting each user no row allows",
+        expected=f"PERMISSION_DENIED for every one of {', '.join(row.denied)}",
+        observed=f"{len(row.denied) - len(opened)} denied"
+        + (f"; ALLOWED: {', '.join(opened)}" if opened else ""),
+        fix=f"{FIX}; narrow new_user to the users the account serves, or add a row allowing the pair",
+    )

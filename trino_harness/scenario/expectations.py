@@ -363,6 +363,9 @@ class Expectations(Strict):
     smoke: tuple[SmokeRow, ...] = ()
     user_mapping: tuple[MappingRow, ...] = ()
     impersonation: tuple[ImpersonationRow, ...] = ()
+    # Closed world: the impersonation rows that allow are all any identity may reach; every other
+    # declared user (and a name that exists nowhere) is judged denied. false: only the rows are judged.
+    impersonation_closed: bool = True
     table_access: tuple[TableAccessRow, ...] = ()
     catalog_access: tuple[CatalogAccessRow, ...] = ()
     table_privileges: tuple[TablePrivilegeRow, ...] = ()

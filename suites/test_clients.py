@@ -3,8 +3,15 @@
 Each row of ``scenario.clients`` is tried by each client it names, as a subprocess with a
 timeout, at the pinned version (``clients.versions``, or ``--client-version CLIENT=VERSION``).
 Secrets reach a client only through its environment or 0600 files. The evidence of every
-verdict names the client's version, its invocation (secrets masked) and an excerpt of its output.
-A client that cannot be had here skips with the reason, and fails under CI.
+verdict names the client's version, its invocation (secrets masked) and what it answered.
+
+A verdict is made only from the client's parsed answer (``real_clients/verdict.py``): a refused
+login is HTTP 401, a denied impersonation Trino's PERMISSION_DENIED naming the user asked for;
+silence, a timeout, a crash or another error is no verdict (ERROR). A client that cannot be had
+here skips with the reason, and cannot judge under CI.
+
+Each case carries ``clients(client=…, way=…, principal=…, outcome=…)``, so a variant runs only the
+rows it turns red: ``-m "clients(way='certificate', outcome='refused')"``.
 """
 
 from __future__ import annotations
@@ -15,24 +22,41 @@ from typing import Any
 
 import pytest
 
-from trino_harness.evidence import check
+from fixtures.parametrize import Table
+from trino_harness.evidence import cannot_judge
 from trino_harness.reachability import unreachable
 from trino_harness.real_clients.credentials import credentials
-from trino_harness.real_clients.process import ClientTimedOut, run
+from trino_harness.real_clients.process import run
 from trino_harness.real_clients.registry import CLIENTS
 from trino_harness.real_clients.toolchain import ClientUnavailable
 from trino_harness.real_clients.trino_go import CannotExpress
+from trino_harness.real_clients.verdict import judge
 from trino_harness.scenario.clients import ClientCase
+from trino_harness.scenario.model import Scenario
 
 pytestmark = pytest.mark.clients
 
 SQL = "SELECT current_user"
-# What each way of being refused looks like in a client's output (Trino's words, kept by clients).
-LOGIN_REFUSED = ("401", "Unauthorized", "Authentication failed", "Invalid credentials", "Access Denied")
-FIX_LOGIN = "check the provider's configuration and user mapping for this way in (see the invocation)"
-FIX_IMPERSONATION = "review the 'impersonation' section of rules.json and the client's session-user option"
 
 _prepared: dict[tuple[str, str], Any] = {}
+
+
+def _cases(scenario: Scenario, _test: str) -> list[Any]:
+    return [pytest.param(c, marks=pytest.mark.clients(**c.selectors())) for c in scenario.clients.cases()]
+
+
+def _case_id(param: Any, _test: str) -> str:
+    return str(param.values[0].test_id())
+
+
+TABLES = (
+    Table(
+        "client_case",
+        _cases,
+        _case_id,
+        empty="the scenario's clients.rows has no rows: add rows there for the real clients to be judged",
+    ),
+)
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +67,7 @@ def client_versions(pytestconfig: pytest.Config) -> dict[str, str]:
 
 
 def _prepared_client(name: str, version: str, measure: Any) -> Any:
-    """The client ready to run (downloaded/built once per process); unavailable: skip, or fail in CI."""
+    """The client ready to run (downloaded/built once per process); unavailable: skip, or no verdict in CI."""
     key = (name, version)
     if key not in _prepared:
         started = time.monotonic()
@@ -56,7 +80,7 @@ def _prepared_client(name: str, version: str, measure: Any) -> Any:
     if isinstance(found, ClientUnavailable):
         reason = f"client {name} {version} cannot be had here: {found}"
         if os.environ.get("CI") or os.environ.get("GITHUB_ACTIONS"):
-            pytest.fail(f"cannot judge: {reason} (under CI every client must be available)")
+            cannot_judge(f"{reason} (under CI every client must be available)")
         pytest.skip(reason)
     return found
 
@@ -78,47 +102,12 @@ def test_real_client_gets_in_as_declared_user_or_is_refused(
         pytest.skip(f"{case.client} {prepared.version}: {exc}")
     problem = unreachable(target.host, target.port)
     if problem:  # a client's own retries would turn a dead coordinator into a wait of minutes
-        pytest.fail(
-            f"cannot judge: the coordinator {target.host}:{target.port} accepts no connection ({problem})"
-        )
-    try:
-        result = run(case.client, prepared.version, invocation, scenario.clients.timeout_s, client.parse_user)
-    except ClientTimedOut as exc:
-        pytest.fail(str(exc))
+        cannot_judge(f"the coordinator {target.host}:{target.port} accepts no connection ({problem})")
+    result = run(case.client, prepared.version, invocation, scenario.clients.timeout_s, client.parse_answer)
     measure(f"real client {case.client} {prepared.version}: one invocation (s)", result.seconds)
     what = (
         f"{case.client} {prepared.version} ({prepared.runtime}) logging in as {row.principal.label()}"
         + (f", acting as {row.as_user}" if row.as_user else "")
         + (f" — {row.why}" if row.why else "")
     )
-    output = result.output
-    if row.user is not None:
-        check(
-            result.user == row.user,
-            what=what,
-            expected=f"the query runs as {row.user}",
-            observed=result,
-            fix=FIX_IMPERSONATION if row.as_user else FIX_LOGIN,
-        )
-    elif row.as_user:
-        refused = f"cannot impersonate user {row.as_user}" in output
-        if result.user is None and not refused and not any(word in output for word in LOGIN_REFUSED):
-            pytest.fail(f"cannot judge: the client failed for another reason than a refusal: {result}")
-        check(
-            result.user is None and refused,
-            what=what,
-            expected=f"refused: Access Denied: ... cannot impersonate user {row.as_user}",
-            observed=result,
-            fix=FIX_IMPERSONATION,
-        )
-    else:
-        refused = any(word in output for word in LOGIN_REFUSED)
-        if result.user is None and not refused:
-            pytest.fail(f"cannot judge: the client failed for another reason than a refusal: {result}")
-        check(
-            result.user is None and refused,
-            what=what,
-            expected="the login is refused (HTTP 401)",
-            observed=result,
-            fix=FIX_LOGIN,
-        )
+    judge(row, result, what)

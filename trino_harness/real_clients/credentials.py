@@ -35,6 +35,19 @@ class Credentials:
     cert: ClientCert | None = None
     kerberos: KerberosTicket | None = None
 
+    @property
+    def user_name(self) -> str:
+        """The user name the login carries itself: a certificate's CN, a Kerberos principal without
+        its realm, the login otherwise (a password's user, a token's subject). A client that must
+        name a session user (the CLI's ``--user``, else the OS user) names this one, so an accepted
+        login runs as it instead of asking to act as someone else."""
+        if self.provider == "certificate":
+            first = self.login.split(",")[0].strip()
+            return first.removeprefix("CN=") if first.startswith("CN=") else self.login
+        if self.provider == "kerberos":
+            return self.login.rpartition("@")[0] or self.login
+        return self.login
+
     def pem_bundle(self, directory: Path) -> Path:
         """Certificate and key in one 0600 PEM file: the key store the Java clients read."""
         from trino_harness.real_clients.process import private_file

@@ -1,4 +1,5 @@
-"""One client invocation: what runs, with which (masked) environment, and what it answered."""
+"""One client invocation: what runs, with which (masked) environment, and what it answered
+(parsed by the client's own reader into an :class:`~trino_harness.real_clients.answer.Answer`)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from trino_harness.evidence import CannotJudge
+from trino_harness.real_clients.answer import Answer
 from trino_harness.redaction import MASK, redact
 
-RESULT_PREFIX = "HARNESS-USER: "  # the harness's own client programs print the user this way
-ERROR_PREFIX = "HARNESS-ERROR: "
 EXCERPT_CHARS = 600
+# A client's reader: (exit code, stdout, stderr) -> what the run came to
+ParseAnswer = Callable[[int, str, str], Answer]
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,7 @@ class Invocation:
 
 @dataclass(frozen=True)
 class ClientRun:
-    """A finished invocation: exit code, output, duration; ``user`` when the query answered."""
+    """A finished invocation: exit code, output, duration, and its parsed answer."""
 
     client: str
     version: str
@@ -45,7 +48,12 @@ class ClientRun:
     stdout: str
     stderr: str
     seconds: float
-    user: str | None  # the current_user the client printed, or None when it did not answer
+    answer: Answer
+
+    @property
+    def user(self) -> str | None:
+        """The current_user the query reported, or None when it did not run."""
+        return self.answer.user
 
     @property
     def output(self) -> str:
@@ -56,15 +64,14 @@ class ClientRun:
         return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + " …"
 
     def __str__(self) -> str:
-        answer = f"user {self.user!r}" if self.user is not None else f"no answer (exit {self.returncode})"
         return (
-            f"{self.client} {self.version}: {answer} in {self.seconds:.1f}s; "
+            f"{self.client} {self.version}: {self.answer} (exit {self.returncode}) in {self.seconds:.1f}s; "
             f"invocation: {self.invocation.shown()}; output: {self.excerpt()}"
         )
 
 
-class ClientTimedOut(RuntimeError):
-    """The client did not finish in time: no verdict (an ERROR, not a FAIL)."""
+class ClientTimedOut(CannotJudge):
+    """The client did not finish in time: no verdict (an ERROR, never a refusal nor a FAIL)."""
 
 
 def run(
@@ -72,9 +79,9 @@ def run(
     version: str,
     invocation: Invocation,
     timeout_s: float,
-    parse_user: Callable[[str], str | None],
+    parse_answer: ParseAnswer,
 ) -> ClientRun:
-    """Run ``invocation`` with a clean environment plus its own; ``parse_user(stdout)`` reads the answer."""
+    """Run ``invocation`` with a clean environment plus its own; ``parse_answer`` reads what it came to."""
     env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "JAVA_HOME", "GOCACHE")}
     env.update(invocation.env)
     started = time.monotonic()
@@ -90,20 +97,14 @@ def run(
         )
     except subprocess.TimeoutExpired as exc:
         raise ClientTimedOut(
-            f"cannot judge: {client} {version} gave no answer in {timeout_s:.0f}s; "
-            f"invocation: {invocation.shown()}"
+            redact(
+                f"cannot judge: {client} {version} gave no answer in {timeout_s:g}s; "
+                f"invocation: {invocation.shown()}"
+            )
         ) from exc
     seconds = time.monotonic() - started
-    user = parse_user(proc.stdout) if proc.returncode == 0 else None
-    return ClientRun(client, version, invocation, proc.returncode, proc.stdout, proc.stderr, seconds, user)
-
-
-def harness_program_user(stdout: str) -> str | None:
-    """The user a harness client program printed (``HARNESS-USER: alice``)."""
-    for line in stdout.splitlines():
-        if line.startswith(RESULT_PREFIX):
-            return line.removeprefix(RESULT_PREFIX).strip()
-    return None
+    answer = parse_answer(proc.returncode, proc.stdout, proc.stderr)
+    return ClientRun(client, version, invocation, proc.returncode, proc.stdout, proc.stderr, seconds, answer)
 
 
 def private_file(directory: Path, name: str, text: str) -> Path:

@@ -13,12 +13,13 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from trino_harness.real_clients.answer import program_answer
 from trino_harness.real_clients.credentials import Credentials
-from trino_harness.real_clients.process import Invocation, harness_program_user
+from trino_harness.real_clients.process import Invocation
 from trino_harness.real_clients.toolchain import PROGRAMS, python_venv
 from trino_harness.target import Target
 
-parse_user = harness_program_user
+parse_answer = program_answer  # the program prints HARNESS-USER or one HARNESS-ERROR JSON line
 SCRIPT = PROGRAMS / "harness_dbapi.py"
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from trino_harness.real_clients import python_dbapi, trino_cli, trino_go, trino_jdbc
 from trino_harness.real_clients.credentials import Credentials
-from trino_harness.real_clients.process import Invocation
+from trino_harness.real_clients.process import Invocation, ParseAnswer
 from trino_harness.target import Target
 
 
@@ -19,12 +19,12 @@ class RealClient:
     registry: str  # where it comes from, for the docs and the evidence
     prepare: Callable[[str], Any]  # version -> prepared client (has .version and .runtime)
     invocation: Callable[[Any, Target, Credentials, str | None, str, Path], Invocation]
-    parse_user: Callable[[str], str | None]
+    parse_answer: ParseAnswer  # (exit code, stdout, stderr) -> the run's parsed answer
 
 
 def _client(name: str, registry: str, module: Any, prepare: Callable[[str], Any] | None = None) -> RealClient:
     """A client module's three functions (``prepare`` may be one of several the module offers)."""
-    return RealClient(name, registry, prepare or module.prepare, module.invocation, module.parse_user)
+    return RealClient(name, registry, prepare or module.prepare, module.invocation, module.parse_answer)
 
 
 CLIENTS: dict[str, RealClient] = {

@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from trino_harness.real_clients.answer import program_answer
 from trino_harness.real_clients.credentials import Credentials
-from trino_harness.real_clients.process import Invocation, harness_program_user
+from trino_harness.real_clients.process import Invocation
 from trino_harness.real_clients.toolchain import PROGRAMS, go_program, tool_version
 from trino_harness.target import Target
 
 MODULE = "github.com/trinodb/trino-go-client"
-parse_user = harness_program_user
+parse_answer = program_answer  # the program prints HARNESS-USER or one HARNESS-ERROR JSON line
 
 
 class CannotExpress(ValueError):

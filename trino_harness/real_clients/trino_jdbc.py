@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from trino_harness.real_clients.answer import program_answer
 from trino_harness.real_clients.credentials import Credentials
-from trino_harness.real_clients.process import Invocation, harness_program_user, private_file
+from trino_harness.real_clients.process import Invocation, private_file
 from trino_harness.real_clients.toolchain import PROGRAMS, javac_classes, maven_jar, tool_version
 from trino_harness.target import Target
 
 NAME = "trino_jdbc"
-parse_user = harness_program_user
+parse_answer = program_answer  # the program prints HARNESS-USER or one HARNESS-ERROR JSON line
 
 
 @dataclass(frozen=True)

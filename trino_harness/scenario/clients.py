@@ -82,6 +82,13 @@ class ClientRow(_Strict):
             raise ValueError(f"clients listed twice: {twice}")
         return self
 
+    @property
+    def expectation(self) -> Literal["runs", "refused", "denied"]:
+        """What the row expects: the query runs, the login is refused, or the impersonation denied."""
+        if self.user is not None:
+            return "runs"
+        return "denied" if self.as_user else "refused"
+
     def outcome_id(self) -> str:
         if self.user is not None:
             return f"as-{self.user}"
@@ -107,6 +114,16 @@ class ClientCase(_Strict):
 
     def test_id(self) -> str:
         return self.row.test_id(self.client)
+
+    def selectors(self) -> dict[str, str]:
+        """What a ``-m`` expression can pick this case by, as the arguments of its ``clients``
+        mark: ``-m "clients(way='certificate', outcome='refused')"`` runs only those rows."""
+        return {
+            "client": self.client,
+            "way": self.row.principal.provider,
+            "principal": self.row.principal.principal,
+            "outcome": self.row.expectation,
+        }
 
 
 class Clients(_Strict):

@@ -2,12 +2,38 @@
 
 Run by the client's own interpreter; secrets come from the environment (HARNESS_PASSWORD,
 HARNESS_ACCESS_TOKEN; a Kerberos ticket through KRB5CCNAME), everything else from the arguments.
+Prints ``HARNESS-USER: <user>``, or on failure one line ``HARNESS-ERROR: {json}`` (see describe).
 """
 
 import argparse
 import importlib
+import json
 import os
+import re
 import sys
+from types import ModuleType
+
+# raise_response_error of both clients: "error <status>[: <body>]" for every non-2xx answer
+HTTP_ERROR = re.compile(r"^error (\d{3})(?::|$)")
+
+
+def describe(exc: Exception, exceptions: ModuleType) -> dict[str, object]:
+    """The failure as data: Trino's error (name, code, query id) when the query failed, the HTTP
+    status when the client's HttpError reports one, nothing else (the caller then cannot judge)."""
+    answer: dict[str, object] = {
+        "exception": type(exc).__name__, "message": str(exc), "http_status": None,
+        "error_name": None, "error_code": None, "query_id": None,
+    }  # fmt: skip
+    query_error = getattr(exceptions, "TrinoQueryError", None) or exceptions.PrestoQueryError
+    if isinstance(exc, query_error):
+        answer.update(
+            error_name=exc.error_name, error_code=exc.error_code, message=exc.message,
+            query_id=getattr(exc, "query_id", None),
+        )  # fmt: skip
+    elif isinstance(exc, exceptions.HttpError):
+        found = HTTP_ERROR.match(str(exc))
+        answer["http_status"] = int(found.group(1)) if found else None
+    return answer
 
 
 def main() -> int:
@@ -59,7 +85,8 @@ def main() -> int:
         cursor.execute(args.sql)
         rows = cursor.fetchall()
     except Exception as exc:
-        print(f"HARNESS-ERROR: {type(exc).__name__}: {exc}")
+        exceptions = importlib.import_module(f"{args.module}.exceptions")
+        print("HARNESS-ERROR: " + json.dumps(describe(exc, exceptions)))
         return 1
     print(f"HARNESS-USER: {rows[0][0]}")
     return 0

@@ -1,10 +1,15 @@
-// Connects with github.com/trinodb/trino-go-client through database/sql and prints the user.
+// Connects with github.com/trinodb/trino-go-client through database/sql and prints the user
+// ("HARNESS-USER: <user>"), or on failure one line "HARNESS-ERROR: {json}" from the client's
+// error values: http_status from *trino.ErrQueryFailed (401 for a refused login; 200 when the
+// query itself failed), error_name/error_code/message from *trino.ErrTrino (Trino's query error).
 // Secrets come from the environment (HARNESS_PASSWORD, HARNESS_ACCESS_TOKEN); paths and names
 // from flags.
 package main
 
 import (
 	"database/sql"
+	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"net/url"
@@ -60,6 +65,27 @@ func main() {
 }
 
 func fail(err error) {
-	fmt.Println("HARNESS-ERROR: " + err.Error())
+	answer := map[string]any{
+		"exception": fmt.Sprintf("%T", err), "message": err.Error(),
+		"http_status": nil, "error_name": nil, "error_code": nil, "query_id": nil,
+	}
+	var failed *trino.ErrQueryFailed
+	if errors.As(err, &failed) {
+		if failed.StatusCode != 0 {
+			answer["http_status"] = failed.StatusCode
+		}
+		if failed.Reason != nil {
+			answer["message"] = failed.Reason.Error()
+		}
+	}
+	var query *trino.ErrTrino
+	if errors.As(err, &query) && query.ErrorName != "" {
+		answer["error_name"] = query.ErrorName
+		answer["error_code"] = query.ErrorCode
+		answer["message"] = query.Message
+		answer["failure_type"] = query.FailureInfo.Type
+	}
+	line, _ := json.Marshal(answer)
+	fmt.Println("HARNESS-ERROR: " + string(line))
 	os.Exit(1)
 }

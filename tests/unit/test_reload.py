@@ -104,6 +104,7 @@ def test_changed_files_sees_content_mode_additions_and_removals(base):
 
 RULES_ONLY = (
     "impersonation-too-broad",
+    "impersonation-undeclared-target",
     "query-visibility-open",
     "catalog-access-open",
     "table-and-session-rules-open",

@@ -14,7 +14,7 @@ import pytest
 
 from trino_harness.config_lint import password_file_accounts
 from trino_harness.default_credentials import DEFAULT_FILE, attempts, load_default_credentials
-from trino_harness.evidence import check
+from trino_harness.evidence import Read, cannot_judge, check, check_none_found
 from trino_harness.protocol import submit
 
 pytestmark = pytest.mark.authn
@@ -22,15 +22,21 @@ pytestmark = pytest.mark.authn
 
 def test_password_file_holds_only_declared_accounts(target, scenario):
     files, accounts = password_file_accounts(target.coordinator_config())
-    if not files:
-        pytest.skip("the coordinator has no file password authenticator")
     declared = {u.login_name for u in scenario.users if u.credential == "file"}
+    if not files:
+        if declared or any(r.provider == "file" for r in scenario.expectations.authentication):
+            cannot_judge(
+                f"the scenario declares file users ({', '.join(sorted(declared)) or 'file logins'}) but the "
+                "config copy names no file password authenticator (password-authenticator.config-files, "
+                "password-authenticator.name=file): the password file to inventory cannot be found"
+            )
+        pytest.skip("no file password authenticator configured, no file user declared")
     extra = [f"{file}:{line} '{user}'" for file, line, user in accounts if user not in declared]
-    check(
-        not extra,
+    check_none_found(
+        extra,
+        read=Read(tuple(files), tuple(f"{file}:{line} '{user}'" for file, line, user in accounts)),
         what=f"accounts in {', '.join(files)} (the effective password files)",
         expected=f"only the scenario's file users: {sorted(declared)}",
-        observed=f"undeclared: {extra}" if extra else f"{len(accounts)} entries, all declared",
         fix="remove the undeclared lines (or declare the accounts under users: with credential: file)",
     )
 
@@ -56,7 +62,7 @@ def test_well_known_default_credentials_are_refused(target, scenario, measure):
         elif answer.status != 401:
             unclear.append(f"'{attempt.user}' ({attempt.why}): {answer}")
     if unclear and not accepted:
-        pytest.fail(f"cannot judge: not a clear refusal: {unclear}", pytrace=False)
+        cannot_judge(f"not a clear refusal: {unclear}")
     check(
         not accepted,
         what=f"{len(tries)} login attempts with well-known default credentials ({path.name}) at "

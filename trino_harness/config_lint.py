@@ -8,11 +8,14 @@ user, the line and what is wrong.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from trino_harness.config_values import is_secret_name, literal_secrets, shown_url
+from trino_harness.evidence import CannotJudge, Read, cannot_judge
 from trino_harness.render.overlay import parse_properties
 from trino_harness.render.reload import own_password_sentinel
 
@@ -32,25 +35,56 @@ class Finding:
         return f"{self.file}:{self.line} user '{self.user}': {self.problem}"
 
 
-def _local(config_dir: Path, server_path: str) -> Path:
-    """Map a path the server sees (``/etc/trino/...`` or relative to its etc) into ``config_dir``."""
+class IncompleteConfigCopy(CannotJudge):
+    """The config copy lacks a file the config names, or names it where no copy can hold it: a
+    lint over it cannot judge (never "not configured"), and is reported as an ERROR."""
+
+
+def _local(config_dir: Path, server_path: str, named_by: str = "the config") -> Path:
+    """Where a path the server sees lies in the copy, never outside it: ``/etc/trino/x`` and
+    ``etc/x`` at ``x``; another absolute path mirrored under the copy (``/var/trino/catalog`` at
+    ``<copy>/var/trino/catalog``), so the harness never reads its own host's file of that name. A
+    path relative to Trino's working directory, or one that climbs out of the copy, cannot be
+    placed: :class:`IncompleteConfigCopy`."""
     path = server_path.strip()
-    if path.startswith(SERVER_ETC + "/"):
-        return config_dir / path[len(SERVER_ETC) + 1 :]
-    return config_dir / path.removeprefix("etc/")
-
-
-class IncompleteConfigCopy(RuntimeError):
-    """The config copy lacks a file the config names: a lint over it cannot judge (never "not configured")."""
+    if path == SERVER_ETC or path.startswith(SERVER_ETC + "/"):
+        rel = path[len(SERVER_ETC) :]
+    elif path.startswith("/"):
+        rel = path
+    elif path == "etc" or path.startswith("etc/"):
+        rel = path[len("etc") :]
+    else:
+        raise IncompleteConfigCopy(
+            f"{named_by} names {path!r}, relative to Trino's working directory rather than its etc/: "
+            f"the config copy {config_dir} cannot hold it; name it as /etc/trino/... or etc/..."
+        )
+    local = Path(os.path.normpath(config_dir / rel.lstrip("/")))
+    if not local.resolve().is_relative_to(config_dir.resolve()):
+        raise IncompleteConfigCopy(
+            f"{named_by} names {path!r}, which leads out of the config copy {config_dir}: "
+            "the harness reads only inside the copy"
+        )
+    return local
 
 
 def _read(root: Path, path: Path, named_by: str) -> str:
     if not path.is_file():
+        shown = path.relative_to(root) if path.is_relative_to(root) else path
         raise IncompleteConfigCopy(
-            f"{named_by} names {path.relative_to(root) if path.is_relative_to(root) else path}, "
-            f"which the config copy {root} lacks: copy the coordinator's whole etc/ directory"
+            f"{named_by} names {shown}, which the config copy {root} lacks: copy the coordinator's whole "
+            "etc/ directory (a file named outside /etc/trino goes at the same path under the copy)"
         )
-    return path.read_text()
+    return path.read_text(encoding="utf-8")
+
+
+def read_properties(root: Path, path: Path, named_by: str) -> dict[str, str]:
+    """A properties file of the copy, read as Trino reads it (``IncompleteConfigCopy`` if absent)."""
+    return parse_properties(_read(root, path, named_by))
+
+
+def coordinator_config(root: Path) -> dict[str, str]:
+    """The copy's ``config.properties``: without it, the copy is no coordinator's etc/."""
+    return read_properties(root, root / "config.properties", "the coordinator")
 
 
 def authenticator_configs(config_dir: str | Path, name: str) -> list[tuple[str, dict[str, str]]]:
@@ -60,15 +94,15 @@ def authenticator_configs(config_dir: str | Path, name: str) -> list[tuple[str, 
     :class:`IncompleteConfigCopy`: dropping it would make a lint read "not configured".
     """
     root = Path(config_dir)
-    config = parse_properties(_read(root, root / "config.properties", "the coordinator"))
+    config = coordinator_config(root)
     listed = config.get("password-authenticator.config-files", "")
-    paths = [_local(root, p) for p in listed.split(",") if p.strip()]
+    paths = [_local(root, p, "password-authenticator.config-files") for p in listed.split(",") if p.strip()]
     if not paths:  # Trino's default: etc/password-authenticator.properties, when present
         default = root / "password-authenticator.properties"
         paths = [default] if default.is_file() else []
     found = []
     for path in paths:
-        props = parse_properties(_read(root, path, "password-authenticator.config-files"))
+        props = read_properties(root, path, "password-authenticator.config-files")
         if props.get("password-authenticator.name") == name:
             found.append((path.name, props))
     return found
@@ -110,7 +144,7 @@ def lint_password_entries(
 def _password_files(root: Path) -> Iterator[tuple[str, str]]:
     """(file name, text) of every file authenticator's password file."""
     for _, props in authenticator_configs(root, "file"):
-        path = _local(root, props.get("file.password-file", "etc/password.db"))
+        path = _local(root, props.get("file.password-file", "etc/password.db"), "file.password-file")
         yield path.name, _read(root, path, "file.password-file")
 
 
@@ -145,43 +179,91 @@ def ldap_group_provider_config(config_dir: str | Path) -> list[tuple[str, dict[s
     path = Path(config_dir) / "group-provider.properties"
     if not path.is_file():
         return []
-    props = parse_properties(path.read_text())
+    props = parse_properties(path.read_text(encoding="utf-8"))
     return [(path.name, props)] if props.get("group-provider.name") == "ldap" else []
 
 
 def ldap_transport_findings(config_dir: str | Path) -> tuple[list[str], list[str]]:
     """Each LDAP connection's URL (the LDAP authenticators and the LDAP group provider), and a
-    finding for each that is not LDAPS."""
+    finding for each that is not LDAPS. URLs are shown without user info or parameter values."""
     urls, findings = [], []
     connections = authenticator_configs(config_dir, "ldap") + ldap_group_provider_config(config_dir)
     for file, props in connections:
         url = props.get("ldap.url", "")
-        urls.append(f"{file}: {url}")
-        if not url.startswith("ldaps://"):
-            findings.append(f"{file}: ldap.url={url} is not ldaps://")
+        urls.append(f"{file}: {shown_url(url)}")
+        if not url.lower().startswith("ldaps://"):
+            findings.append(f"{file}: ldap.url={shown_url(url)} is not ldaps://")
         if props.get("ldap.allow-insecure", "false").lower() == "true":
             findings.append(f"{file}: ldap.allow-insecure=true")
     return urls, findings
 
 
-# Keys that carry a secret: passwords, shared secrets, passphrases, keystore/truststore keys.
-_SECRET_KEY = re.compile(r"(^|[.-])(password|secret|passphrase)$|(keystore|truststore)\.key$")
-# A value that only points at a secret: ${ENV:VAR}, or a secrets-plugin reference ${namespace:key}.
-_REFERENCE = re.compile(r"^\$\{[A-Za-z][A-Za-z0-9_-]*:[^}]+\}$")
+def catalog_directory(root: Path) -> Path:
+    """The coordinator's static catalog directory inside the copy. Dynamic catalogs (created at run
+    time, kept in a catalog store) and a directory the copy lacks or cannot hold cannot be judged:
+    :class:`~trino_harness.evidence.CannotJudge`, never "no catalog"."""
+    config = coordinator_config(root)
+    management = config.get("catalog.management", "static").strip().lower()
+    if management != "static":
+        cannot_judge(
+            f"catalog.management={management} in config.properties: catalogs are added at run time "
+            "(CREATE CATALOG) and kept in the catalog store, so no copy of etc/ shows them all"
+        )
+    named = config.get("catalog.config-dir", "etc/catalog")
+    directory = _local(root, named, f"catalog.config-dir ({named})")
+    if not directory.is_dir():
+        raise IncompleteConfigCopy(
+            f"catalog.config-dir ({named}) is {directory.relative_to(root)} in the copy, which the config "
+            f"copy {root} lacks: copy the coordinator's catalog directory there"
+        )
+    return directory
 
 
-def literal_secret_findings(config_dir: str | Path) -> tuple[int, list[str]]:
-    """Properties files read, and each secret-bearing property whose value is written out literally.
+def _jvm_properties(text: str) -> dict[str, str]:
+    """The ``-Dname=value`` system properties of a ``jvm.config`` (one JVM option a line)."""
+    found = {}
+    for line in text.splitlines():
+        name, sep, value = line.strip().removeprefix("-D").partition("=")
+        if line.strip().startswith("-D") and sep:
+            found[name] = value
+    return found
 
-    Only the file, the key and the value's length are reported: never the value.
-    """
+
+def _config_files(root: Path) -> list[Path]:
+    """Every file of the copy whose settings Trino (or a plugin's client) reads: properties files,
+    ``jvm.config``, and the Kafka client files that ``*config.resources`` name (one the copy lacks
+    or cannot hold is :class:`IncompleteConfigCopy`: its secrets would go unread)."""
+    files = set(root.rglob("*.properties")) | (
+        {root / "jvm.config"} if (root / "jvm.config").is_file() else set()
+    )
+    for path in list(files):
+        if path.suffix != ".properties":
+            continue
+        for key, value in parse_properties(path.read_text(encoding="utf-8")).items():
+            if key.endswith("config.resources"):
+                for named in filter(str.strip, value.split(",")):  # a Kafka client's secrets live there
+                    local = _local(root, named, f"{key} ({named.strip()})")
+                    _read(root, local, f"{key} ({named.strip()})")
+                    files.add(local)
+    return sorted(files)
+
+
+def literal_secret_findings(config_dir: str | Path) -> tuple[Read, list[str]]:
+    """What was read (files, and the secret-bearing keys judged), and each secret written out
+    literally: a secret's key with a literal value, a password inside a URL, a credential header,
+    a ``-D…password=`` in jvm.config. Only the file, the key and a length are reported: never the
+    value."""
     root = Path(config_dir)
-    files = sorted(root.rglob("*.properties"))
-    findings = []
-    for path in files:
-        for key, value in parse_properties(path.read_text()).items():
-            if _SECRET_KEY.search(key) and value and not _REFERENCE.match(value):
-                findings.append(
-                    f"{path.relative_to(root)}: {key} is a literal ({len(value)} characters), not a reference"
-                )
-    return len(files), findings
+    catalog_directory(root)  # the catalogs hold most secrets: a copy without them is no evidence
+    files, judged, findings = [], [], []
+    for path in _config_files(root):
+        rel = path.relative_to(root).as_posix()
+        text = path.read_text(encoding="utf-8")
+        settings = _jvm_properties(text) if path.name == "jvm.config" else parse_properties(text)
+        files.append(rel)
+        for key, value in settings.items():
+            problems = literal_secrets(key, value)
+            if problems or is_secret_name(key):
+                judged.append(key)
+            findings += [f"{rel}: {key} {problem}" for problem in problems]
+    return Read(tuple(files), tuple(dict.fromkeys(judged))), findings

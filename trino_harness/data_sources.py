@@ -12,12 +12,14 @@ what each connector needs.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl
 
-from trino_harness.config_lint import _local, _read
+from trino_harness.config_lint import _jvm_properties, catalog_directory
+from trino_harness.config_values import is_reference, shown_url
+from trino_harness.evidence import Read, cannot_judge
 from trino_harness.render.overlay import parse_properties
 
 # Connectors that hold or generate their data inside Trino: no connection to protect.
@@ -41,23 +43,34 @@ class Catalog:
     file: str  # relative to the config copy, e.g. catalog/postgresql.properties
     connector: str
     properties: dict[str, str]
+    system: Mapping[str, str] = field(default_factory=dict)  # the JVM's -D properties (jvm.config)
+
+
+class Unjudgeable(Exception):
+    """A rule cannot read what decides (a URL given as ${ENV:...}, a TNS alias): cannot judge."""
 
 
 def catalogs(config_dir: str | Path) -> list[Catalog]:
-    """Every static catalog file of the config copy (``catalog.config-dir``, default etc/catalog)."""
+    """Every static catalog file of the config copy (``catalog.config-dir``, default etc/catalog),
+    read inside the copy; a copy whose catalogs cannot be read raises ``CannotJudge``."""
     root = Path(config_dir)
-    config = parse_properties(_read(root, root / "config.properties", "the coordinator"))
-    directory = _local(root, config.get("catalog.config-dir", "etc/catalog"))
+    directory = catalog_directory(root)
+    jvm = root / "jvm.config"
+    system = _jvm_properties(jvm.read_text(encoding="utf-8")) if jvm.is_file() else {}
     found = []
     for path in sorted(directory.glob("*.properties")):
-        props = parse_properties(path.read_text())
-        found.append(Catalog(path.stem, str(path.relative_to(root)), props.get("connector.name", "?"), props))
+        props = parse_properties(path.read_text(encoding="utf-8"))
+        rel = path.relative_to(root).as_posix()
+        found.append(Catalog(path.stem, rel, props.get("connector.name", "?"), props, system))
+    if not found:
+        cannot_judge(f"no catalog file (*.properties) in {directory.relative_to(root)} of the copy {root}")
     return found
 
 
 # -- JDBC URLs ----------------------------------------------------------------------------------
 def _url_params(url: str) -> dict[str, str]:
-    """Driver parameters of a JDBC URL, keys lower-cased: ``?a=b&c=d`` and ``;a=b;c=d`` forms."""
+    """Driver parameters of a JDBC URL, keys lower-cased (for the drivers that read them so):
+    ``?a=b&c=d`` and ``;a=b;c=d`` forms."""
     params: dict[str, str] = {}
     _, _, query = url.partition("?")
     for key, value in parse_qsl(query, keep_blank_values=True):
@@ -69,37 +82,102 @@ def _url_params(url: str) -> dict[str, str]:
     return params
 
 
-def _jdbc(file: str, key: str, url: str) -> list[Finding]:
+def _jdbc(file: str, key: str, url: str, system: Mapping[str, str] | None = None) -> list[Finding]:
     """What the driver behind ``url`` needs to encrypt and verify the server's name."""
-    params = _url_params(url)
+    if is_reference(url):
+        raise Unjudgeable(f"{file}: {key} is {url.strip()}, resolved only inside Trino")
     scheme = url.split(":")[1].lower() if url.lower().startswith("jdbc:") and ":" in url[5:] else "?"
     need = JDBC_RULES.get(scheme)
     if need is None:
         return [Finding(file, key, f"uses JDBC driver '{scheme}', which the harness has no rule for", "—")]
-    return need(file, key, params, url)
+    return need(file, key, url, system or {})
 
 
-def _pg_like(file: str, key: str, params: dict[str, str], url: str) -> list[Finding]:
-    """PostgreSQL (pgJDBC) and Redshift: sslmode=verify-full encrypts and checks the host name."""
-    fix = "add ssl=true&sslmode=verify-full&sslrootcert=<CA file> to the URL"
+# pgJDBC's own factories that check the server's certificate (LibPQFactory: sslrootcert, the
+# default; DefaultJavaSSLFactory: the JVM's truststore). Any other replaces the check.
+PG_VALIDATING_FACTORIES = frozenset(
+    {
+        "org.postgresql.ssl.LibPQFactory",
+        "org.postgresql.ssl.jdbc4.LibPQFactory",
+        "org.postgresql.ssl.DefaultJavaSSLFactory",
+    }
+)
+PG_SSL_KEYS = ("ssl", "sslmode", "sslrootcert", "sslfactory", "sslhostnameverifier")
+
+
+def _pg_mode(params: Mapping[str, str]) -> str:
+    """The sslmode pgJDBC uses (``SslMode.of``): sslmode when given; else ``ssl=true`` (or a bare
+    ``ssl``) means verify-full, and nothing means prefer."""
     mode = params.get("sslmode")
+    if mode is None:
+        ssl = params.get("ssl")
+        return "verify-full" if ssl is not None and ssl.lower() in ("", "true") else "prefer"
+    return mode.lower()
+
+
+def _pg_like(file: str, key: str, params: Mapping[str, str], url: str) -> list[Finding]:
+    """PostgreSQL (pgJDBC) and Redshift: sslmode=verify-full encrypts and checks the host name,
+    with the driver's own certificate and host name checks in place."""
+    fix = "add sslmode=verify-full&sslrootcert=<CA file> to the URL (keys in lower case)"
+    mode = _pg_mode(params)
     found = []
-    if params.get("ssl", "").lower() == "false" or mode == "disable":
-        found.append(Finding(file, key, "turns TLS off (ssl=false or sslmode=disable): cleartext", fix))
+    ignored = [k for k in params if k.lower() in PG_SSL_KEYS and k not in PG_SSL_KEYS]
+    if ignored:
+        found.append(
+            Finding(
+                file,
+                key,
+                f"has {', '.join(ignored)}: pgJDBC reads its keys case-sensitively and ignores them",
+                fix,
+            )
+        )
+    if mode == "disable":
+        found.append(Finding(file, key, "has sslmode=disable: cleartext", fix))
     elif mode in ("require", "verify-ca"):
         found.append(Finding(file, key, f"has sslmode={mode}: the server's host name is not verified", fix))
     elif mode != "verify-full":
+        shown = params.get("sslmode", "unset")
+        found.append(Finding(file, key, f"has sslmode={shown}: may fall back to cleartext, unverified", fix))
+    factory = params.get("sslfactory", "org.postgresql.ssl.LibPQFactory")
+    if factory not in PG_VALIDATING_FACTORIES:
         found.append(
-            Finding(file, key, f"has sslmode={mode or 'unset'}: may fall back to cleartext, unverified", fix)
+            Finding(
+                file,
+                key,
+                f"has sslfactory={factory}: it replaces the driver's certificate check "
+                "(NonValidatingFactory accepts any certificate)",
+                "remove sslfactory",
+            )
         )
-    if mode == "verify-full" and "sslrootcert" not in params:
+    verifier = params.get("sslhostnameverifier", "org.postgresql.ssl.PGjdbcHostnameVerifier")
+    if verifier != "org.postgresql.ssl.PGjdbcHostnameVerifier":
+        found.append(
+            Finding(
+                file,
+                key,
+                f"has sslhostnameverifier={verifier}: it replaces the driver's host name check",
+                "remove sslhostnameverifier",
+            )
+        )
+    libpq = factory != "org.postgresql.ssl.DefaultJavaSSLFactory"
+    if mode == "verify-full" and libpq and "sslrootcert" not in params:
         found.append(Finding(file, key, "has no sslrootcert: trust comes from ~/.postgresql/root.crt", fix))
     return found
 
 
-def _mysql(file: str, key: str, params: dict[str, str], url: str) -> list[Finding]:
+def _postgresql(file: str, key: str, url: str, system: Mapping[str, str]) -> list[Finding]:
+    """pgJDBC: the URL's query parameters, with their keys as written (``sslMode`` is not ``sslmode``)."""
+    return _pg_like(file, key, dict(parse_qsl(url.partition("?")[2], keep_blank_values=True)), url)
+
+
+def _redshift(file: str, key: str, url: str, system: Mapping[str, str]) -> list[Finding]:
+    """Redshift JDBC: pgJDBC's rules over its parameters, which it reads without regard to case."""
+    return _pg_like(file, key, _url_params(url), url)
+
+
+def _mysql(file: str, key: str, url: str, system: Mapping[str, str]) -> list[Finding]:
     """MySQL Connector/J: only sslMode=VERIFY_IDENTITY checks both the chain and the host name."""
-    mode = params.get("sslmode", "").upper()
+    mode = _url_params(url).get("sslmode", "").upper()
     if mode == "VERIFY_IDENTITY":
         return []
     return [
@@ -112,9 +190,9 @@ def _mysql(file: str, key: str, params: dict[str, str], url: str) -> list[Findin
     ]
 
 
-def _mariadb(file: str, key: str, params: dict[str, str], url: str) -> list[Finding]:
+def _mariadb(file: str, key: str, url: str, system: Mapping[str, str]) -> list[Finding]:
     """MariaDB Connector/J 3: sslMode=verify-full."""
-    mode = params.get("sslmode", "")
+    mode = _url_params(url).get("sslmode", "")
     if mode.lower() == "verify-full":
         return []
     return [
@@ -127,9 +205,9 @@ def _mariadb(file: str, key: str, params: dict[str, str], url: str) -> list[Find
     ]
 
 
-def _sqlserver(file: str, key: str, params: dict[str, str], url: str) -> list[Finding]:
+def _sqlserver(file: str, key: str, url: str, system: Mapping[str, str]) -> list[Finding]:
     """Microsoft JDBC: encrypt=true (the default since 10.2) or strict, and no trustServerCertificate."""
-    found = []
+    params, found = _url_params(url), []
     if params.get("encrypt", "true").lower() not in ("true", "strict", "mandatory"):
         found.append(
             Finding(file, key, f"has encrypt={params['encrypt']}: cleartext", "set encrypt=true (or strict)")
@@ -146,24 +224,44 @@ def _sqlserver(file: str, key: str, params: dict[str, str], url: str) -> list[Fi
     return found
 
 
-def _oracle(file: str, key: str, params: dict[str, str], url: str) -> list[Finding]:
-    """Oracle thin driver: TCPS (TLS) instead of TCP, with the server's DN checked."""
-    if "tcps" in url.lower():
+_ORACLE_FIX = (
+    "connect with jdbc:oracle:thin:@tcps://host:2484/service?ssl_server_dn_match=true (or a descriptor "
+    "with (PROTOCOL=TCPS) and (SECURITY=(SSL_SERVER_DN_MATCH=TRUE)))"
+)
+_TRUE = ("true", "on", "yes")
+
+
+def _oracle(file: str, key: str, url: str, system: Mapping[str, str]) -> list[Finding]:
+    """Oracle thin driver: every address in the connect descriptor uses the TCPS protocol (a host
+    or service named "tcps" is no protocol), and the server's DN is matched: SSL_SERVER_DN_MATCH in
+    the descriptor, ssl_server_dn_match in an EZConnect URL, or -Doracle.net.ssl_server_dn_match."""
+    target = url.partition("@")[2].strip()
+    if target.startswith("("):  # a connect descriptor: (DESCRIPTION=(ADDRESS=(PROTOCOL=tcps)...)...)
+        protocols = [p.lower() for p in re.findall(r"(?i)\(\s*PROTOCOL\s*=\s*([A-Za-z]+)\s*\)", target)]
+        tcps = bool(protocols) and all(p == "tcps" for p in protocols)
+        match = re.search(r"(?i)\(\s*(?:SSL|TLS)_SERVER_DN_MATCH\s*=\s*([A-Za-z]+)\s*\)", target)
+        dn_match = match is not None and match.group(1).lower() in _TRUE
+    elif "/" in target or ":" in target:  # EZConnect: [protocol://]host[:port][/service][?params]
+        scheme = re.match(r"([A-Za-z]+)://", target)
+        tcps = scheme is not None and scheme.group(1).lower() == "tcps"
+        params = {k.lower().removeprefix("oracle.net."): v for k, v in parse_qsl(target.partition("?")[2])}
+        dn_match = params.get("ssl_server_dn_match", "").lower() in _TRUE
+    else:
+        raise Unjudgeable(f"{file}: {key} names the TNS alias {target!r}, defined outside the catalog")
+    if not tcps:
+        return [Finding(file, key, "uses TCP, not TCPS: Oracle Net traffic is cleartext", _ORACLE_FIX)]
+    if dn_match or system.get("oracle.net.ssl_server_dn_match", "").lower() in _TRUE:
         return []
     return [
         Finding(
-            file,
-            key,
-            "uses TCP, not TCPS: Oracle Net traffic is cleartext",
-            "connect with jdbc:oracle:thin:@tcps://host:2484/service and set "
-            "oracle.net.ssl_server_dn_match=true",
+            file, key, "has no ssl_server_dn_match: any certificate the CA signed is accepted", _ORACLE_FIX
         )
     ]
 
 
-def _clickhouse(file: str, key: str, params: dict[str, str], url: str) -> list[Finding]:
+def _clickhouse(file: str, key: str, url: str, system: Mapping[str, str]) -> list[Finding]:
     """ClickHouse JDBC: ssl=true with sslmode=strict (the default when ssl is on)."""
-    found = []
+    params, found = _url_params(url), []
     if params.get("ssl", "false").lower() != "true":
         found.append(Finding(file, key, "has no ssl=true: cleartext", "add ssl=true&sslmode=strict"))
     if params.get("sslmode", "strict").lower() != "strict":
@@ -173,9 +271,9 @@ def _clickhouse(file: str, key: str, params: dict[str, str], url: str) -> list[F
     return found
 
 
-JDBC_RULES: dict[str, Callable[[str, str, dict[str, str], str], list[Finding]]] = {
-    "postgresql": _pg_like,
-    "redshift": _pg_like,
+JDBC_RULES: dict[str, Callable[[str, str, str, Mapping[str, str]], list[Finding]]] = {
+    "postgresql": _postgresql,
+    "redshift": _redshift,
     "mysql": _mysql,
     "mariadb": _mariadb,
     "singlestore": _mariadb,
@@ -197,7 +295,7 @@ def _jdbc_catalog(c: Catalog) -> list[Finding]:
     url = c.properties.get("connection-url")
     if not url:
         return [Finding(c.file, "connection-url", "is missing", "give the JDBC URL")]
-    return _jdbc(c.file, "connection-url", url)
+    return _jdbc(c.file, "connection-url", url, c.system)
 
 
 def _search(prefix: str) -> Callable[[Catalog], list[Finding]]:
@@ -227,14 +325,19 @@ def _search(prefix: str) -> Callable[[Catalog], list[Finding]]:
 
 
 def _mongodb(c: Catalog) -> list[Finding]:
+    """MongoDB: Trino's mongodb.tls.enabled=true turns TLS on whatever the URL says; otherwise the
+    URL's tls (or ssl) option decides, on by default only for mongodb+srv://. Options are read
+    without regard to case, as the driver does."""
     url = c.properties.get("mongodb.connection-url", "")
+    if is_reference(url):
+        raise Unjudgeable(f"{c.file}: mongodb.connection-url is {url.strip()}, resolved only inside Trino")
     params = {k.lower(): v.lower() for k, v in parse_qsl(url.partition("?")[2])}
     found = []
-    on = c.properties.get("mongodb.tls.enabled", "").lower() == "true" or "true" in (
-        params.get("tls"),
-        params.get("ssl"),
+    said = params.get("tls", params.get("ssl"))
+    on = c.properties.get("mongodb.tls.enabled", "").lower() == "true" or (
+        said == "true" if said is not None else url.lower().startswith("mongodb+srv://")
     )
-    if not (on or url.startswith("mongodb+srv://")):  # +srv turns TLS on by default
+    if not on:
         found.append(
             Finding(c.file, "mongodb.tls.enabled", "is not true: cleartext", "set mongodb.tls.enabled=true")
         )
@@ -287,7 +390,8 @@ def _https_uri(key: str) -> Callable[[Catalog], list[Finding]]:
         value = c.properties.get(key, "")
         if value.lower().startswith("https://"):
             return []
-        return [Finding(c.file, key, f"is not https:// ({value or 'unset'})", f"set {key}=https://…")]
+        shown = shown_url(value) if value else "unset"
+        return [Finding(c.file, key, f"is not https:// ({shown})", f"set {key}=https://…")]
 
     return rule
 
@@ -310,7 +414,7 @@ def _lakehouse(c: Catalog) -> list[Finding]:
             found.append(Finding(c.file, key, "is not https://: cleartext", f"use an https:// {key}"))
     if p.get("iceberg.jdbc-catalog.connection-url"):
         found += _jdbc(
-            c.file, "iceberg.jdbc-catalog.connection-url", p["iceberg.jdbc-catalog.connection-url"]
+            c.file, "iceberg.jdbc-catalog.connection-url", p["iceberg.jdbc-catalog.connection-url"], c.system
         )
     return found
 
@@ -353,16 +457,28 @@ class Verdict:
     internal: list[Catalog]  # need none
     unknown: list[Catalog]  # no rule: cannot judge
     findings: list[Finding]
+    unjudgeable: list[str] = field(default_factory=list)  # a rule could not read what decides
+    read: Read = field(default_factory=Read)  # config.properties and every catalog file, with its connector
 
 
 def data_source_findings(config_dir: str | Path) -> Verdict:
-    judged, internal, unknown, findings = [], [], [], []
-    for catalog in catalogs(config_dir):
+    """Every catalog judged by its connector's rule. A copy whose catalogs cannot be read (no
+    catalog directory, one outside the copy, dynamic catalogs, none at all) raises
+    :class:`~trino_harness.evidence.CannotJudge`: it is never "no external catalog"."""
+    judged, internal, unknown, findings, unjudgeable = [], [], [], [], []
+    found = catalogs(config_dir)
+    for catalog in found:
         if catalog.connector in INTERNAL_CONNECTORS:
             internal.append(catalog)
         elif catalog.connector in RULES:
+            try:
+                findings += RULES[catalog.connector](catalog)
+            except Unjudgeable as exc:
+                unjudgeable.append(str(exc))
+                continue
             judged.append(catalog)
-            findings += RULES[catalog.connector](catalog)
         else:
             unknown.append(catalog)
-    return Verdict(judged, internal, unknown, findings)
+    files = ("config.properties", *(c.file for c in found))
+    items = tuple(f"{c.name} ({c.connector})" for c in found)
+    return Verdict(judged, internal, unknown, findings, unjudgeable, Read(files, items))

@@ -28,7 +28,10 @@ _BEFORE = r"(?:(?<!\w)|(?<=\\[nrt])|(?<=\\x[0-9a-fA-F]{2})|(?<=\\u[0-9a-fA-F]{4}
 _AFTER = r"(?!\w)"
 # OAuth's per-login values (and credentials) as URL query or fragment parameters; the separator may
 # be HTML-escaped (``&amp;``) or JSON-escaped (``\u0026``), or the URL itself percent-encoded.
-_URL_KEYS = r"code|state|session_state|access_token|id_token|refresh_token|client_secret|password"
+_URL_KEYS = (
+    r"code|state|session_state|access_token|id_token|refresh_token|client_secret|password|passwd|pwd"
+    r"|token|api_?key|secret|sig|signature|x-amz-signature|x-amz-credential|sas"
+)
 _PATTERNS = (
     re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----", re.S),
     re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*"),

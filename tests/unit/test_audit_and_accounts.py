@@ -8,6 +8,11 @@ from pathlib import Path
 
 import pytest
 
+# The suites' checks are reached through their modules: a check imported by name would be collected
+# here as a test of its own, with the harness's fixtures (a stack) behind it.
+import suites.test_account_inventory as inventory
+import suites.test_audit_integrity as audit_integrity
+from tests.unit.config_copies import CopyTarget, run_check, write_copy
 from trino_harness.config_lint import password_file_accounts
 from trino_harness.default_credentials import (
     DefaultCredentialsError,
@@ -15,6 +20,7 @@ from trino_harness.default_credentials import (
     load_default_credentials,
 )
 from trino_harness.event_listener_targets import event_listener_targets
+from trino_harness.evidence import CannotJudge
 from trino_harness.render.materials import RunMaterials
 from trino_harness.render.trino_etc import render_trino_etc
 from trino_harness.scenario.loader import load_scenario
@@ -78,3 +84,81 @@ def test_the_reload_sentinel_is_exempt_only_when_its_token_proves_it_is_the_harn
     (etc / "password.db").write_text(mark_passwords(original, "0123456789", "$2y$10$" + "x" * 53))
     _, accounts = password_file_accounts(etc)
     assert "harness_sentinel_p0123456789" in {user for _, _, user in accounts}
+
+
+# -- Kafka event listener: Trino 476 reads the client settings from config.resources ---------------
+def _kafka_copy(tmp_path: Path, listener: str, **files: str) -> Path:
+    return write_copy(tmp_path, {
+        "config.properties": "event-listener.config-files=/etc/trino/kafka-event-listener.properties\n",
+        "kafka-event-listener.properties": "event-listener.name=kafka\n"
+        "kafka-event-listener.broker-endpoints=kafka:9093\n" + listener,
+        **{name.replace("_", "-") + ".properties": text for name, text in files.items()},
+    })  # fmt: skip
+
+
+RESOURCES = "kafka-event-listener.config.resources=/etc/trino/kafka-client.properties\n"
+
+
+@pytest.mark.parametrize(
+    ("listener", "client", "problem"),
+    [
+        (RESOURCES, "security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\n", None),
+        (RESOURCES, "security.protocol: SSL\n", None),
+        ("kafka.security-protocol=SSL\nkafka.ssl.truststore.location=/etc/trino/tls/ca.jks\n", None, None),
+        ("kafka-event-listener.client-config-overrides=security.protocol=SSL,acks=all\n", None, None),
+        (RESOURCES, "sasl.mechanism=PLAIN\n", "cleartext"),
+        (RESOURCES, "security.protocol=SASL_PLAINTEXT\n", "cleartext"),
+        (RESOURCES, "security.protocol=SSL\nssl.endpoint.identification.algorithm=\n", "not verified"),
+        ("kafka.security-protocol=SSL\nkafka.ssl.endpoint-identification-algorithm=disabled\n", None,
+         "not verified"),
+        ("kafka.security-protocol=SSL\n" + RESOURCES, "security.protocol=PLAINTEXT\n", "cleartext"),
+    ],
+    ids=["476-sasl-ssl", "476-colon", "ssl-factory", "475-overrides", "476-no-protocol", "476-sasl-plain",
+         "476-no-hostname-check", "ssl-factory-no-hostname-check", "resources-override-the-factory"],
+)  # fmt: skip
+def test_the_kafka_listener_is_judged_by_the_client_settings_trino_applies(
+    tmp_path, listener, client, problem
+):
+    root = _kafka_copy(tmp_path, listener, **({"kafka_client": client} if client else {}))
+    (target,) = event_listener_targets(root)
+    if problem is None:
+        assert target.problem is None, target
+    else:
+        assert problem in (target.problem or ""), target
+
+
+def test_a_kafka_client_file_outside_the_copy_cannot_be_judged(tmp_path):
+    outside = "kafka-event-listener.config.resources=/etc/kafka-configuration.properties\n"
+    with pytest.raises(CannotJudge, match=r"/etc/kafka-configuration\.properties"):
+        event_listener_targets(_kafka_copy(tmp_path, outside))
+    with pytest.raises(CannotJudge, match=r"kafka-client\.properties"):
+        event_listener_targets(_kafka_copy(tmp_path / "missing", RESOURCES))
+
+
+# -- values that may be secrets are never shown ---------------------------------------------------
+def test_a_listener_url_is_reported_without_its_token(tmp_path):
+    write_copy(tmp_path, {
+        "config.properties": "event-listener.config-files=etc/http.properties\n",
+        "http.properties": "event-listener.name=http\n"
+        "http-event-listener.connect-ingest-uri=http://audit:8080/events?token=t0kenvalue\n",
+    })  # fmt: skip
+    outcome = run_check(audit_integrity.test_every_event_listener_target_is_https, CopyTarget(tmp_path))
+    assert outcome.status == "FAIL" and "t0kenvalue" not in outcome.text and "audit:8080" in outcome.text
+
+
+# -- account inventory: declared file users and no file authenticator is no SKIP ------------------
+def test_declared_file_users_with_no_file_authenticator_in_the_copy_cannot_be_judged(tmp_path):
+    write_copy(tmp_path, {"config.properties": "coordinator=true\n"})
+    scenario = load_scenario()
+    assert any(u.credential == "file" for u in scenario.users)
+    outcome = run_check(
+        inventory.test_password_file_holds_only_declared_accounts, CopyTarget(tmp_path), scenario
+    )
+    assert outcome.status == "ERROR" and "file" in outcome.text, outcome
+
+
+def test_the_inventory_passes_on_the_reference_copy_naming_what_it_read(rendered):
+    outcome = run_check(
+        inventory.test_password_file_holds_only_declared_accounts, CopyTarget(rendered), load_scenario()
+    )
+    assert outcome.status == "PASS" and "password.db" in outcome.text, outcome

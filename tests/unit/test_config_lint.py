@@ -5,8 +5,19 @@ from __future__ import annotations
 import hashlib
 
 import bcrypt
+import pytest
 
-from trino_harness.config_lint import ldap_transport_findings, lint_password_entries, lint_password_files
+from tests.unit.config_copies import write_copy
+from trino_harness.config_lint import (
+    ldap_transport_findings,
+    lint_password_entries,
+    lint_password_files,
+    literal_secret_findings,
+)
+from trino_harness.evidence import CannotJudge
+from trino_harness.render.materials import RunMaterials
+from trino_harness.render.trino_etc import render_trino_etc
+from trino_harness.scenario.loader import load_scenario
 
 
 def _bcrypt(cost: int) -> str:
@@ -59,4 +70,120 @@ def test_the_ldap_group_providers_transport_is_judged_like_an_authenticators(tmp
     assert problems == [
         "group-provider.properties: ldap.url=ldap://ldap:389 is not ldaps://",
         "group-provider.properties: ldap.allow-insecure=true",
+    ]
+
+
+# -- literal secrets: a rule over key names, URLs and headers, in every form Java reads -----------
+def _secret_copy(tmp_path, rel: str, text: str):
+    files = {"config.properties": "coordinator=true\n", "catalog/tpch.properties": "connector.name=tpch\n"}
+    return write_copy(tmp_path, {**files, rel: text})
+
+
+@pytest.mark.parametrize(
+    ("rel", "text", "key"),
+    [
+        ("catalog/s3.properties", "connector.name=hive\ns3.aws-secret-key=wJalrXUtnFEMIK7MDENG\n",
+         "s3.aws-secret-key"),
+        ("catalog/glue.properties", "hive.metastore.glue.aws-secret-key=wJalrXUtnFEMIK7MDENG\n",
+         "hive.metastore.glue.aws-secret-key"),
+        ("catalog/gcs.properties", 'gcs.json-key={"type": "service_account", "private_key": "k"}\n',
+         "gcs.json-key"),
+        ("catalog/adls.properties", "azure.access-key=c2VjcmV0LXN0b3JhZ2Uta2V5\n", "azure.access-key"),
+        ("catalog/rest.properties", "iceberg.rest-catalog.oauth2.credential=client:s3cretvalue\n",
+         "iceberg.rest-catalog.oauth2.credential"),
+        ("http-event-listener.properties",
+         "http-event-listener.connect-http-headers=Authorization: Bearer s3cretvalue, X-Env: prod\n",
+         "http-event-listener.connect-http-headers"),
+        ("catalog/pg.properties", "connection-url=jdbc:postgresql://db/w?user=trino&password=s3cretvalue\n",
+         "connection-url"),
+        ("catalog/ms.properties", "connection-url=jdbc:sqlserver://db:1433;user=sa;password=s3cretvalue\n",
+         "connection-url"),
+        ("catalog/ora.properties", "connection-url=jdbc:oracle:thin:scott/s3cretvalue@//db:1521/svc\n",
+         "connection-url"),
+        ("catalog/mongo.properties", "mongodb.connection-url=mongodb://app:s3cretvalue@mongo:27017/\n",
+         "mongodb.connection-url"),
+        ("jvm.config", "-server\n-Djavax.net.ssl.keyStorePassword=s3cretvalue\n",
+         "javax.net.ssl.keyStorePassword"),
+        ("jvm.config", "-Dcom.corp.vault.password=s3cretvalue\n", "com.corp.vault.password"),
+        ("catalog/pg.properties", "connection-password: s3cretvalue\n", "connection-password"),
+        ("catalog/pg.properties", "connection-password s3cretvalue\n", "connection-password"),
+        ("catalog/kafka.properties", "kafka.ssl.keystore.password=\\\n    s3cretvalue\n",
+         "kafka.ssl.keystore.password"),
+        ("kafka-client.properties",
+         'sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required '
+         'username="trino" password="s3cretvalue";\n', "sasl.jaas.config"),
+    ],
+    ids=["s3", "glue", "gcs", "azure", "iceberg-oauth2", "http-header", "pg-url", "mssql-url", "oracle-url",
+         "mongo-userinfo", "jvm-camel-case", "jvm-dotted", "colon-separator", "space-separator",
+         "continuation", "jaas"],
+)  # fmt: skip
+def test_a_literal_secret_is_found_in_every_place_trino_reads_one(tmp_path, rel, text, key):
+    _, findings = literal_secret_findings(_secret_copy(tmp_path, rel, text))
+    assert [f for f in findings if f.startswith(f"{rel}: {key} ")], findings
+    assert "s3cretvalue" not in " ".join(findings) and "wJalr" not in " ".join(findings)
+
+
+@pytest.mark.parametrize(
+    ("rel", "text"),
+    [
+        ("catalog/s3.properties", "s3.aws-secret-key=${ENV:S3_SECRET}\n"),
+        ("catalog/pg.properties", "connection-url=jdbc:postgresql://db/w?user=t&password=${ENV:PG_PW}\n"),
+        ("catalog/pg.properties", "connection-password=${FILE:/run/secrets/pg}\n"),
+        ("http-event-listener.properties",
+         "http-event-listener.connect-http-headers=Authorization: Bearer ${ENV:AUDIT_TOKEN}, X-Env: prod\n"),
+        ("config.properties", "http-server.https.keystore.path=/etc/trino/tls/server.pem\n"
+         "hive.metastore.thrift.client.ssl.key=/etc/trino/tls/client.pem\ns3.sse.kms-key-id=alias/x\n"),
+    ],
+    ids=["env", "url-env", "file", "header-env", "not-secrets"],
+)  # fmt: skip
+def test_a_reference_or_a_non_secret_is_no_finding(tmp_path, rel, text):
+    root = _secret_copy(tmp_path, rel, text)
+    if rel == "config.properties":
+        (root / rel).write_text("coordinator=true\n" + text)
+    assert literal_secret_findings(root)[1] == []
+
+
+def test_the_literal_secret_lint_says_what_it_read_and_reads_the_reference_stack_clean(tmp_path):
+    scenario = load_scenario()
+    render_trino_etc(scenario, RunMaterials.generate(scenario)).write_to(tmp_path)
+    read, findings = literal_secret_findings(tmp_path)
+    assert findings == []
+    assert "config.properties" in read.files and "jvm.config" in read.files
+    assert "internal-communication.shared-secret" in read.items  # the keys it judged, named
+
+
+def test_ldap_urls_are_shown_without_credentials_or_query_values(tmp_path):
+    write_copy(tmp_path, {
+        "config.properties": "password-authenticator.config-files=/etc/trino/ldap.properties\n",
+        "ldap.properties": "password-authenticator.name=ldap\n"
+        "ldap.url=ldap://cn=admin:s3cretvalue@ldap:389/?token=t0kenvalue\n",
+    })  # fmt: skip
+    urls, problems = ldap_transport_findings(tmp_path)
+    shown = " ".join(urls + problems)
+    assert "s3cretvalue" not in shown and "t0kenvalue" not in shown
+    assert "ldap:389" in shown and "token=" in shown
+
+
+def test_a_copy_whose_catalogs_cannot_be_read_is_no_evidence_of_a_clean_config(tmp_path):
+    """The catalogs hold most secrets: no catalog directory, or dynamic catalogs, cannot be judged."""
+    write_copy(tmp_path, {"config.properties": "coordinator=true\n"})
+    with pytest.raises(CannotJudge, match="catalog"):
+        literal_secret_findings(tmp_path)
+    write_copy(
+        tmp_path, {"config.properties": "catalog.management=dynamic\n", "catalog/t.properties": "a=b\n"}
+    )
+    with pytest.raises(CannotJudge, match="dynamic"):
+        literal_secret_findings(tmp_path)
+
+
+def test_a_kafka_client_file_named_by_config_resources_is_read_for_secrets_or_cannot_be_judged(tmp_path):
+    listener = "event-listener.name=kafka\nkafka-event-listener.config.resources=/opt/kafka/client.conf\n"
+    root = _secret_copy(tmp_path, "kafka-event-listener.properties", listener)
+    with pytest.raises(CannotJudge, match=r"client\.conf"):
+        literal_secret_findings(root)
+    write_copy(root, {"opt/kafka/client.conf": 'sasl.jaas.config=x required password="s3cretvalue";\n'})
+    read, findings = literal_secret_findings(root)
+    assert "opt/kafka/client.conf" in read.files
+    assert findings == [
+        "opt/kafka/client.conf: sasl.jaas.config holds a literal password parameter (11 characters)"
     ]

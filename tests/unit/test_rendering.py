@@ -24,7 +24,7 @@ def rendered():
 
 
 def _props(text: str) -> dict[str, str]:
-    return dict(line.split("=", 1) for line in text.splitlines() if line and not line.startswith("#"))
+    return parse_properties(text)  # as Trino reads it (java.util.Properties)
 
 
 def test_config_is_https_only_with_every_authenticator(rendered):

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import tarfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import javaproperties
 
 SECRET_MODE = 0o600
 PUBLIC_MODE = 0o644
@@ -70,14 +73,30 @@ class FileSet:
         return buf.getvalue()
 
 
+# What a value must escape for java.util.Properties to read it back unchanged: the backslash, line
+# breaks and other control characters, and anything outside ASCII (Trino's loader may read the bytes
+# as ISO-8859-1, so ``\uXXXX`` is the one safe form). ``=``, ``:``, ``#`` and ``!`` inside a value
+# need no escape, so URLs stay readable in the rendered etc/.
+_VALUE_ESCAPE = re.compile(r"[^\x20-\x7E]|\\")
+
+
+def _escape_value(text: str) -> str:
+    escaped = _VALUE_ESCAPE.sub(lambda m: javaproperties.escape(m.group()), text)
+    return "\\" + escaped if escaped.startswith(" ") else escaped
+
+
 def properties(values: dict[str, str | int | bool]) -> str:
-    """Java properties text; booleans lower-case. A backslash is written doubled: Trino reads the
-    file with ``java.util.Properties``, which would take ``\\.`` in a regex for a plain ``.``."""
+    """Java properties text; booleans lower-case. Keys are escaped by ``javaproperties`` as
+    ``Properties.store`` would, values only as far as Java needs (a backslash doubled, so a regex's
+    ``\\.`` reaches Trino as written), and every line is read back with ``javaproperties``: a value
+    that would not reach Trino unchanged is an error here, not a misconfiguration there."""
     lines = []
     for key, value in values.items():
         text = str(value).lower() if isinstance(value, bool) else str(value)
-        escaped = text.replace("\\", "\\\\")
-        lines.append(f"{key}={escaped}")
+        line = f"{javaproperties.escape(key)}={_escape_value(text)}"
+        if javaproperties.loads(line) != {key: text}:
+            raise ValueError(f"property {key!r}: its value would not read back unchanged as written")
+        lines.append(line)
     return "\n".join(lines) + "\n"
 
 

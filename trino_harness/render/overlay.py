@@ -29,10 +29,10 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 from pathlib import Path
 from typing import Any
 
+import javaproperties
 import yaml
 
 from trino_harness.render.files import PUBLIC_MODE, FileSet, properties
@@ -50,34 +50,17 @@ class OverlayError(ValueError):
     """An overlay cannot be applied; one line per problem, each naming file, field and fix."""
 
 
-_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)")
-_CONTROL = {"t": "\t", "n": "\n", "r": "\r", "f": "\f"}
-
-
-def _unescape(value: str) -> str:
-    """A value as ``java.util.Properties`` reads it: ``\\\\`` is one backslash, ``\\uXXXX`` a
-    character, ``\\t`` and its kin control characters, any other ``\\x`` plain ``x``."""
-
-    def one(match: re.Match[str]) -> str:
-        code = match.group(1)
-        return chr(int(code[1:], 16)) if len(code) == 5 else _CONTROL.get(code, code)
-
-    return _ESCAPE.sub(one, value)
-
-
 def parse_properties(text: str) -> dict[str, str]:
-    """Simple ``key=value`` properties (no continuation lines), each value as Trino reads it."""
-    values = {}
-    for line in text.splitlines():
-        line = line.strip()
-        if line and not line.startswith(("#", "!")):
-            key, _, value = line.partition("=")
-            values[key.strip()] = _unescape(value.strip())
-    return values
+    """Properties as Trino reads them: ``java.util.Properties`` (``=``, ``:`` or whitespace
+    separators, continuation lines, escapes; the last of a repeated key wins), read by the
+    ``javaproperties`` library, then each value trimmed as airlift's loader does."""
+    return {key: value.strip() for key, value in javaproperties.loads(text).items()}
 
 
 def properties_problems(name: str, data: bytes) -> list[str]:
-    """Why ``data`` is not ``key=value`` properties, the only form the harness reads and edits."""
+    """Why ``data`` is not plain ``key=value`` properties: the harness reads every form Java does,
+    but an overlay it edits and rewrites is kept in the one form a reviewer reads at a glance (and
+    a line without ``=`` is usually a typo that Trino would take as a key of its own)."""
     try:
         text = data.decode()
     except UnicodeDecodeError:

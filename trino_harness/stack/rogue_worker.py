@@ -24,6 +24,7 @@ import docker
 from trino_harness import docker_engine
 from trino_harness.redaction import redact, register_secret
 from trino_harness.render.files import FileSet
+from trino_harness.render.overlay import parse_properties
 from trino_harness.render.trino_etc import SHARED_SECRET_ENV
 from trino_harness.render.worker_etc import WorkerNode, render_worker_etc
 from trino_harness.scenario.model import Scenario
@@ -83,11 +84,7 @@ def rogue_worker(recipe: RogueWorkerRecipe) -> Iterator[RogueWorker]:
     """Start the rogue worker with a fresh secret of its own; remove it however the block ends."""
     client = docker_engine.ensure_engine()
     etc = FileSet.read_from(Path(recipe.etc_dir))
-    node_id = next(
-        line.split("=", 1)[1]
-        for line in etc.text("node.properties").splitlines()
-        if line.startswith("node.id=")
-    )
+    node_id = parse_properties(etc.text("node.properties"))["node.id"]
     wrong_secret = register_secret(secrets.token_urlsafe(48))
     container = client.containers.create(
         recipe.image,

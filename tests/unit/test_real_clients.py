@@ -248,7 +248,10 @@ def test_cli_401_is_read_as_a_login_refusal():
     """The CLI's 476 --debug shape (class, then the red message): HTTP 401 from authentication."""
     answer = _cli(1, stderr=CLI_401).answer
     assert (answer.http_status, answer.error_name, answer.query_answered) == (401, None, False)
-    judge(ROW_LOGIN_REFUSED, _cli(1, stderr=CLI_401), "mallory's certificate")
+    reasoned = CLI_401.replace("Unauthorized", "No user mapping patterns match the principal")
+    judge(ROW_LOGIN_REFUSED, _cli(1, stderr=reasoned), "mallory's certificate")
+    with pytest.raises(CannotJudge, match="saw no credential"):  # a bare 401: no credential reached Trino
+        judge(ROW_LOGIN_REFUSED, _cli(1, stderr=CLI_401), "mallory's certificate")
 
 
 def test_older_cli_authentication_failed_line_is_a_login_refusal_too():
@@ -349,8 +352,13 @@ RECORDED_DENIED = {
 
 
 @pytest.mark.parametrize("client", sorted(RECORDED_401))
-def test_each_programs_recorded_401_is_a_login_refusal(client):
-    judge(ROW_LOGIN_REFUSED, _program(1, RECORDED_401[client], client), "mallory's certificate")
+def test_each_programs_recorded_401_is_a_login_refusal_only_with_a_reason(client):
+    """The recorded answers are a bare 401 (the fake server named no reason): no verdict; the same
+    line with an authenticator's reason is the refusal."""
+    with pytest.raises(CannotJudge, match="saw no credential"):
+        judge(ROW_LOGIN_REFUSED, _program(1, RECORDED_401[client], client), "mallory's certificate")
+    reasoned = RECORDED_401[client].replace("Unauthorized", "Access Denied: Invalid credentials")
+    judge(ROW_LOGIN_REFUSED, _program(1, reasoned, client), "mallory's certificate")
 
 
 @pytest.mark.parametrize("client", sorted(RECORDED_DENIED))
@@ -364,7 +372,8 @@ def test_each_programs_recorded_impersonation_denial_is_an_accepted_login(client
 
 
 def test_program_401_line_is_a_login_refusal():
-    run_ = _program(1, _error_line(http_status=401, message="Authentication failed: Unauthorized"))
+    reason = "Authentication failed: No user mapping patterns match the principal"
+    run_ = _program(1, _error_line(http_status=401, message=reason))
     assert run_.answer.http_status == 401
     judge(ROW_LOGIN_REFUSED, run_, "mallory's certificate")
 
@@ -525,3 +534,23 @@ def test_python_client_against_a_coordinator_that_answers_badly_judges_nothing(m
     for row in (ROW_LOGIN_REFUSED, ROW_IMPERSONATION_DENIED, ROW_GETS_IN):
         with pytest.raises(CannotJudge):
             judge(row, result, f"svc_bi against a coordinator answering {mode}")
+
+
+@pytest.mark.parametrize(
+    ("said", "bare"),
+    [
+        ("Unauthorized", True),
+        ("error 401: b'Unauthorized'", True),
+        ("Authentication failed: Unauthorized", True),
+        ("", True),
+        ("Authentication failed: Access Denied: Invalid credentials", False),
+        ("error 401: b'No user mapping patterns match the principal'", False),
+        ("Access Denied: Unauthorized user", False),
+    ],
+)
+def test_a_401_without_an_authenticators_reason_saw_no_credential(said: str, bare: bool):
+    """Trino answers a bare 'Unauthorized' only when no authenticator was handed a credential: a
+    login-refused row cannot pass on it (the client may never have sent the row's credential)."""
+    from trino_harness.real_clients.verdict import no_credential_seen
+
+    assert no_credential_seen(said) is bare

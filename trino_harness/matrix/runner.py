@@ -236,6 +236,9 @@ class MatrixRunner:
         if markers:
             command += ["-m", markers]
         command += opts.pytest_args
+        summary = opts.out_dir / "runs" / label / "controls.json"
+        for stale in (junit, summary):  # a run that writes nothing must not be read as the last one
+            stale.unlink(missing_ok=True)
         t1 = time.monotonic()
         try:
             proc = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=SUITES_TIMEOUT_S)
@@ -246,9 +249,7 @@ class MatrixRunner:
             )  # fmt: skip
         suites_s = time.monotonic() - t1
         log.write_text(redact(proc.stdout + proc.stderr))
-        results = (
-            read_results(junit, opts.out_dir / "runs" / label / "controls.json") if junit.exists() else []
-        )
+        results = read_results(junit, summary) if junit.exists() else []
         problem = None
         if proc.returncode not in JUDGED:
             problem = f"the suites run ended with pytest exit {proc.returncode} (log: {log})"

@@ -4,8 +4,10 @@ A row says one of three things, and each is judged only by the answer that can p
 
 - **gets in as U**: the query reported ``U``. A parsed refusal (HTTP 401, ``PERMISSION_DENIED``)
   or another user is a FAIL; a crash, a timeout or another error is no verdict.
-- **login refused**: HTTP 401 from authentication. A login the server accepted (the query ran, or
-  failed *as a query*, an impersonation denial included) is a FAIL: the server went past the login.
+- **login refused**: HTTP 401 from authentication, with an authenticator's reason (a bare
+  ``Unauthorized`` means no credential reached one: no verdict). A login the server accepted (the
+  query ran, or failed *as a query*, an impersonation denial included) is a FAIL: the server went
+  past the login.
 - **impersonation denied**: Trino's ``PERMISSION_DENIED`` naming the user asked for ("User L
   cannot impersonate user U"). A refused login never got that far, and a denial of something else
   is not this one: both are no verdict.
@@ -26,6 +28,16 @@ PERMISSION_DENIED = frozenset({"PERMISSION_DENIED"})
 _IMPERSONATION = re.compile(
     r"^Access Denied: User (?P<login>.+?) cannot impersonate user (?P<user>.+?)(?:: .*)?$"
 )
+
+
+# Trino's AuthenticationFilter answers a bare "Unauthorized" only when no authenticator gave a
+# reason, i.e. none was handed a credential; every rejected credential comes with its reason(s).
+_BARE_UNAUTHORIZED = re.compile(r"^(?:.*?(?::\s*|b['\"]))?Unauthorized['\"]?\s*$", re.S)
+
+
+def no_credential_seen(said: str) -> bool:
+    """Whether a 401's words are Trino's bare ``Unauthorized``: no credential reached an authenticator."""
+    return bool(_BARE_UNAUTHORIZED.match(said.strip())) or not said.strip()
 
 
 def impersonation_denied(message: str) -> tuple[str, str] | None:
@@ -72,6 +84,11 @@ def judge(row: ClientRow, run: ClientRun, what: str) -> None:
             status=answer.http_status, said=answer.said, refused_statuses=frozenset({401}),
             refused_errors=frozenset(), accepted=answer.query_answered,
         )  # fmt: skip
+        if refusal is not None and no_credential_seen(refusal.said):
+            cannot_judge(
+                f"HTTP 401 with no authenticator's reason ('Unauthorized'): the server saw no credential, "
+                f"so the client may not have sent the row's one: {run}"
+            )
         check(
             refusal is not None,
             what=what,

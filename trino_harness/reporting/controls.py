@@ -67,13 +67,18 @@ class Control:
     phases: tuple[str, ...] = ()  # the pytest phases reported (setup, call, teardown)
 
     def merged(self, phase: Control) -> Control:
-        """This record with a later phase's outcome folded in: the worst status wins."""
-        worse = _WORSE[phase.status] > _WORSE[self.status]
+        """This record with a later phase's outcome folded in: the worst status wins, except that a
+        FAIL (a finding) stays a FAIL when a later phase (teardown) breaks; its text joins the detail."""
+        kept_fail = self.status == FAIL and phase.status == ERROR
+        worse = _WORSE[phase.status] > _WORSE[self.status] and not kept_fail
+        detail = phase.detail if worse else self.detail
+        if kept_fail:
+            detail = f"{self.detail}\n{phase.detail}".strip()
         return replace(
             self,
             status=phase.status if worse else self.status,
             evidence=self.evidence + phase.evidence,
-            detail=phase.detail if worse else self.detail,
+            detail=detail,
             remediation=phase.remediation if worse else self.remediation,
             duration_s=self.duration_s + phase.duration_s,
             phases=self.phases + tuple(p for p in phase.phases if p not in self.phases),

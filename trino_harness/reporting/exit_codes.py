@@ -2,7 +2,7 @@
 
 pytest's own codes keep their meaning (2 interrupted, 3 internal error, 4 usage error: the harness
 refuses bad input with it, 5 no tests). A suites run adds two: 6 when no check failed but some
-could not judge, 7 when nothing was judged at all (every check skipped). ``--fail-on SEVERITY``
+could not judge, 7 when nothing at or above the gate was judged (every such check skipped). ``--fail-on SEVERITY``
 gates on the FAILs and ERRORs at or above that severity only; the reports still show every one.
 """
 
@@ -22,7 +22,7 @@ class Exit(IntEnum):
     REFUSED_INPUT = 4  # a bad scenario, profile or option, refused before anything started
     NO_TESTS = 5  # pytest collected nothing
     UNJUDGED = 6  # no FAIL, but a check could not judge (ERROR)
-    NOTHING_JUDGED = 7  # every check skipped: the run says nothing about the cluster
+    NOTHING_JUDGED = 7  # every gated check skipped (or none was selected): the run says nothing
 
 
 def gated(severity: str, fail_on: str) -> bool:
@@ -31,17 +31,20 @@ def gated(severity: str, fail_on: str) -> bool:
     return rank.get(severity, 0) <= rank.get(fail_on, len(SEVERITIES))
 
 
-def exit_code(run: Run, *, fail_on: str = SEVERITIES[-1], interrupted: bool = False) -> Exit:
-    """FAIL first (a definite finding), then an interrupted run, then checks that could not judge,
-    then a run that judged nothing."""
+def exit_code(
+    run: Run, *, fail_on: str = SEVERITIES[-1], interrupted: bool = False, unrecorded: int = 0
+) -> Exit:
+    """FAIL first (a definite finding), then an interrupted run, then checks that could not judge
+    (``unrecorded``: failed reports no control holds, a worker that died before a check's setup
+    ended), then a run that judged nothing it gates on."""
     counted = [c for c in run.controls.values() if gated(c.severity, fail_on)]
     if any(c.status == FAIL for c in counted):
         return Exit.FAILED
     if interrupted:
         return Exit.INTERRUPTED
-    if any(c.status == ERROR for c in counted):
+    if unrecorded or any(c.status == ERROR for c in counted):
         return Exit.UNJUDGED
-    if not any(c.status in (PASS, FAIL, ERROR) for c in run.controls.values()):
+    if not any(c.status in (PASS, FAIL, ERROR) for c in counted):
         return Exit.NOTHING_JUDGED
     return Exit.OK
 
@@ -56,6 +59,6 @@ def meaning(code: int) -> str:
         Exit.REFUSED_INPUT: "input refused",
         Exit.NO_TESTS: "no checks collected",
         Exit.UNJUDGED: "nothing failed, but some checks could not judge",
-        Exit.NOTHING_JUDGED: "nothing was judged: every check skipped",
+        Exit.NOTHING_JUDGED: "nothing was judged at or above the gate: every such check skipped",
     }
     return words.get(Exit(code), "unknown") if code in Exit._value2member_map_ else f"exit {code}"

@@ -58,6 +58,8 @@ SEVERITY_OVERRIDES = {
     "test_ldap_connection_from_trino_is_encrypted": "critical",
     # One provider's failure must never log in through another: every row guards a bypass.
     "test_failure_in_one_provider_never_authenticates_through_another": "critical",
+    # Closed world: a pass there means no identity reaches a user no row allows.
+    "test_impersonation_beyond_the_table_is_denied": "critical",
     # A missing Basic challenge breaks clients, not security.
     "test_request_without_credentials_gets_a_basic_challenge": "minor",
 }

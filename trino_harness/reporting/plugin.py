@@ -190,16 +190,18 @@ def _status(
     ``CheckFailed`` (or a negative verdict recorded and swallowed), a PASS is a passed call that
     recorded verdicts, all positive. Anything else that is not a skip is an ERROR."""
     excinfo = call.excinfo
+    negative = next((e for e in trail if not e.ok), None)
+    if negative is not None:  # recorded, then swallowed, xfailed, skipped or followed by a crash
+        later = "" if isinstance(call.excinfo and call.excinfo.value, CheckFailed) else _later(call, report)
+        return FAIL, later, negative.fix
     if report.skipped:
         reason = getattr(report, "wasxfail", "") or (
             report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         )
         return SKIP, str(reason).removeprefix("Skipped: "), ""
-    negative = next((e for e in trail if not e.ok), None)
     raised = excinfo.value if excinfo is not None else None
     if report.failed and call.when == "call" and isinstance(raised, CheckFailed):
-        failed = raised.evidence or negative
-        return FAIL, "" if failed else str(raised), failed.fix if failed else ""
+        return FAIL, "" if raised.evidence else str(raised), raised.evidence.fix if raised.evidence else ""
     if report.failed:
         if isinstance(raised, CannotJudge):
             return ERROR, f"{call.when}: {raised}", ""
@@ -210,11 +212,18 @@ def _status(
         return ERROR, f"{call.when}: {text}", ""
     if call.when != "call":
         return PASS, "", ""  # setup and teardown decide nothing; Run.finish() catches a missing call
-    if negative is not None:
-        return FAIL, "", negative.fix  # a negative verdict was recorded, then its CheckFailed swallowed
     if not trail:
         return ERROR, "call: the check passed without recording a verdict: nothing it saw was judged", ""
     return PASS, "", ""
+
+
+def _later(call: pytest.CallInfo[Any], report: pytest.TestReport) -> str:
+    """What happened after a negative verdict was recorded (a skip, an xfail, an exception)."""
+    if call.excinfo is not None:
+        return f"after the negative verdict: {call.excinfo.exconly()}"
+    if report.skipped:
+        return "after the negative verdict the check skipped or was marked xfail"
+    return "the negative verdict's CheckFailed was caught inside the check"
 
 
 def _attach_evidence(phase: Control) -> None:
@@ -239,28 +248,40 @@ class _Collector:
         self.config = config
         self.run = Run()
         self.written: Path | None = None
+        self.unrecorded: list[str] = []  # failed reports no control holds (a dead worker, an unlabelled test)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         data = getattr(report, CONTROL_ATTR, None)
         if data:
             self.run.add(Control.from_json(data))
+        elif report.failed:
+            self.unrecorded.append(report.nodeid)
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:  # a suite module that did not import: its checks never ran
+            self.unrecorded.append(report.nodeid or "collection")
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         if not self.run.controls:
             return
         unfinished = self.run.finish()
-        interrupted = int(exitstatus) == Exit.INTERRUPTED or unfinished > 0
+        stopped = bool(session.shouldstop or session.shouldfail)  # -x, --maxfail: the rest never ran
+        interrupted = int(exitstatus) == Exit.INTERRUPTED or unfinished > 0 or stopped
         code = int(exitstatus)
         if code in (Exit.OK, Exit.FAILED, Exit.INTERRUPTED):  # pytest's own 3, 4, 5 stay as they are
             code = exit_code(
-                self.run, fail_on=str(self.config.getoption("--fail-on")), interrupted=interrupted
+                self.run,
+                fail_on=str(self.config.getoption("--fail-on")),
+                interrupted=interrupted,
+                unrecorded=len(self.unrecorded),
             )
             session.exitstatus = code
         self.run.meta = _meta(self.config, code)
         self.run.meta.update(
             interrupted=interrupted,
             unfinished=unfinished,
+            unrecorded=self.unrecorded[:20],
             fail_on=str(self.config.getoption("--fail-on")),
             exit_meaning=meaning(code),
         )

@@ -2,8 +2,9 @@
 
 pytest's own codes keep their meaning (2 interrupted, 3 internal error, 4 usage error: the harness
 refuses bad input with it, 5 no tests). A suites run adds two: 6 when no check failed but some
-could not judge, 7 when nothing at or above the gate was judged (every such check skipped). ``--fail-on SEVERITY``
-gates on the FAILs and ERRORs at or above that severity only; the reports still show every one.
+could not judge, 7 when nothing at or above the gate was judged (every such check skipped).
+``--fail-on SEVERITY`` gates on the FAILs and ERRORs at or above that severity only; the reports
+still show every one.
 """
 
 from __future__ import annotations

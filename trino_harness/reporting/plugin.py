@@ -300,10 +300,11 @@ class _Collector:
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if not self.run.controls:
             return
-        from trino_harness.reporting.summary import headline
+        from trino_harness.reporting.summary import headline, time_by_suite
 
         terminalreporter.write_sep("-", "trino-harness controls")
         terminalreporter.write_line(headline(self.run))
+        terminalreporter.write_line(time_by_suite(self.run))
         if not self.written:
             return
         for name in ("controls.md", "controls.html", "controls.json"):

@@ -77,6 +77,20 @@ def headline(run: Run) -> str:
     return line
 
 
+def time_by_suite(run: Run, top: int = 8) -> str:
+    """Where the run's check time went, per suite module (summed over workers): the figures to
+    take the largest from when a run must get cheaper."""
+    spent: dict[str, list[float]] = {}
+    for control in run.controls.values():
+        spent.setdefault(control.group, []).append(control.duration_s)
+    total = sum(sum(times) for times in spent.values()) or 1.0
+    ranked = sorted(spent.items(), key=lambda item: -sum(item[1]))[:top]
+    parts = [
+        f"{group} {sum(times):.0f}s/{len(times)} ({100 * sum(times) / total:.0f}%)" for group, times in ranked
+    ]
+    return f"check time {total:.0f}s by suite: " + ", ".join(parts)
+
+
 def run_line(run: Run) -> str:
     meta = run.meta
     bits = [

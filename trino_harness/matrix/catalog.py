@@ -49,6 +49,12 @@ class VariantSpec(BaseModel):
     must_fail: list[str] = Field(min_length=1)
     must_mention: list[str] = []
     may_also_fail: list[str] = []
+    paths: list[str] = Field(
+        [],
+        description="verdict paths of one check function this variant proves apart from the others "
+        "(e.g. 'real client: impersonation denied'): the covering set covers each path as it covers "
+        "each function",
+    )
 
     @property
     def must_fail_patterns(self) -> list[CheckPattern]:
@@ -92,13 +98,18 @@ def check_function(pattern: str) -> str:
 
 def covering_variants(variants: list[Variant]) -> list[Variant]:
     """The fewest variants (greedy set cover) that together turn every declared check function red
-    (every ``test_…`` named in some variant's ``must_fail``), in catalogue order.
+    (every ``test_…`` named in some variant's ``must_fail``) and prove every declared verdict path
+    (``paths``: one function's distinct ways to go red, a login refused and an impersonation
+    denied), in catalogue order.
 
     Each check's assertion is then shown to go red on a misconfigured stack, in about two thirds of
     the full catalogue's time: what CI runs on every change. The full catalogue (every declared row
     and every misconfiguration detected) is the nightly ``./harness matrix``.
     """
-    functions = {v.name: {check_function(p) for p in v.spec.must_fail} for v in variants}
+    functions = {
+        v.name: {check_function(p) for p in v.spec.must_fail} | {f"path: {p}" for p in v.spec.paths}
+        for v in variants
+    }
     left = set().union(*functions.values())
     chosen: set[str] = set()
     while left:

@@ -8,12 +8,13 @@ logged, and no query and no audit event carries the attempt's statement.
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 
 from trino_harness.audit.reader import wait_for_completed
 from trino_harness.audit.request_log import wait_for_entries
-from trino_harness.evidence import check
+from trino_harness.evidence import cannot_judge, check, refusal_of
 from trino_harness.scenario.model import Principal
 
 from .login_attempts import LoginAttempt, attempt_login
@@ -28,8 +29,20 @@ LOGIN_FIX = (
 
 
 def _refused(row, attempt: LoginAttempt) -> None:
+    """A refusal is Trino's 401; an acceptance a 200 statement answer (it carries a query id).
+    Anything else (a gateway's 503, a 200 that is no statement answer) says nothing of the login."""
+    accepted = attempt.status == 200
+    if accepted and attempt.query_id is None:
+        cannot_judge(f"login as {row.label()}: HTTP 200 without a statement answer (no query id): {attempt}")
+    refusal = refusal_of(
+        status=attempt.status,
+        said=str(attempt),
+        refused_statuses=frozenset({401}),
+        refused_errors=frozenset(),
+        accepted=accepted,
+    )
     check(
-        attempt.status == 401 and attempt.query_id is None,
+        refusal is not None and attempt.query_id is None,
         what=f"login as {row.label()} ({row.attempt.replace('_', ' ')})",
         expected="HTTP 401 and no query id",
         observed=attempt,
@@ -49,19 +62,20 @@ def _other_identity(scenario):
     for row in scenario.expectations.authentication:
         if row.user and row.principal != operator and row.provider in ("file", "ldap"):
             return Principal(provider=row.provider, principal=row.principal)
-    pytest.fail(
-        "cannot judge: the scenario declares no password login other than the operator's", pytrace=False
-    )
+    cannot_judge("the scenario declares no password login other than the operator's")
 
 
 def test_failed_login_is_in_the_request_log(
     target, audit_auth_failures_row, request_log, audit_timeout, measure
 ):
+    started = datetime.now(UTC)
     attempt = attempt_login(target, audit_auth_failures_row)
     _refused(audit_auth_failures_row, attempt)
     entries, waited = wait_for_entries(request_log, attempt.marker, audit_timeout)
     if entries:
         measure("request-log landing latency of a refused login (s)", waited)
+    elif gap := request_log.ends_before(started):
+        cannot_judge(f"no line with user agent {attempt.marker} after {waited:.1f}s, and {gap}")
     check(
         [(e.method, e.uri, e.status) for e in entries] == [("POST", "/v1/statement", 401)],
         what=f"request-log lines with user agent {attempt.marker}",
@@ -83,9 +97,7 @@ def test_failed_login_leaves_no_query_and_no_query_event(
     control_marker = f"trino-harness-control-{uuid.uuid4().hex[:12]}"
     control = run_as(target, other, f"SELECT '{control_marker}'")
     if not control.ok:
-        pytest.fail(
-            f"cannot judge: the control query as {other.label()} did not run ({control})", pytrace=False
-        )
+        cannot_judge(f"the control query as {other.label()} did not run ({control})")
     attempt_text = _split_literal(attempt.marker)
     live = run_as(
         target,
@@ -94,13 +106,12 @@ def test_failed_login_leaves_no_query_and_no_query_event(
         f"WHERE strpos(query, {attempt_text}) > 0 OR strpos(query, {_split_literal(control_marker)}) > 0",
     )
     if not live.ok:
-        pytest.fail(f"cannot judge: the operator cannot read system.runtime.queries ({live})", pytrace=False)
+        cannot_judge(f"the operator cannot read system.runtime.queries ({live})")
     if not any(row[0] == control.query_id for row in live.rows or []):
-        pytest.fail(
-            f"cannot judge: the operator {scenario.operator.label()} does not see {other.label()}'s "
+        cannot_judge(
+            f"the operator {scenario.operator.label()} does not see {other.label()}'s "
             f"query {control.query_id} in system.runtime.queries, so not seeing the attempt proves nothing "
-            "(give the operator a query rule with view on every owner)",
-            pytrace=False,
+            "(give the operator a query rule with view on every owner)"
         )
     found = [row[0] for row in live.rows or [] if row[1]]
     check(
@@ -113,7 +124,12 @@ def test_failed_login_leaves_no_query_and_no_query_event(
     )
     # A later query's event proves the audit path delivers, so the attempt's missing event means something.
     barrier = run_as(target, scenario.operator, f"SELECT 'trino-harness barrier {uuid.uuid4().hex[:12]}'")
-    events, _ = wait_for_completed(audit_reader, barrier.query_id or "", audit_timeout)
+    if not barrier.ok or not barrier.query_id:
+        cannot_judge(
+            f"the barrier query as {scenario.operator.label()} did not run ({barrier}): without a later "
+            "query's event, the attempt's missing event proves nothing"
+        )
+    events, _ = wait_for_completed(audit_reader, barrier.query_id, audit_timeout)
     check(
         any(e.event_type == "completed" for e in events),
         what=f"completed event of the barrier query {barrier.query_id}, run after the failed login",

@@ -13,10 +13,11 @@ from collections.abc import Sequence
 import pytest
 
 from fixtures.parametrize import Table
-from trino_harness.evidence import check
+from trino_harness.evidence import cannot_judge, check, refusal_of
 from trino_harness.protocol import Answer, submit, ui_api, web_ui_cookie
 from trino_harness.scenario.model import Scenario
 from trino_harness.tls import describe_transport_error, presented_certificate, verified_handshake
+from trino_harness.tls_scan import ServedCertificate
 
 pytestmark = pytest.mark.tls
 
@@ -26,6 +27,11 @@ CERT_FIXES = {
     "wrong-host": "reissue the certificate with a subjectAltName for every name and IP clients use",
     "unknown-ca": "serve a certificate chained to the CA clients trust, intermediates in the keystore",
 }
+# What a failed verified handshake says about the certificate; a refused, reset or silent connection
+# says nothing about it.
+CERTIFICATE_VERDICTS = ("expired", "not-yet-valid", "wrong-host", "unknown-ca", "tls-alert", "tls")
+# Trino's refusals of a request over cleartext: 401/403, or 406 for a forwarded header it does not trust.
+CLEARTEXT_REFUSALS = frozenset({401, 403, 406})
 CLEARTEXT_FIX = (
     "set http-server.http.enabled=false (or keep "
     "http-server.authentication.allow-insecure-over-http=false and http-server.process-forwarded=false "
@@ -56,6 +62,8 @@ def test_coordinator_certificate_chains_to_the_ca_and_names_the_host(target):
         problem = None
     except OSError as exc:
         protocol, problem = None, describe_transport_error(exc)
+    if problem is not None and problem.kind not in CERTIFICATE_VERDICTS:
+        cannot_judge(f"no TLS handshake with {target.host}:{target.port} to judge: {problem}")
     presented = presented_certificate(target.host, target.port) if problem else None
     check(
         problem is None,
@@ -69,11 +77,7 @@ def test_coordinator_certificate_chains_to_the_ca_and_names_the_host(target):
 def test_tls_protocol_is_accepted_or_refused_as_declared(tls_scan, protocol_expectation):
     protocol, should_accept = protocol_expectation
     if protocol in tls_scan.errors:
-        pytest.fail(
-            f"cannot judge: {protocol} could not be tested on {tls_scan.endpoint}: "
-            f"{tls_scan.errors[protocol]}",
-            pytrace=False,
-        )
+        cannot_judge(f"{protocol} could not be tested on {tls_scan.endpoint}: {tls_scan.errors[protocol]}")
     accepted = tls_scan.accepted.get(protocol, [])
     check(
         bool(accepted) == should_accept,
@@ -91,10 +95,9 @@ def test_tls_protocol_is_accepted_or_refused_as_declared(tls_scan, protocol_expe
 
 def test_no_weak_cipher_suite_is_offered(tls_scan, weak_cipher):
     if tls_scan.errors:  # "none accepted" must cover every protocol, not the ones that could be tested
-        pytest.fail(
-            f"cannot judge {weak_cipher} suites on {tls_scan.endpoint}: sslyze could not test "
-            + "; ".join(f"{protocol} ({why})" for protocol, why in tls_scan.errors.items()),
-            pytrace=False,
+        cannot_judge(
+            f"{weak_cipher} suites on {tls_scan.endpoint}: sslyze could not test "
+            + "; ".join(f"{protocol} ({why})" for protocol, why in tls_scan.errors.items())
         )
     offered = tls_scan.suites_matching(weak_cipher)
     check(
@@ -114,19 +117,22 @@ RENEW_FIX = (
 )
 
 
-def _served(tls_scan):
-    if tls_scan.certificate is None:
-        pytest.fail(
-            f"cannot judge: sslyze could not read the certificate of {tls_scan.endpoint}: "
-            f"{tls_scan.certificate_error}",
-            pytrace=False,
+def _served(tls_scan) -> tuple[ServedCertificate, ...]:
+    """Every certificate the endpoint serves (every chain sslyze saw); none read is no verdict."""
+    if not tls_scan.certificates:
+        cannot_judge(
+            f"sslyze could not read the certificates of {tls_scan.endpoint}: {tls_scan.certificate_error}"
         )
-    return tls_scan.certificate
+    return tls_scan.certificates
+
+
+def _each(certs, fact) -> str:
+    return "; ".join(f"{c}: {fact(c)}" for c in certs)
 
 
 def test_every_tls12_suite_has_forward_secrecy(tls_scan):
     if any(p in tls_scan.errors for p in ("TLSv1.0", "TLSv1.1", "TLSv1.2")):
-        pytest.fail(f"cannot judge: sslyze could not test {tls_scan.errors}", pytrace=False)
+        cannot_judge(f"sslyze could not test {tls_scan.errors}")
     static = tls_scan.without_forward_secrecy()
     check(
         not static,
@@ -139,35 +145,46 @@ def test_every_tls12_suite_has_forward_secrecy(tls_scan):
 
 
 def test_server_key_meets_the_size_floor(tls_scan, scenario):
-    cert, tls = _served(tls_scan), scenario.expectations.tls
-    floor = {"RSA": tls.min_rsa_key_bits, "EC": tls.min_ec_key_bits}.get(cert.key_type)
+    certs, tls = _served(tls_scan), scenario.expectations.tls
+    floors = {"RSA": tls.min_rsa_key_bits, "EC": tls.min_ec_key_bits}
+    weak = [c for c in certs if c.key_bits < floors.get(c.key_type, c.key_bits + 1)]
     check(
-        floor is not None and cert.key_bits >= floor,
-        what=f"public key of the certificate {tls_scan.endpoint} serves ({cert.subject})",
+        not weak,
+        what=f"public key of every certificate {tls_scan.endpoint} serves ({len(certs)}, every chain)",
         expected=f"RSA >= {tls.min_rsa_key_bits} bits or EC >= {tls.min_ec_key_bits} bits",
-        observed=f"{cert.key_type} {cert.key_bits} bits",
+        observed=_each(certs, lambda c: f"{c.key_type} {c.key_bits} bits")
+        + (f"; below the floor: {', '.join(map(str, weak))}" if weak else ""),
         fix="reissue the certificate with an RSA 2048+ or ECDSA P-256+ key",
     )
 
 
 def test_certificate_signature_algorithm_is_allowed(tls_scan, scenario):
-    cert, allowed = _served(tls_scan), scenario.expectations.tls.signature_algorithms
+    # A root's signature on itself is never checked by clients: only the signatures they verify count.
+    certs, allowed = _served(tls_scan), scenario.expectations.tls.signature_algorithms
+    signed = [c for c in certs if not c.self_signed]
+    if not signed:
+        cannot_judge(f"{tls_scan.endpoint} serves only self-signed certificates ({_each(certs, str)})")
+    weak = [c for c in signed if c.signature_algorithm not in allowed]
     check(
-        cert.signature_algorithm in allowed,
-        what=f"signature algorithm of the certificate {tls_scan.endpoint} serves ({cert.subject})",
+        not weak,
+        what=f"signature of every certificate {tls_scan.endpoint} serves ({len(signed)}, every chain)",
         expected=f"one of {list(allowed)}",
-        observed=cert.signature_algorithm,
+        observed=_each(signed, lambda c: c.signature_algorithm)
+        + (f"; not allowed: {', '.join(map(str, weak))}" if weak else ""),
         fix="reissue the certificate signed with SHA-256 or better (no SHA-1, no MD5)",
     )
 
 
 def test_certificate_lifetime_is_within_the_limit(tls_scan, scenario):
-    cert, limit = _served(tls_scan), scenario.expectations.tls.max_certificate_lifetime_days
+    # The server's own certificates: a CA's lifetime is its PKI's policy, renewed with the trust store.
+    leaves = [c for c in _served(tls_scan) if c.leaf]
+    limit = scenario.expectations.tls.max_certificate_lifetime_days
+    long_lived = [c for c in leaves if c.lifetime_days > limit]
     check(
-        cert.lifetime_days <= limit,
-        what=f"lifetime of the certificate {tls_scan.endpoint} serves ({cert.subject})",
+        not long_lived,
+        what=f"lifetime of every certificate {tls_scan.endpoint} serves as its own ({len(leaves)})",
         expected=f"at most {limit} days from notBefore to notAfter",
-        observed=f"{cert.lifetime_days} days ({cert.not_before} .. {cert.not_after})",
+        observed=_each(leaves, lambda c: f"{c.lifetime_days} days ({c.not_before} .. {c.not_after})"),
         fix="issue shorter-lived certificates (Mozilla recommends 90 days) and automate renewal",
     )
 
@@ -175,14 +192,24 @@ def test_certificate_lifetime_is_within_the_limit(tls_scan, scenario):
 def test_certificate_does_not_expire_within_the_horizon(tls_scan, scenario):
     import datetime as dt
 
-    cert, horizon = _served(tls_scan), scenario.expectations.tls.expiry_horizon_days
-    left = dt.datetime.fromisoformat(cert.not_after) - dt.datetime.now(dt.UTC)
+    certs, horizon = _served(tls_scan), scenario.expectations.tls.expiry_horizon_days
+    now = dt.datetime.now(dt.UTC)
+
+    def left(cert: ServedCertificate) -> dt.timedelta:
+        return dt.datetime.fromisoformat(cert.not_after) - now
+
+    def says(cert: ServedCertificate) -> str:
+        days = left(cert)
+        when = (
+            f"expires in {days.days} days" if days.total_seconds() > 0 else f"expired {-days.days} days ago"
+        )
+        return f"notAfter {cert.not_after}: {when}"
+
     check(
-        left > dt.timedelta(days=horizon),
-        what=f"expiry of the certificate {tls_scan.endpoint} serves ({cert.subject})",
+        all(left(c) > dt.timedelta(days=horizon) for c in certs),
+        what=f"expiry of every certificate {tls_scan.endpoint} serves ({len(certs)}, every chain)",
         expected=f"notAfter more than {horizon} days away (expectations.tls.expiry_horizon_days)",
-        observed=f"notAfter {cert.not_after}: "
-        + (f"expires in {left.days} days" if left.total_seconds() > 0 else f"expired {-left.days} days ago"),
+        observed=_each(certs, says),
         fix=RENEW_FIX,
     )
 
@@ -192,10 +219,9 @@ def test_tls_configuration_meets_the_declared_mozilla_profile(tls_scan, scenario
     if declared is None:
         pytest.skip("the scenario declares no Mozilla profile (expectations.tls.mozilla_profile)")
     if tls_scan.mozilla_profile != declared or tls_scan.mozilla_error:
-        pytest.fail(
-            f"cannot judge Mozilla {declared} on {tls_scan.endpoint}: "
-            f"{tls_scan.mozilla_error or f'the scan judged {tls_scan.mozilla_profile!r}'}",
-            pytrace=False,
+        cannot_judge(
+            f"Mozilla {declared} on {tls_scan.endpoint}: "
+            f"{tls_scan.mozilla_error or f'the scan judged {tls_scan.mozilla_profile!r}'}"
         )
     issues = tls_scan.mozilla_issues
     check(
@@ -210,10 +236,20 @@ def test_tls_configuration_meets_the_declared_mozilla_profile(tls_scan, scenario
 
 # -- cleartext --------------------------------------------------------------------------------
 def _refused(answer: Answer) -> bool:
-    """Nothing serves HTTP there, or Trino refused (401/403, or 406 for a forwarded header)."""
+    """Nothing serves HTTP there, or Trino refused (401/403, or 406 for a forwarded header); served
+    on a 200. Any other status (a gateway's 502/503, a 404 of another server) is no verdict."""
     if answer.transport is not None:
         return answer.transport.kind in ("refused", "closed")
-    return answer.status in (401, 403, 406)
+    return (
+        refusal_of(
+            status=answer.status,
+            said=str(answer),
+            refused_statuses=CLEARTEXT_REFUSALS,
+            refused_errors=frozenset(),
+            accepted=answer.status == 200,
+        )
+        is not None
+    )
 
 
 def _cleartext_check(target, attempt: str, answer: Answer, accepted_as: str | None = None) -> None:
@@ -222,9 +258,9 @@ def _cleartext_check(target, attempt: str, answer: Answer, accepted_as: str | No
         # A silent port only counts as refusal when the same host answers over HTTPS right now.
         https = submit(target, "SELECT 1")
         if https.transport is not None:
-            pytest.fail(f"inconclusive: HTTPS on {target.url} does not answer either ({https})")
+            cannot_judge(f"HTTPS on {target.url} does not answer either ({https})")
     if answer.transport is not None and answer.transport.kind not in ("refused", "closed"):
-        pytest.fail(f"cannot judge {attempt} over plain HTTP: {answer}", pytrace=False)
+        cannot_judge(f"{attempt} over plain HTTP: {answer}")
     check(
         _refused(answer),
         what=f"{attempt} over plain HTTP to {target.host}:{target.http_port}",
@@ -281,7 +317,7 @@ def test_web_ui_session_cookie_is_refused_over_cleartext(target, scenario):
     cookies = web_ui_cookie(target, row.principal, target.password(row.provider, row.principal))
     over_https = ui_api(target, "/ui/api/stats", cookies)
     if over_https.status != 200:
-        pytest.fail(f"the Web UI session cookie is not honoured even over HTTPS ({over_https}); cannot judge")
+        cannot_judge(f"the Web UI session cookie is not honoured even over HTTPS ({over_https})")
     target.plain_http_port()
     answer = ui_api(target, "/ui/api/stats", cookies, plain_http=True)
     if answer.status in (302, 303):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 ORGANIZATION = "Trino Harness"
@@ -30,8 +30,8 @@ class Issued:
         return x509.load_pem_x509_certificate(self.cert_pem)
 
 
-def _key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+def _key(bits: int = 2048) -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=bits)
 
 
 def _key_pem(key: rsa.RSAPrivateKey) -> bytes:
@@ -107,8 +107,10 @@ class CertificateAuthority:
         sans: list[x509.GeneralName],
         not_before: dt.datetime,
         not_after: dt.datetime,
+        key_bits: int = 2048,
+        sha1: bool = False,
     ) -> Issued:
-        key = _key()
+        key = _key(key_bits)
         ca_cert = self.issued.certificate
         builder = (
             x509.CertificateBuilder()
@@ -127,6 +129,8 @@ class CertificateAuthority:
         if sans:
             builder = builder.add_extension(x509.SubjectAlternativeName(sans), critical=False)
         cert = builder.sign(self._key, hashes.SHA256())
+        if sha1:
+            cert = _resigned_with_sha1(cert, self._key)
         return Issued(cert.public_bytes(serialization.Encoding.PEM), _key_pem(key))
 
     def issue_server(
@@ -136,11 +140,14 @@ class CertificateAuthority:
         days: int = 7,
         also_client: bool = False,
         not_before: dt.datetime | None = None,
+        key_bits: int = 2048,
+        sha1: bool = False,
     ) -> Issued:
         """A TLS server certificate whose SANs name every host and IP a client may use.
 
         ``also_client`` adds the clientAuth usage, for a node that presents the same key pair when
-        it calls other nodes (Trino's internal HTTPS client).
+        it calls other nodes (Trino's internal HTTPS client). ``key_bits`` and ``sha1`` (a SHA-1
+        signature instead of SHA-256) exist for the deliberately weak certificate of a negative control.
         """
         usages = [ExtendedKeyUsageOID.SERVER_AUTH] + (
             [ExtendedKeyUsageOID.CLIENT_AUTH] if also_client else []
@@ -158,7 +165,7 @@ class CertificateAuthority:
             ]
         )
         start = not_before or (_now() - dt.timedelta(minutes=5))
-        return self._issue(subject, usages, sans, start, start + dt.timedelta(days=days))
+        return self._issue(subject, usages, sans, start, start + dt.timedelta(days=days), key_bits, sha1)
 
     def issue_client(
         self, subject_rfc4514: str, days: int = 7, not_before: dt.datetime | None = None
@@ -172,6 +179,37 @@ class CertificateAuthority:
             start,
             start + dt.timedelta(days=days),
         )
+
+
+# DER AlgorithmIdentifiers (OID + NULL parameters): the same length, differing in the OID's last byte.
+_SHA256_WITH_RSA = bytes.fromhex("300d06092a864886f70d01010b0500")
+_SHA1_WITH_RSA = bytes.fromhex("300d06092a864886f70d0101050500")
+
+
+def _der_length(n: int) -> bytes:
+    if n < 0x80:
+        return bytes([n])
+    body = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([0x80 | len(body)]) + body
+
+
+def _resigned_with_sha1(cert: x509.Certificate, ca_key: rsa.RSAPrivateKey) -> x509.Certificate:
+    """``cert`` signed with SHA-1 instead (cryptography signs certificates with SHA-256 or better
+    only): its TBS part names sha1WithRSAEncryption (a same-length swap of the one algorithm field,
+    which precedes every extension) and carries a PKCS#1 v1.5 SHA-1 signature by ``ca_key``."""
+    tbs = cert.tbs_certificate_bytes
+    at = tbs.find(_SHA256_WITH_RSA)
+    if at < 0 or at > 40:  # the field follows the version and the serial number, never further
+        raise ValueError("the certificate's signature algorithm field is not where X.509 puts it")
+    tbs = tbs[:at] + _SHA1_WITH_RSA + tbs[at + len(_SHA256_WITH_RSA) :]
+    signature = ca_key.sign(tbs, padding.PKCS1v15(), hashes.SHA1())
+    bits = b"\x03" + _der_length(len(signature) + 1) + b"\x00" + signature
+    body = tbs + _SHA1_WITH_RSA + bits
+    resigned = x509.load_der_x509_certificate(b"\x30" + _der_length(len(body)) + body)
+    ca_key.public_key().verify(
+        resigned.signature, resigned.tbs_certificate_bytes, padding.PKCS1v15(), hashes.SHA1()
+    )
+    return resigned
 
 
 def rsa_key_pair() -> tuple[bytes, bytes]:

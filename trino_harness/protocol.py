@@ -3,7 +3,8 @@
 The ``trino`` client hides what authentication checks need to see: the HTTP status, every
 ``WWW-Authenticate`` challenge, the plain-text 401 body, and a TLS alert as opposed to a refused
 connection. ``submit`` posts one statement, follows ``nextUri`` to the end
-(:mod:`trino_harness.client_protocol`) and keeps all of it.
+(:mod:`trino_harness.client_protocol`) and keeps all of it. What decides nothing (a gateway's
+answer, a server error, a 200 that is no statement answer) stops the check as "cannot judge".
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from typing import Any
 
 import httpx
 
-from trino_harness.client_protocol import STATEMENT_PATH, statement_pages
+from trino_harness.client_protocol import STATEMENT_PATH, NotAPage, retried, statement_pages
+from trino_harness.evidence import UNDECIDED_STATUSES, cannot_judge
 from trino_harness.observations import observe
 from trino_harness.redaction import redact, register_secret
 from trino_harness.target import ClientCert, Target
@@ -64,6 +66,13 @@ class Answer:
         return redact(f"HTTP {self.status}{challenges}, body: {body!r}")
 
 
+# Transport failures over HTTPS that say nothing of a login: nothing listens, the connection was
+# reset or closed, no answer came. A TLS alert or a certificate problem is kept (a refusal in the
+# handshake, or the TLS suite's evidence), and so is every failure over plain HTTP (where no
+# listener is what the cleartext checks want to see, beside an HTTPS answer).
+SILENCE = ("refused", "closed", "timeout", "other")
+
+
 def client_context(target: Target, cert: ClientCert | None = None, verify: bool = True) -> ssl.SSLContext:
     """Trust only the target's CA (hostname checked); present ``cert`` when given."""
     if verify:
@@ -88,7 +97,11 @@ def submit(
     cookies: dict[str, str] | None = None,
     timeout: float = 60,
 ) -> Answer:
-    """POST ``sql`` and follow ``nextUri``; a transport failure becomes ``Answer.transport``."""
+    """POST ``sql`` and follow ``nextUri``; a TLS failure (any, over plain HTTP) is ``Answer.transport``.
+
+    An answer that decides nothing (a gateway's 502/503/504 still there after asking again, a 429,
+    a 500, a 200 that is no statement answer, silence over HTTPS) raises :class:`CannotJudge`: no
+    check can read a refusal or an acceptance into it."""
     verify: bool | ssl.SSLContext
     if plain_http:
         base, verify = f"http://{target.host}:{target.plain_http_port()}", False
@@ -97,16 +110,32 @@ def submit(
     request_headers = {"X-Trino-Source": "trino-harness", **(headers or {})}
     try:
         with httpx.Client(verify=verify, trust_env=False, timeout=timeout, cookies=cookies) as http:
-            response = http.post(
-                base + STATEMENT_PATH,
-                content=sql,
-                headers=request_headers,
-                auth=auth or httpx.USE_CLIENT_DEFAULT,
-            )
-            answer = _follow(http, response, request_headers, auth)
+            answer = _statement(http, base, sql, request_headers, auth)
     except httpx.TransportError as exc:
         answer = Answer(transport=describe_transport_error(exc))
     observe(answer)
+    if not plain_http and answer.transport is not None and answer.transport.kind in SILENCE:
+        cannot_judge(f"no HTTP answer from {base}: {answer.transport}")
+    return answer
+
+
+def _statement(
+    http: httpx.Client,
+    base: str,
+    sql: str,
+    headers: dict[str, str],
+    auth: httpx.Auth | tuple[str | bytes, str | bytes] | None,
+) -> Answer:
+    """One statement on ``http``: the POST (asked again on a gateway's 502/503/504), then the walk."""
+    response = retried(
+        lambda: http.post(
+            base + STATEMENT_PATH, content=sql, headers=headers, auth=auth or httpx.USE_CLIENT_DEFAULT
+        )
+    )
+    answer = _follow(http, response, headers, auth)
+    if answer.status in UNDECIDED_STATUSES:
+        observe(answer)
+        cannot_judge(f"{answer}: a gateway, a rate limit or a server error decides nothing")
     return answer
 
 
@@ -143,6 +172,9 @@ def _follow(
     except httpx.TransportError as exc:
         problem = describe_transport_error(exc)
         return Answer(status=200, body=f"following nextUri failed: {problem}")
+    except NotAPage as exc:
+        observe(Answer(status=200, body=str(exc), query_id=query_id))
+        cannot_judge(f"{exc} (query {query_id})" if query_id else str(exc))
     return Answer(status=200, rows=rows, query_id=query_id)
 
 

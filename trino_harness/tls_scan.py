@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from sslyze import (
     CertificateInfoExtraArgument,
@@ -64,7 +65,8 @@ class TlsScanError(RuntimeError):
 
 @dataclass(frozen=True)
 class ServedCertificate:
-    """The leaf certificate the endpoint serves (sslyze's certificate info), as facts."""
+    """One certificate the endpoint serves (sslyze's certificate info), as facts: the leaf of a
+    chain, or a certificate sent after it (an intermediate, or a root sent needlessly)."""
 
     subject: str
     key_type: str  # "RSA", "EC" or the key class's name
@@ -72,7 +74,12 @@ class ServedCertificate:
     signature_algorithm: str  # OpenSSL's name, as Mozilla's profiles spell it: sha256WithRSAEncryption
     not_before: str  # ISO 8601, UTC
     not_after: str
-    chain_verified: bool  # chains to the trusted CA (the target's CA file, or sslyze's stores)
+    chain_verified: bool  # its chain leads to the trusted CA (the target's CA file, or sslyze's stores)
+    leaf: bool = True  # the first of its chain: the server's own certificate
+    self_signed: bool = False  # a root: nobody checks its own signature
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({'leaf' if self.leaf else 'sent in the chain'})"
 
     @property
     def lifetime_days(self) -> int:
@@ -84,8 +91,10 @@ class TlsScan:
     endpoint: str
     accepted: dict[str, list[str]] = field(default_factory=dict)  # protocol -> accepted suites
     errors: dict[str, str] = field(default_factory=dict)  # protocol -> why it could not be tested
-    certificate: ServedCertificate | None = None
-    certificate_error: str | None = None  # why sslyze could not read the certificate
+    # Every certificate of every chain the endpoint serves (sslyze tries RSA and ECDSA clients: a
+    # server with both keys serves two chains), leaves first.
+    certificates: tuple[ServedCertificate, ...] = ()
+    certificate_error: str | None = None  # why sslyze could not read the certificates
     # The declared Mozilla profile: sslyze's issues with it ({} = compliant), or why it could not judge.
     mozilla_profile: str | None = None
     mozilla_issues: dict[str, str] = field(default_factory=dict)
@@ -119,9 +128,8 @@ class TlsScan:
 
     @classmethod
     def from_json(cls, data: dict) -> TlsScan:
-        if data.get("certificate"):
-            data = {**data, "certificate": ServedCertificate(**data["certificate"])}
-        return cls(**data)
+        certificates = tuple(ServedCertificate(**c) for c in data.get("certificates") or ())
+        return cls(**{**data, "certificates": certificates})
 
 
 def mozilla_profile(name: str) -> object:
@@ -163,7 +171,7 @@ def scan(host: str, port: int, ca_path: str | None = None, profile: str | None =
             errors[protocol] = str(attempt.error_reason or attempt.status)
             continue
         accepted[protocol] = [s.cipher_suite.name for s in attempt.result.accepted_cipher_suites]
-    certificate, certificate_error = _served_certificate(result)
+    certificates, certificate_error = _served_certificates(result)
     issues: dict[str, str] = {}
     mozilla_error = None
     if profile:
@@ -174,17 +182,34 @@ def scan(host: str, port: int, ca_path: str | None = None, profile: str | None =
         except ServerScanResultIncomplete as exc:
             mozilla_error = str(exc)
     return TlsScan(
-        f"{host}:{port}", accepted, errors, certificate, certificate_error, profile, issues, mozilla_error
+        f"{host}:{port}", accepted, errors, certificates, certificate_error, profile, issues, mozilla_error
     )
 
 
-def _served_certificate(result: ServerScanResult) -> tuple[ServedCertificate | None, str | None]:
+def _served_certificates(result: ServerScanResult) -> tuple[tuple[ServedCertificate, ...], str | None]:
     attempt = result.scan_result.certificate_info if result.scan_result else None
     if attempt is None or attempt.result is None:
-        return None, str(attempt.error_reason or attempt.status) if attempt else "not scanned"
-    deployment = attempt.result.certificate_deployments[0]
-    leaf = deployment.received_certificate_chain[0]
-    key = leaf.public_key()
+        return (), str(attempt.error_reason or attempt.status) if attempt else "not scanned"
+    deployments = attempt.result.certificate_deployments
+    served = served_certificates(
+        [(d.received_certificate_chain, d.verified_certificate_chain is not None) for d in deployments]
+    )
+    return served, None if served else "sslyze read no certificate chain"
+
+
+def served_certificates(
+    chains: list[tuple[list[x509.Certificate], bool]],
+) -> tuple[ServedCertificate, ...]:
+    """Every certificate of every served chain (with whether that chain verified), leaves first,
+    each once: every one of them is judged, not the first chain's leaf alone."""
+    facts = [
+        _facts(cert, verified, index == 0) for chain, verified in chains for index, cert in enumerate(chain)
+    ]
+    return tuple(dict.fromkeys(sorted(facts, key=lambda c: not c.leaf)))
+
+
+def _facts(cert: x509.Certificate, chain_verified: bool, leaf: bool) -> ServedCertificate:
+    key = cert.public_key()
     key_type = (
         "RSA"
         if isinstance(key, rsa.RSAPublicKey)
@@ -192,15 +217,14 @@ def _served_certificate(result: ServerScanResult) -> tuple[ServedCertificate | N
         if isinstance(key, ec.EllipticCurvePublicKey)
         else type(key).__name__
     )
-    return (
-        ServedCertificate(
-            subject=leaf.subject.rfc4514_string(),
-            key_type=key_type,
-            key_bits=getattr(key, "key_size", 0),
-            signature_algorithm=leaf.signature_algorithm_oid._name,  # the name Mozilla's profiles use
-            not_before=leaf.not_valid_before_utc.isoformat(),
-            not_after=leaf.not_valid_after_utc.isoformat(),
-            chain_verified=deployment.verified_certificate_chain is not None,
-        ),
-        None,
+    return ServedCertificate(
+        subject=cert.subject.rfc4514_string(),
+        key_type=key_type,
+        key_bits=getattr(key, "key_size", 0),
+        signature_algorithm=cert.signature_algorithm_oid._name,  # the name Mozilla's profiles use
+        not_before=cert.not_valid_before_utc.isoformat(),
+        not_after=cert.not_valid_after_utc.isoformat(),
+        chain_verified=chain_verified,
+        leaf=leaf,
+        self_signed=cert.issuer == cert.subject,
     )

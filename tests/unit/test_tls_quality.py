@@ -6,11 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
 from cryptography import x509
 
+import suites.test_tls as tls_checks
+from trino_harness.evidence import CannotJudge, CheckFailed
+from trino_harness.pki import CertificateAuthority
 from trino_harness.render.materials import RunMaterials
 from trino_harness.scenario.loader import DEFAULT_SCENARIO, load_scenario
-from trino_harness.tls_scan import ServedCertificate, TlsScan, mozilla_profile
+from trino_harness.tls_scan import ServedCertificate, TlsScan, mozilla_profile, served_certificates
 
 
 def test_static_key_exchange_suites_are_named_and_tls13_is_ignored() -> None:
@@ -37,7 +41,7 @@ def test_scan_with_certificate_and_mozilla_verdict_survives_the_run_directory() 
         "CN=trino", "RSA", 2048, "sha256WithRSAEncryption", "2026-01-01T00:00:00+00:00",
         "2026-04-01T00:00:00+00:00", True,
     )  # fmt: skip
-    scan = TlsScan("h:1", {"TLSv1.2": []}, {}, cert, None, "intermediate", {"ciphers": "x"}, None)
+    scan = TlsScan("h:1", {"TLSv1.2": []}, {}, (cert,), None, "intermediate", {"ciphers": "x"}, None)
     assert TlsScan.from_json(json.loads(json.dumps(scan.to_json()))) == scan
     assert cert.lifetime_days == 90
 
@@ -72,3 +76,64 @@ def test_each_broken_certificate_is_wrong_only_in_its_own_way() -> None:
     now = dt.datetime.now(dt.UTC)
     for name in ("wrong-host", "unknown-ca"):
         assert x509.load_pem_x509_certificate(broken[name].cert_pem).not_valid_after_utc - now > horizon, name
+
+
+# -- every certificate served, and the weak one that turns the quality checks red -----------------
+CERTIFICATE_CHECKS = (
+    tls_checks.test_server_key_meets_the_size_floor,
+    tls_checks.test_certificate_signature_algorithm_is_allowed,
+    tls_checks.test_certificate_lifetime_is_within_the_limit,
+)
+
+
+def _scan(*chains: list[x509.Certificate]) -> TlsScan:
+    return TlsScan("h:1", certificates=served_certificates([(chain, True) for chain in chains]))
+
+
+def test_every_chain_the_server_serves_is_judged_not_only_the_first() -> None:
+    """A server may serve an RSA chain to one client and an ECDSA chain to another (sslyze reports
+    each deployment): a weak second chain must not hide behind a good first one."""
+    scenario = load_scenario(DEFAULT_SCENARIO)
+    materials = RunMaterials.generate(scenario)
+    good, weak = materials.trino_tls.certificate, materials.trino_tls_broken["weak"].certificate
+    for judge in CERTIFICATE_CHECKS:
+        judge(_scan([good]), scenario)
+        with pytest.raises(CheckFailed, match=r"sha1WithRSAEncryption|1024 bits|400 days"):
+            judge(_scan([good], [weak]), scenario)
+
+
+def test_the_weak_certificate_is_weak_in_exactly_the_three_ways_it_is_made_for() -> None:
+    scenario = load_scenario(DEFAULT_SCENARIO)
+    weak = _scan([RunMaterials.generate(scenario).trino_tls_broken["weak"].certificate])
+    (served,) = weak.certificates
+    assert (served.key_type, served.key_bits, served.signature_algorithm) == (
+        "RSA",
+        1024,
+        "sha1WithRSAEncryption",
+    )
+    assert served.lifetime_days > scenario.expectations.tls.max_certificate_lifetime_days
+    for judge, says in zip(
+        CERTIFICATE_CHECKS, ("RSA 1024 bits", "sha1WithRSAEncryption", "400 days"), strict=True
+    ):
+        with pytest.raises(CheckFailed, match=says):
+            judge(weak, scenario)
+    tls_checks.test_certificate_does_not_expire_within_the_horizon(weak, scenario)  # valid, far from expiry
+
+
+def test_intermediates_are_judged_for_key_and_signature_and_only_leaves_for_lifetime() -> None:
+    scenario = load_scenario(DEFAULT_SCENARIO)
+    root = CertificateAuthority.create("root", days=3650)
+    leaf = root.issue_server("trino", ["trino"], days=90).certificate
+    chain = _scan([leaf, root.issued.certificate])
+    assert [(c.leaf, c.self_signed) for c in chain.certificates] == [(True, False), (False, True)]
+    tls_checks.test_certificate_lifetime_is_within_the_limit(
+        chain, scenario
+    )  # a 10-year CA is its own policy
+    tls_checks.test_certificate_signature_algorithm_is_allowed(chain, scenario)
+
+
+def test_no_certificate_read_is_no_verdict() -> None:
+    scenario = load_scenario(DEFAULT_SCENARIO)
+    for judge in CERTIFICATE_CHECKS:
+        with pytest.raises(CannotJudge):
+            judge(TlsScan("h:1", certificate_error="connection reset"), scenario)

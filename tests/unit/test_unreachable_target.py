@@ -1,9 +1,11 @@
-"""Against a cluster that does not answer, no check passes and none claims a verdict.
+"""Against a cluster that does not answer, or answers badly, no check passes.
 
-A security gate's worst failure is a green check that never looked. The child run below points the
-real suites at a profile whose every port is closed on 127.0.0.1: each check must end ERROR
-("cannot judge") or SKIP (the profile lacks what it needs), never PASS and never FAIL. No container
-starts and nothing leaves this machine.
+A security gate's worst failure is a green check that never looked. The child runs below point the
+real suites at a profile on 127.0.0.1: first with every port closed (each check must end ERROR,
+"cannot judge", or SKIP, never PASS and never FAIL), then at a coordinator that answers every
+request badly (``bad_coordinator``: a 503, an empty 200, malformed JSON, a reset), where nothing may
+PASS. No container starts and nothing leaves this machine. The four bad-coordinator runs take about
+five minutes together on two cores (the browser checks are left out).
 """
 
 from __future__ import annotations
@@ -13,11 +15,15 @@ import os
 import socket
 import subprocess
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 import yaml
 
+from tests.unit.bad_coordinator import Mode, serving
 from trino_harness.pki import CertificateAuthority, rsa_key_pair
+from trino_harness.reporting.exit_codes import Exit
 from trino_harness.scenario.loader import DEFAULT_SCENARIO, load_scenario
 
 REPO = Path(__file__).resolve().parents[2]
@@ -42,8 +48,21 @@ def _client_certificates(authority: CertificateAuthority, subjects: tuple[str, .
     return entries
 
 
-def _profile(tmp_path: Path) -> tuple[Path, dict[str, str]]:
-    authority = CertificateAuthority.create("unreachable test CA")
+@dataclass(frozen=True)
+class Ports:
+    """Where the profile says the coordinator and its worker listen (all on 127.0.0.1)."""
+
+    https: int = field(default_factory=_closed_port)
+    http: int = field(default_factory=_closed_port)
+    worker_https: int = field(default_factory=_closed_port)
+    worker_http: int = field(default_factory=_closed_port)
+
+
+def _profile(
+    tmp_path: Path, authority: CertificateAuthority | None = None, ports: Ports | None = None
+) -> tuple[Path, dict[str, str]]:
+    authority = authority or CertificateAuthority.create("unreachable test CA")
+    ports = ports or Ports()
     ca = tmp_path / "ca.pem"
     ca.write_bytes(authority.cert_pem)
     jwt_key = tmp_path / "jwt.pem"
@@ -60,7 +79,7 @@ def _profile(tmp_path: Path) -> tuple[Path, dict[str, str]]:
             env[name] = f"not-a-real-password-{i}"
             passwords.append({"provider": provider, "login": login, "password_env": name})
     certs = _client_certificates(authority, scenario.certificates, tmp_path)
-    port, http, worker = _closed_port(), _closed_port(), _closed_port()
+    port, http, worker = ports.https, ports.http, ports.worker_https
     profile = {
         "name": "unreachable",
         "scenario": str(DEFAULT_SCENARIO),
@@ -79,7 +98,7 @@ def _profile(tmp_path: Path) -> tuple[Path, dict[str, str]]:
                 {"role": "coordinator", "alias": "trino", "url": f"https://127.0.0.1:{port}",
                  "plain_http_port": http},
                 {"role": "worker", "alias": "trino-worker", "url": f"https://127.0.0.1:{worker}",
-                 "plain_http_port": _closed_port()},
+                 "plain_http_port": ports.worker_http},
             ],
         },
     }  # fmt: skip
@@ -105,4 +124,57 @@ def test_no_check_passes_or_fails_against_a_cluster_that_does_not_answer(tmp_pat
     assert not by_status.get("PASS"), f"passed without a target: {by_status.get('PASS')}"
     assert not by_status.get("FAIL"), f"claimed a verdict without a target: {by_status.get('FAIL')}"
     assert len(by_status.get("ERROR", [])) >= 50, by_status  # most checks need the coordinator
-    assert proc.returncode == 1
+    assert proc.returncode == Exit.UNJUDGED, proc.stdout[-3000:]
+
+
+# -- a coordinator that answers, but badly -------------------------------------------------------
+# Checks whose evidence is the TLS handshake itself, which the bad coordinator completes as a real
+# server would (a certificate from the profile's CA, naming every host and alias): in the modes that
+# answer HTTP badly they judge a real handshake, and may pass. In ``reset`` there is no handshake.
+HANDSHAKE_CHECKS = (
+    "test_tls.py::test_coordinator_certificate_chains_to_the_ca_and_names_the_host",
+    "test_tls.py::test_tls_protocol_is_accepted_or_refused_as_declared[",
+    "test_tls.py::test_no_weak_cipher_suite_is_offered[",
+    "test_tls.py::test_every_tls12_suite_has_forward_secrecy",
+    "test_tls.py::test_server_key_meets_the_size_floor",
+    "test_tls.py::test_certificate_signature_algorithm_is_allowed",
+    "test_tls.py::test_certificate_lifetime_is_within_the_limit",
+    "test_tls.py::test_certificate_does_not_expire_within_the_horizon",
+    "test_tls.py::test_tls_configuration_meets_the_declared_mozilla_profile",
+    "test_cluster.py::test_internal_endpoint_speaks_tls_under_its_alias[",
+)
+# The browser is left out (as above). The real client programs run in every mode but ``unavailable``:
+# the JVM clients ask a 503 again for minutes, as the client protocol lets them, so each of their
+# checks would take that long (the harness's own probes ask again for a second and a half).
+MARKERS = {Mode.UNAVAILABLE: "not webui and not clients"}
+
+
+def _run_suites(profile: Path, env: dict[str, str], controls: Path, markers: str) -> dict[str, list[str]]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "suites/", "-q", "-p", "no:cacheprovider", "-n", "2",
+         "--target", str(profile), "--controls-dir", str(controls), "-m", markers],
+        cwd=REPO, env={**os.environ, **env, "PYTHONPATH": str(REPO)}, capture_output=True, text=True,
+        timeout=900,
+    )  # fmt: skip
+    assert (controls / "controls.json").is_file(), proc.stdout[-3000:] + proc.stderr[-3000:]
+    by_status: dict[str, list[str]] = {}
+    for record in json.loads((controls / "controls.json").read_text())["controls"]:
+        by_status.setdefault(record["status"], []).append(record["check_id"].removeprefix("suites/"))
+    return by_status
+
+
+@pytest.mark.parametrize("mode", list(Mode))
+def test_no_check_passes_against_a_coordinator_that_answers_badly(tmp_path: Path, mode: Mode) -> None:
+    authority = CertificateAuthority.create("bad coordinator test CA")
+    ports = Ports()
+    profile, env = _profile(tmp_path, authority, ports)
+    issued = authority.issue_server(
+        "trino", ["127.0.0.1", "localhost", "trino", "trino-worker"], days=90, also_client=True
+    )
+    with serving(mode, [ports.https, ports.worker_https], [ports.http, ports.worker_http], issued):
+        by_status = _run_suites(profile, env, tmp_path / "controls", MARKERS.get(mode, "not webui"))
+    passed = by_status.get("PASS", [])
+    if mode is not Mode.RESET:
+        passed = [c for c in passed if not c.startswith(HANDSHAKE_CHECKS)]
+    assert not passed, f"passed against a coordinator answering {mode}: {passed}"
+    assert len(by_status.get("ERROR", [])) >= 50, by_status  # most checks need the coordinator

@@ -62,6 +62,10 @@ class RequestLogReader(Protocol):
         """Every logged request whose user agent is exactly ``agent``, oldest first."""
         ...
 
+    def ends_before(self, instant: datetime) -> str | None:
+        """Why this log cannot hold a request made at ``instant`` (it ends before then), or None."""
+        ...
+
 
 class ContainerRequestLog:
     """The log file inside the coordinator's container, read with ``grep`` through ``docker exec``.
@@ -92,9 +96,20 @@ class ContainerRequestLog:
         parsed = (parse_line(line) for line in output.decode(errors="replace").splitlines())
         return [entry for entry in parsed if entry is not None and entry.agent == agent]
 
+    def ends_before(self, instant: datetime) -> str | None:
+        """Never: this is the live file the coordinator writes, so a request missing from it was
+        not logged (``http-server.log.enabled``), whatever the file's last line."""
+        return None
+
+
+# How much of a copy's end is read to find its last line: lines are a few hundred bytes.
+TAIL_BYTES = 64 * 1024
+
 
 class FileRequestLog:
-    """A local copy of the request log (a remote cluster's shipped or mounted log file)."""
+    """A local copy of the request log (a remote cluster's shipped or mounted log file). A copy
+    can be older than the request a check looks for: it then says so instead of a missing line
+    being read as a request the coordinator did not log."""
 
     def __init__(self, path: str) -> None:
         self._path = path
@@ -106,6 +121,33 @@ class FileRequestLog:
                 return [entry for entry in parsed if entry is not None and entry.agent == agent]
         except OSError as exc:
             raise RequestLogUnavailable(f"{self._path}: {exc}") from exc
+
+    def ends_before(self, instant: datetime) -> str | None:
+        last = self._last_time()
+        if last is None:
+            return f"the copy of the request log {self._path} holds no request-log line"
+        if last < instant:
+            return (
+                f"the copy of the request log {self._path} ends at {last}, before the attempt at "
+                f"{instant}: it cannot hold the attempt (a copy taken earlier, or shipping that lags); "
+                "point the profile's request log at a file that is still being written"
+            )
+        return None
+
+    def _last_time(self) -> datetime | None:
+        """The time of the copy's last complete request-log line (read from its end only)."""
+        try:
+            with open(self._path, "rb") as fh:
+                size = fh.seek(0, 2)
+                fh.seek(max(0, size - TAIL_BYTES))
+                tail = fh.read().decode("utf-8", errors="replace")
+        except OSError as exc:
+            raise RequestLogUnavailable(f"{self._path}: {exc}") from exc
+        for line in reversed(tail.splitlines()):
+            entry = parse_line(line)
+            if entry is not None:
+                return entry.time
+        return None
 
 
 def reader_for(source: RequestLogSource) -> RequestLogReader:

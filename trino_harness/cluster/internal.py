@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import jwt
 import requests
 
+from trino_harness.evidence import cannot_judge
 from trino_harness.redaction import redact
 from trino_harness.target import InternalEndpoint
 from trino_harness.tls import describe_transport_error
@@ -93,11 +94,24 @@ def _tls_record(exc: BaseException) -> bool:
     return False
 
 
+# Statuses that say "not for you": a login required (401) or refused (403, Trino's "Internal only
+# resource"). Anything else at 4xx/5xx decides nothing: a 502/503/504 is a gateway with nothing
+# behind it, a 429 a rate limit, a 500 a crash, a 404/405 a listener that serves other paths.
+REFUSING_STATUSES = frozenset({401, 403})
+# nginx's own answer to cleartext on its TLS port (its documented 497 error, sent as a 400 page).
+CLEARTEXT_ON_TLS_PAGE = "The plain HTTP request was sent to HTTPS port"
+
+
 def plain_http_refused(answer: HttpAnswer) -> bool | None:
-    """True: refused (nothing listens, or HTTP 4xx/5xx); False: served; None: cannot tell (a timeout,
-    a name that does not resolve, any other failure is no evidence either way)."""
+    """True: refused (nothing listens, a TLS-only port, HTTP 401/403); False: served (2xx/3xx);
+    None: cannot tell (a gateway's 502/503/504, any other 4xx/5xx, a timeout, a name that does not
+    resolve: none of them is evidence either way)."""
     if answer.status is not None:
-        return answer.status >= 400
+        if answer.status in REFUSING_STATUSES:
+            return True
+        if answer.status == 400 and CLEARTEXT_ON_TLS_PAGE in answer.text:
+            return True
+        return False if answer.status < 400 else None
     return True if answer.transport in REFUSING_TRANSPORT else None
 
 
@@ -113,12 +127,23 @@ class TlsUnderAlias:
     detail: str  # the protocol, or why the handshake failed
 
 
+# Why no handshake took place at all: nothing listens, the connection was reset, no answer came.
+# That is no verdict on the node's certificate.
+NO_HANDSHAKE = ("refused", "closed", "timeout", "other")
+
+
 def tls_under_alias(endpoint: InternalEndpoint, ca_path: str, timeout: float = 10) -> TlsUnderAlias:
-    """Handshake as another node would: SNI and hostname check for the alias, trusting only the CA."""
+    """Handshake as another node would: SNI and hostname check for the alias, trusting only the CA.
+    A node that does not answer at all is :class:`CannotJudge`, not a failed handshake."""
     context = ssl.create_default_context(cafile=ca_path)
     try:
         with socket.create_connection((endpoint.host, endpoint.port), timeout=timeout) as raw:
             with context.wrap_socket(raw, server_hostname=endpoint.alias) as tls:
                 return TlsUnderAlias(True, tls.version() or "unknown")
     except OSError as exc:
-        return TlsUnderAlias(False, str(describe_transport_error(exc)))
+        problem = describe_transport_error(exc)
+        if problem.kind in NO_HANDSHAKE:
+            cannot_judge(
+                f"no TLS handshake with {endpoint.alias} ({endpoint.host}:{endpoint.port}): {problem}"
+            )
+        return TlsUnderAlias(False, str(problem))

@@ -18,6 +18,8 @@ LDAP_ALIAS = "ldap"
 POSTGRES_ALIAS = "postgres"
 AUDIT_ALIAS = "audit"
 LOCAL_HOSTS = ["localhost", "127.0.0.1"]
+WEAK_KEY_BITS = 1024
+WEAK_LIFETIME_DAYS = 400
 
 
 def _password() -> str:
@@ -91,5 +93,17 @@ def _broken_server_certs(ca: CertificateAuthority, alias: str) -> dict[str, Issu
         "wrong-host": ca.issue_server(alias, [alias], days=90, also_client=True),
         "unknown-ca": CertificateAuthority.create("Unknown CA").issue_server(
             alias, [alias, *LOCAL_HOSTS], days=90, also_client=True
+        ),
+        # Weak in what the TLS quality checks judge, valid and trusted otherwise: RSA 1024 (the
+        # smallest key JDK 25 accepts: jdk.certpath.disabledAlgorithms has "RSA keySize < 1024"),
+        # signed with SHA-1 (refused there only for chains to a JDK root CA, "SHA1 jdkCA"), and
+        # 400 days long (Mozilla's limit is 398, the baseline's 366): it still clears any horizon.
+        "weak": ca.issue_server(
+            alias,
+            [alias, *LOCAL_HOSTS],
+            days=WEAK_LIFETIME_DAYS,
+            also_client=True,
+            key_bits=WEAK_KEY_BITS,
+            sha1=True,
         ),
     }

@@ -69,13 +69,17 @@ def test_an_undecided_status_that_stays_is_no_answer_to_judge_by(status: int):
         )
 
 
+# "a" may be masked: another test of the same process may have registered it as a short secret.
+NOT_A_STATEMENT = r"HTTP 200 without .{1,3} statement answer"
+
+
 @pytest.mark.parametrize(
     "body", ["", '{"id": "q1", "nextUri": ', '["a", "list"]'], ids=["empty", "cut", "list"]
 )
 def test_a_200_without_a_statement_answer_is_no_answer_to_judge_by(body: str):
-    with pytest.raises(CannotJudge, match="HTTP 200 without a statement answer"):
+    with pytest.raises(CannotJudge, match=NOT_A_STATEMENT):
         _statement(_client([httpx.Response(200, text=body)]), "https://trino.test", "SELECT 1", {}, None)
-    with pytest.raises(CannotJudge, match="HTTP 200 without a statement answer"):
+    with pytest.raises(CannotJudge, match=NOT_A_STATEMENT):
         _statement(
             _client([_page(nextUri="https://trino.test/n1"), httpx.Response(200, text=body)]),
             "https://trino.test",

@@ -56,6 +56,7 @@ TABLES = (  # the pair first: a check of both takes every role with every intern
         "role,internal_path",
         lambda scenario, test: [(r, p) for r in ROLES for p in scenario.cluster.internal_paths],
         lambda row, test: f"{row[0]}-{row[1]}",
+        empty="the scenario's cluster.internal_paths is empty: list the internal resources to probe",
     ),
     Table("role", lambda scenario, test: ROLES, lambda row, test: row),
 )

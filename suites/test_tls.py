@@ -49,9 +49,13 @@ TABLES = (
         "protocol_expectation",
         _protocols,
         lambda row, test: f"{row[0]}-{'accepted' if row[1] else 'refused'}",
+        empty="the scenario's expectations.tls lists no accepted_protocols or refused_protocols",
     ),
     Table(
-        "weak_cipher", lambda scenario, test: scenario.expectations.tls.weak_ciphers, lambda row, test: row
+        "weak_cipher",
+        lambda scenario, test: scenario.expectations.tls.weak_ciphers,
+        lambda row, test: row,
+        empty="the scenario's expectations.tls.weak_ciphers is empty: list the cipher families never offered",
     ),
 )
 

@@ -73,6 +73,12 @@ def page_of(response: HttpResponse) -> dict[str, Any]:
         page = None
     if not isinstance(page, dict):
         raise NotAPage(f"HTTP 200 without a statement answer (a JSON object): {response.text[:160]!r}")
+    if not isinstance(page.get("id"), str) or not isinstance(page.get("stats"), dict):
+        # Trino's QueryResults always carry the query id and its stats: a proxy's or a health
+        # endpoint's JSON ({}, {"status": "UP"}) is no statement answer, and no empty result either.
+        raise NotAPage(
+            f"HTTP 200 without a statement answer (no query id and stats): {response.text[:160]!r}"
+        )
     return page
 
 

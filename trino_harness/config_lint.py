@@ -114,7 +114,7 @@ def lint_password_entries(
     findings = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
-        if not line or line.startswith("#"):
+        if not line:  # Trino's PasswordStore skips blank lines only: '#alice:<hash>' is user '#alice'
             continue
         user, sep, hashed = line.partition(":")
         if not sep:
@@ -157,7 +157,7 @@ def password_file_accounts(config_dir: str | Path) -> tuple[list[str], list[tupl
         own = own_password_sentinel(text)  # the matrix's proof that a reload is in force
         for number, raw in enumerate(text.splitlines(), start=1):
             line = raw.strip()
-            if line and not line.startswith("#") and line.partition(":")[0] != own:
+            if line and line.partition(":")[0] != own:  # no comments: Trino reads '#x:<hash>' as user '#x'
                 accounts.append((name, number, line.partition(":")[0]))
     return files, accounts
 
@@ -240,6 +240,11 @@ def _config_files(root: Path) -> list[Path]:
         if path.suffix != ".properties":
             continue
         for key, value in parse_properties(path.read_text(encoding="utf-8")).items():
+            if key.endswith(".config-files"):  # an authenticator's or listener's file, whatever its name
+                for named in filter(str.strip, value.split(",")):
+                    local = _local(root, named, f"{key} ({named.strip()})")
+                    _read(root, local, f"{key} ({named.strip()})")
+                    files.add(local)
             if key.endswith("config.resources"):
                 for named in filter(str.strip, value.split(",")):  # a Kafka client's secrets live there
                     local = _local(root, named, f"{key} ({named.strip()})")
@@ -254,7 +259,9 @@ def literal_secret_findings(config_dir: str | Path) -> tuple[Read, list[str]]:
     a ``-D…password=`` in jvm.config. Only the file, the key and a length are reported: never the
     value."""
     root = Path(config_dir)
-    catalog_directory(root)  # the catalogs hold most secrets: a copy without them is no evidence
+    directory = catalog_directory(root)  # the catalogs hold most secrets: a copy without them is no evidence
+    if not any(directory.glob("*.properties")):
+        cannot_judge(f"no catalog file (*.properties) in {directory.relative_to(root)} of the copy {root}")
     files, judged, findings = [], [], []
     for path in _config_files(root):
         rel = path.relative_to(root).as_posix()

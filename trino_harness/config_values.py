@@ -59,8 +59,10 @@ def _path_like(value: str) -> bool:
 
 
 def _literal(value: str) -> bool:
-    value = value.strip().strip('"')
-    return bool(value) and not _REFERENCE.search(value) and value.lower() not in ("true", "false")
+    """Something is written out: what is left once every ``${ENV:…}``/``${FILE:…}`` reference is
+    taken out (``hunter2${ENV:X}`` still carries ``hunter2``)."""
+    rest = _REFERENCE.sub("", value.strip().strip('"')).strip()
+    return bool(rest) and rest.lower() not in ("true", "false")
 
 
 def literal_secrets(key: str, value: str) -> list[str]:
@@ -74,7 +76,10 @@ def literal_secrets(key: str, value: str) -> list[str]:
     if key.lower().endswith("headers") or re.search(r"(?i)\bauthorization\s*:", value):
         for header in value.split(","):
             name, sep, said = header.partition(":")
-            if sep and is_secret_name(name) and _literal(said):
+            credential = re.sub(
+                r"(?i)^\s*(?:bearer|basic|token|negotiate|apikey)\s+", "", said
+            )  # the scheme word
+            if sep and is_secret_name(name) and _literal(credential):
                 found.append(f"sends the {name.strip()} header literally ({len(said.strip())} characters)")
     for match in _USERINFO.finditer(value):
         if _literal(match.group(2)):

@@ -162,3 +162,19 @@ def test_the_inventory_passes_on_the_reference_copy_naming_what_it_read(rendered
         inventory.test_password_file_holds_only_declared_accounts, CopyTarget(rendered), load_scenario()
     )
     assert outcome.status == "PASS" and "password.db" in outcome.text, outcome
+
+
+def test_a_commented_out_line_is_an_account_as_trino_reads_the_file(rendered, tmp_path):
+    """Trino's PasswordStore skips blank lines only: '#backdoor:<hash>' logs in as '#backdoor'."""
+    from trino_harness.config_lint import lint_password_entries
+
+    copy = tmp_path / "etc"
+    shutil.copytree(rendered, copy)
+    password_db = copy / "password.db"
+    weak = "$2y$04$" + "a" * 53  # a bcrypt hash of cost 4
+    password_db.write_text(password_db.read_text() + f"#backdoor:{weak}\n")
+    _, accounts = password_file_accounts(copy)
+    assert "#backdoor" in {user for _, _, user in accounts}
+    assert any(
+        f.user == "#backdoor" for f in lint_password_entries("password.db", f"#backdoor:{weak}\n", 10, 100000)
+    )

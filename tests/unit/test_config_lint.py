@@ -28,7 +28,8 @@ def test_weak_and_unknown_hashes_are_flagged_without_printing_them():
     pbkdf2 = f"1000:{'ab' * 16}:{hashlib.pbkdf2_hmac('sha1', b'pw', b'salt', 1000).hex()}"
     text = f"strong:{_bcrypt(10)}\nweak:{_bcrypt(8)}\nold:{pbkdf2}\nplain:hunter2\n# comment\n"
     findings = lint_password_entries("password.db", text, 10, 1_300_000)
-    assert [(f.user, f.line) for f in findings] == [("weak", 2), ("old", 3), ("plain", 4)]
+    # '# comment' is no comment to Trino's PasswordStore (blank lines only are skipped): a malformed line
+    assert [(f.user, f.line) for f in findings] == [("weak", 2), ("old", 3), ("plain", 4), ("?", 5)]
     assert "bcrypt cost 8 < 10" in str(findings[0])
     assert "PBKDF2 with 1000 iterations" in str(findings[1])
     assert "neither bcrypt nor PBKDF2" in str(findings[2])
@@ -187,3 +188,25 @@ def test_a_kafka_client_file_named_by_config_resources_is_read_for_secrets_or_ca
     assert findings == [
         "opt/kafka/client.conf: sasl.jaas.config holds a literal password parameter (11 characters)"
     ]
+
+
+def test_a_value_that_is_a_reference_only_in_part_is_still_a_literal_secret(tmp_path):
+    _, findings = literal_secret_findings(
+        _secret_copy(tmp_path, "catalog/pg.properties", "connection-password=hunter2${ENV:SUFFIX}\n")
+    )
+    assert [f for f in findings if "connection-password" in f], findings
+
+
+def test_a_file_named_by_config_files_is_read_whatever_its_name(tmp_path):
+    root = _secret_copy(tmp_path, "catalog/t.properties", "connector.name=tpch\n")
+    (root / "config.properties").write_text("password-authenticator.config-files=/etc/trino/ldap.cfg\n")
+    (root / "ldap.cfg").write_text("password-authenticator.name=ldap\nldap.bind-password=s3cretvalue\n")
+    read, findings = literal_secret_findings(root)
+    assert "ldap.cfg" in read.files and [f for f in findings if f.startswith("ldap.cfg: ldap.bind-password")]
+
+
+def test_an_empty_catalog_directory_is_no_evidence_of_a_clean_config(tmp_path):
+    write_copy(tmp_path, {"config.properties": "coordinator=true\n"})
+    (tmp_path / "catalog").mkdir()
+    with pytest.raises(CannotJudge, match="no catalog file"):
+        literal_secret_findings(tmp_path)

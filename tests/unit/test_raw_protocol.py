@@ -28,7 +28,7 @@ def _client(answers: list[httpx.Response] | Callable[[httpx.Request], httpx.Resp
 
 
 def _page(**fields: object) -> httpx.Response:
-    return httpx.Response(200, json={"id": "q1", **fields})
+    return httpx.Response(200, json={"id": "q1", "stats": {}, **fields})
 
 
 def test_a_refusal_and_an_acceptance_are_read_as_before():
@@ -74,7 +74,9 @@ NOT_A_STATEMENT = r"HTTP 200 without .{1,3} statement answer"
 
 
 @pytest.mark.parametrize(
-    "body", ["", '{"id": "q1", "nextUri": ', '["a", "list"]'], ids=["empty", "cut", "list"]
+    "body",
+    ["", '{"id": "q1", "nextUri": ', '["a", "list"]', "{}", '{"status": "UP"}'],
+    ids=["empty", "cut", "list", "empty-object", "health-page"],
 )
 def test_a_200_without_a_statement_answer_is_no_answer_to_judge_by(body: str):
     with pytest.raises(CannotJudge, match=NOT_A_STATEMENT):

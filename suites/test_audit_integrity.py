@@ -30,6 +30,11 @@ def test_every_event_listener_target_is_https(target):
     unknown = [t for t in targets if t.problem and t.problem.endswith("cannot judge")]
     if unknown:
         cannot_judge(", ".join(f"{t.file} (event-listener.name={t.name})" for t in unknown))
+    if not targets:  # nothing of this check's to judge: no target is not every target secure
+        pytest.skip(
+            "no event listener is configured in the config copy (event-listener.config-files): "
+            "nothing sends query events anywhere; the audit checks judge whether events land"
+        )
     check_none_found(
         [f"{t.file}: {t.key}={t.value} {t.problem}" for t in targets if t.problem],
         read=Read(
@@ -37,7 +42,7 @@ def test_every_event_listener_target_is_https(target):
             tuple(f"{t.file} ({t.name}): {t.value}" for t in targets),
         ),
         what="where each configured event listener sends query events: "
-        + (", ".join(f"{t.file} ({t.name})" for t in targets) or "no event listener configured"),
+        + ", ".join(f"{t.file} ({t.name})" for t in targets),
         expected="every target https:// (or TLS for JDBC/Kafka listeners)",
         fix="point http-event-listener.connect-ingest-uri at https://… and trust its CA with "
         "http-event-listener.http-client.trust-store-path (Kafka: security.protocol=SSL or SASL_SSL in "

@@ -191,8 +191,10 @@ def ldap_transport_findings(config_dir: str | Path) -> tuple[list[str], list[str
     for file, props in connections:
         url = props.get("ldap.url", "")
         urls.append(f"{file}: {shown_url(url)}")
-        if not url.lower().startswith("ldaps://"):
-            findings.append(f"{file}: ldap.url={shown_url(url)} is not ldaps://")
+        # JNDI takes a space-separated list and falls back along it: every URL of it must be ldaps://
+        for one in url.split() or [""]:
+            if not one.lower().startswith("ldaps://"):
+                findings.append(f"{file}: ldap.url={shown_url(one)} is not ldaps://")
         if props.get("ldap.allow-insecure", "false").lower() == "true":
             findings.append(f"{file}: ldap.allow-insecure=true")
     return urls, findings

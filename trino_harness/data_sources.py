@@ -68,17 +68,33 @@ def catalogs(config_dir: str | Path) -> list[Catalog]:
 
 
 # -- JDBC URLs ----------------------------------------------------------------------------------
-def _url_params(url: str) -> dict[str, str]:
-    """Driver parameters of a JDBC URL, keys lower-cased (for the drivers that read them so):
-    ``?a=b&c=d`` and ``;a=b;c=d`` forms."""
+def _url_params(url: str, style: str = "query") -> dict[str, str]:
+    """Driver parameters of a JDBC URL, keys lower-cased (for the drivers that read them so), split
+    the way the driver splits them: ``query`` (pgJDBC, Connector/J, MariaDB, ClickHouse: ``?a=b&c=d``
+    only, so a ``;x=y`` stays inside a value) or ``semicolon`` (SQL Server: ``;a=b;c=d``, values in
+    ``{…}`` unbraced). A MySQL host block ``(host=…,key=value)`` can set what the URL's own
+    parameters say otherwise, and so can a reference in a parameter's name: :class:`Unjudgeable`."""
     params: dict[str, str] = {}
-    _, _, query = url.partition("?")
+    if style == "semicolon":
+        for part in url.split(";")[1:]:
+            key, sep, value = part.partition("=")
+            if sep:
+                params[key.strip().lower()] = value.strip().removeprefix("{").removesuffix("}")
+        return _no_injected_keys(params, url)
+    head, _, query = url.partition("?")
+    if re.search(r"\([^)]*=", head):
+        raise Unjudgeable(f"the URL sets properties per host ({shown_url(url)}): they override its own")
     for key, value in parse_qsl(query, keep_blank_values=True):
         params[key.lower()] = value
-    for part in url.split(";")[1:]:
-        key, sep, value = part.partition("=")
-        if sep:
-            params[key.strip().lower()] = value.strip()
+    return _no_injected_keys(params, url)
+
+
+def _no_injected_keys(params: dict[str, str], url: str) -> dict[str, str]:
+    """A reference where a parameter's name goes (``…&${ENV:EXTRA}``) may add any option at start-up."""
+    if any("${" in key for key in params):
+        raise Unjudgeable(
+            f"the URL takes parameters from a reference ({shown_url(url)}), resolved only in Trino"
+        )
     return params
 
 
@@ -167,12 +183,17 @@ def _pg_like(file: str, key: str, params: Mapping[str, str], url: str) -> list[F
 
 def _postgresql(file: str, key: str, url: str, system: Mapping[str, str]) -> list[Finding]:
     """pgJDBC: the URL's query parameters, with their keys as written (``sslMode`` is not ``sslmode``)."""
-    return _pg_like(file, key, dict(parse_qsl(url.partition("?")[2], keep_blank_values=True)), url)
+    params = _no_injected_keys(dict(parse_qsl(url.partition("?")[2], keep_blank_values=True)), url)
+    return _pg_like(file, key, params, url)
 
 
 def _redshift(file: str, key: str, url: str, system: Mapping[str, str]) -> list[Finding]:
-    """Redshift JDBC: pgJDBC's rules over its parameters, which it reads without regard to case."""
-    return _pg_like(file, key, _url_params(url), url)
+    """Redshift JDBC: pgJDBC's rules over its parameters, which it reads without regard to case;
+    its own default is TLS with sslmode=verify-ca, which checks no host name."""
+    params = _url_params(url)
+    if "sslmode" not in params:
+        params["sslmode"] = "disable" if params.get("ssl", "true").lower() == "false" else "verify-ca"
+    return _pg_like(file, key, params, url)
 
 
 def _mysql(file: str, key: str, url: str, system: Mapping[str, str]) -> list[Finding]:
@@ -207,7 +228,7 @@ def _mariadb(file: str, key: str, url: str, system: Mapping[str, str]) -> list[F
 
 def _sqlserver(file: str, key: str, url: str, system: Mapping[str, str]) -> list[Finding]:
     """Microsoft JDBC: encrypt=true (the default since 10.2) or strict, and no trustServerCertificate."""
-    params, found = _url_params(url), []
+    params, found = _url_params(url, "semicolon"), []
     if params.get("encrypt", "true").lower() not in ("true", "strict", "mandatory"):
         found.append(
             Finding(file, key, f"has encrypt={params['encrypt']}: cleartext", "set encrypt=true (or strict)")
@@ -219,6 +240,15 @@ def _sqlserver(file: str, key: str, url: str, system: Mapping[str, str]) -> list
                 key,
                 "has trustServerCertificate=true: any certificate is accepted",
                 "drop trustServerCertificate and give trustStore=<truststore>",
+            )
+        )
+    if "trustmanagerclass" in params:  # a class of the operator's replaces the driver's certificate check
+        found.append(
+            Finding(
+                file,
+                key,
+                f"has trustManagerClass={params['trustmanagerclass']}: the certificate check is replaced",
+                "drop trustManagerClass and give trustStore=<truststore>",
             )
         )
     return found
@@ -238,7 +268,8 @@ def _oracle(file: str, key: str, url: str, system: Mapping[str, str]) -> list[Fi
     target = url.partition("@")[2].strip()
     if target.startswith("("):  # a connect descriptor: (DESCRIPTION=(ADDRESS=(PROTOCOL=tcps)...)...)
         protocols = [p.lower() for p in re.findall(r"(?i)\(\s*PROTOCOL\s*=\s*([A-Za-z]+)\s*\)", target)]
-        tcps = bool(protocols) and all(p == "tcps" for p in protocols)
+        addresses = len(re.findall(r"(?i)\(\s*ADDRESS\s*=", target))  # one without PROTOCOL is TCP
+        tcps = bool(protocols) and all(p == "tcps" for p in protocols) and len(protocols) >= addresses
         match = re.search(r"(?i)\(\s*(?:SSL|TLS)_SERVER_DN_MATCH\s*=\s*([A-Za-z]+)\s*\)", target)
         dn_match = match is not None and match.group(1).lower() in _TRUE
     elif "/" in target or ":" in target:  # EZConnect: [protocol://]host[:port][/service][?params]
@@ -331,7 +362,8 @@ def _mongodb(c: Catalog) -> list[Finding]:
     url = c.properties.get("mongodb.connection-url", "")
     if is_reference(url):
         raise Unjudgeable(f"{c.file}: mongodb.connection-url is {url.strip()}, resolved only inside Trino")
-    params = {k.lower(): v.lower() for k, v in parse_qsl(url.partition("?")[2])}
+    options = (part.partition("=") for part in re.split(r"[&;]", url.partition("?")[2]))  # as the driver
+    params = {k.strip().lower(): v.strip().lower() for k, sep, v in options if sep}
     found = []
     said = params.get("tls", params.get("ssl"))
     on = c.properties.get("mongodb.tls.enabled", "").lower() == "true" or (

@@ -178,3 +178,10 @@ def test_a_commented_out_line_is_an_account_as_trino_reads_the_file(rendered, tm
     assert any(
         f.user == "#backdoor" for f in lint_password_entries("password.db", f"#backdoor:{weak}\n", 10, 100000)
     )
+
+
+def test_no_event_listener_at_all_is_no_clean_listener(tmp_path):
+    """'Every target is https' over no target would be nothing read as clean: the check skips, saying so."""
+    write_copy(tmp_path, {"config.properties": "coordinator=true\n"})
+    outcome = run_check(audit_integrity.test_every_event_listener_target_is_https, CopyTarget(tmp_path))
+    assert outcome.status == "SKIP" and "no event listener" in outcome.text, outcome

@@ -210,3 +210,12 @@ def test_an_empty_catalog_directory_is_no_evidence_of_a_clean_config(tmp_path):
     (tmp_path / "catalog").mkdir()
     with pytest.raises(CannotJudge, match="no catalog file"):
         literal_secret_findings(tmp_path)
+
+
+def test_every_url_of_a_space_separated_ldap_url_list_must_be_ldaps(tmp_path):
+    write_copy(tmp_path, {
+        "config.properties": "password-authenticator.config-files=/etc/trino/ldap.properties\n",
+        "ldap.properties": "password-authenticator.name=ldap\nldap.url=ldaps://a:636 ldap://b:389\n",
+    })  # fmt: skip
+    _, problems = ldap_transport_findings(tmp_path)
+    assert any("ldap://b:389" in p and "not ldaps" in p for p in problems), problems

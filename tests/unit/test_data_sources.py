@@ -98,9 +98,23 @@ def test_reference_stack_catalogs_pass_the_rules(tmp_path):
          "cleartext"),
         ("connector.name=mongodb\nmongodb.connection-url=mongodb+srv://cluster.corp/?SSL=FALSE\n",
          "cleartext"),
+        ("connector.name=mysql\nconnection-url=jdbc:mysql://db:3306?sslMode=DISABLED&x=1;sslMode=VERIFY_IDENTITY\n",
+         "sslMode=DISABLED"),
+        ("connector.name=sqlserver\nconnection-url=jdbc:sqlserver://db:1433;trustServerCertificate={true}\n",
+         "trustServerCertificate=true"),
+        ("connector.name=sqlserver\nconnection-url=jdbc:sqlserver://db:1433;trustManagerClass=com.x.TrustAll\n",
+         "trustManagerClass"),
+        ("connector.name=oracle\nconnection-url=jdbc:oracle:thin:@(DESCRIPTION=(ADDRESS_LIST=(ADDRESS="
+         "(PROTOCOL=TCPS)(HOST=a)(PORT=2484))(ADDRESS=(HOST=b)(PORT=1521)))(SECURITY=(SSL_SERVER_DN_MATCH=TRUE)))\n",
+         "not TCPS"),
+        ("connector.name=redshift\nconnection-url=jdbc:redshift://rs.corp:5439/dev?ssl=true\n", "verify-ca"),
+        ("connector.name=mongodb\nmongodb.connection-url=mongodb://m/?tls=true&x=1;tlsAllowInvalidCertificates=true\n",
+         "tlsallowinvalidcertificates"),
     ],
     ids=["pg-key-case", "pg-non-validating-factory", "pg-hostname-verifier", "oracle-tcps-in-host",
-         "oracle-no-dn-match", "oracle-descriptor-tcp", "mongo-srv-tls-false", "mongo-srv-ssl-false"],
+         "oracle-no-dn-match", "oracle-descriptor-tcp", "mongo-srv-tls-false", "mongo-srv-ssl-false",
+         "mysql-semicolon-is-no-separator", "mssql-braced-value", "mssql-trust-manager",
+         "oracle-address-without-protocol", "redshift-default-verify-ca", "mongo-semicolon-separator"],
 )  # fmt: skip
 def test_a_catalog_the_driver_would_not_verify_is_a_finding(tmp_path, properties, problem):
     verdict = data_source_findings(_config(tmp_path, {"src": properties}))
@@ -254,3 +268,19 @@ def test_the_monitors_own_verified_session_is_not_counted_as_the_catalogs(monkey
 def test_a_null_ssl_column_is_a_monitor_without_pg_read_all_stats_not_a_cleartext_catalog(monkeypatch):
     outcome = _live(monkeypatch, [(222, None, None)])
     assert outcome.status == "ERROR" and "pg_read_all_stats" in outcome.text, outcome
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "jdbc:mysql://(host=db,sslMode=DISABLED)/?sslMode=VERIFY_IDENTITY",
+        "jdbc:postgresql://db/w?sslmode=verify-full&sslrootcert=/ca.pem&${ENV:EXTRA}",
+    ],
+    ids=["mysql-host-block", "pg-injected-parameters"],
+)
+def test_a_url_whose_options_are_set_elsewhere_cannot_be_judged(tmp_path, url):
+    connector = url.split(":")[1]
+    verdict = data_source_findings(
+        _config(tmp_path, {"src": f"connector.name={connector}\nconnection-url={url}\n"})
+    )
+    assert verdict.findings == [] and verdict.unjudgeable, verdict

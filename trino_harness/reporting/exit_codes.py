@@ -53,13 +53,13 @@ def exit_code(
 def meaning(code: int) -> str:
     """The exit code in words, for the headline."""
     words = {
-        Exit.OK: "every selected check judged, nothing failed",
-        Exit.FAILED: "a check failed",
+        Exit.OK: "every selected check judged: no FAIL, no ERROR",
+        Exit.FAILED: "a check FAILED",
         Exit.INTERRUPTED: "INTERRUPTED: the run ended before every check reached a verdict",
         Exit.INTERNAL: "the harness itself broke",
         Exit.REFUSED_INPUT: "input refused",
         Exit.NO_TESTS: "no checks collected",
-        Exit.UNJUDGED: "nothing failed, but some checks could not judge",
+        Exit.UNJUDGED: "no FAIL, but some checks could not judge (ERROR)",
         Exit.NOTHING_JUDGED: "nothing was judged at or above the gate: every such check skipped",
     }
     return words.get(Exit(code), "unknown") if code in Exit._value2member_map_ else f"exit {code}"

@@ -12,6 +12,7 @@ from pathlib import Path
 from allure_commons.model2 import Label, Status, StatusDetails
 from allure_commons.model2 import TestResult as AllureResult  # not a test class
 
+from tests.unit.child_pytest import CHECKOUT, MARKERS
 from trino_harness.redaction import register_secret
 from trino_harness.reporting.allure_results import RedactingFileLogger
 
@@ -43,10 +44,6 @@ def test_ldap_login(case):
 def test_cannot_judge():
     raise RuntimeError("connection string postgresql://audit:" + SECRET + "@db/audit")
 '''
-
-# The child imports the harness from this checkout (not whichever one the venv has installed).
-CHECKOUT = os.pathsep.join([str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH", "")])
-MARKERS = "[pytest]\nmarkers =\n    tls: t\n    authn: a\n    authz: z\n    audit: u\n    smoke: s\n"
 
 
 def files_under(root: Path) -> dict[Path, bytes]:

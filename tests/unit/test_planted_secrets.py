@@ -19,6 +19,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.unit.child_pytest import CHECKOUT, MARKERS
+
 CHECKS = r'''
 """Synthetic checks that handle every kind of secret."""
 import base64
@@ -133,10 +135,7 @@ def test_skips_with_the_secret(kind):
     pytest.skip(f"not offered: {PLANTED[kind]}")
 '''
 
-# The child imports the harness from this checkout (not whichever one the venv has installed).
-CHECKOUT = os.pathsep.join([str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH", "")])
 PLANTED_VAR = "PLANTED_FILE"  # where each child process writes what it planted (outside reports/)
-MARKERS = "[pytest]\nmarkers =\n    tls: t\n    authn: a\n    authz: z\n    audit: u\n    smoke: s\n"
 
 
 def files_under(root: Path) -> dict[Path, bytes]:

@@ -8,15 +8,12 @@ Each case runs a child pytest session of synthetic checks with the harness plugi
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-CHECKOUT = os.pathsep.join([str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH", "")])
-MARKERS = "[pytest]\nmarkers =\n    tls: t\n    authn: a\n    authz: z\n    audit: u\n    smoke: s\n"
+from tests.unit.child_pytest import MARKERS, run_pytest
+
 HEADER = """
 import os, signal
 import pytest
@@ -95,16 +92,7 @@ def _suite(tmp_path: Path, bodies: dict[str, str], decorators: dict[str, str] | 
 
 def _run(tmp_path: Path, *args: str) -> tuple[int, dict[str, dict], dict, str]:
     controls = tmp_path / "controls"
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:locust",
-         f"--controls-dir={controls}", f"--junitxml={tmp_path / 'junit.xml'}", *args],
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": CHECKOUT},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )  # fmt: skip
+    done = run_pytest(tmp_path, f"--controls-dir={controls}", f"--junitxml={tmp_path / 'junit.xml'}", *args)
     data = json.loads((controls / "controls.json").read_text())
     by_name = {c["check_id"].split("::")[-1].removeprefix("test_"): c for c in data["controls"]}
     return done.returncode, by_name, data["meta"], done.stdout + done.stderr

@@ -190,16 +190,15 @@ def _status(
     ``CheckFailed`` (or a negative verdict recorded and swallowed), a PASS is a passed call that
     recorded verdicts, all positive. Anything else that is not a skip is an ERROR."""
     excinfo = call.excinfo
+    raised = excinfo.value if excinfo is not None else None
     negative = next((e for e in trail if not e.ok), None)
     if negative is not None:  # recorded, then swallowed, xfailed, skipped or followed by a crash
-        later = "" if isinstance(call.excinfo and call.excinfo.value, CheckFailed) else _later(call, report)
-        return FAIL, later, negative.fix
+        return FAIL, "" if isinstance(raised, CheckFailed) else _later(call, report), negative.fix
     if report.skipped:
         reason = getattr(report, "wasxfail", "") or (
             report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         )
         return SKIP, str(reason).removeprefix("Skipped: "), ""
-    raised = excinfo.value if excinfo is not None else None
     if report.failed and call.when == "call" and isinstance(raised, CheckFailed):
         return FAIL, "" if raised.evidence else str(raised), raised.evidence.fix if raised.evidence else ""
     if report.failed:

@@ -15,7 +15,7 @@ import pytest
 
 from fixtures.parametrize import Table
 from trino_harness.evidence import cannot_judge, check
-from trino_harness.identities import principal_for_user
+from trino_harness.identities import declared_logins, logins, trino_user
 from trino_harness.scenario.model import Principal, Scenario
 
 from .outcomes import run_as
@@ -55,7 +55,6 @@ def test_impersonation_is_allowed_or_denied_as_declared(target, impersonation_ro
 # having written a row for the pair it opens.
 
 NOBODY = "harness-no-such-user"
-REACHABLE = ("file", "ldap", "jwt", "certificate")  # the ways in the harness's own client can log in by
 
 
 @dataclass(frozen=True)
@@ -72,59 +71,15 @@ class ClosedWorld:
         return f"{self.user}-may-act-as-{may}-only"
 
 
-def _declared_logins(scenario: Scenario) -> dict[tuple[str, str], str | None]:
-    """(provider, principal) → the Trino user the scenario says it becomes (None: refused)."""
-    expectations = scenario.expectations
-    declared: dict[tuple[str, str], str | None] = {
-        (r.provider, r.principal): r.user for r in expectations.smoke
-    }
-    declared.update({(r.provider, r.principal): r.user for r in expectations.authentication})
-    declared.update({(r.provider, r.principal): r.user for r in expectations.user_mapping})
-    return declared
-
-
-def _trino_user(scenario: Scenario, who: Principal) -> str | None:
-    """The Trino user a principal becomes, where the scenario says so (else None)."""
-    declared = _declared_logins(scenario)
-    if (who.provider, who.principal) in declared:
-        return declared[(who.provider, who.principal)]
-    if who.provider in ("file", "ldap"):
-        found = scenario.login(who.provider, who.principal)
-        return found.name if found else None
-    if who.provider == "certificate":
-        return who.principal.split(",")[0].removeprefix("CN=")
-    return None
-
-
 def _universe(scenario: Scenario) -> list[str]:
     """Every user name the scenario knows of anywhere, and one that exists nowhere."""
     expectations = scenario.expectations
     names = [u.name for u in scenario.users]
     names += [s.split(",")[0].removeprefix("CN=") for s in scenario.certificates]
-    names += [user for user in _declared_logins(scenario).values() if user]
+    names += [user for user in declared_logins(scenario).values() if user]
     names += [r.as_user for r in expectations.impersonation]
     names += [n for r in scenario.clients.rows for n in (r.as_user, r.user) if n]
     return [*dict.fromkeys(names), NOBODY]
-
-
-def _identities(scenario: Scenario) -> dict[str, Principal]:
-    """Trino user → one principal that logs in as it (declared users first, then every row's
-    principal of a way the harness's client speaks); logins the scenario declares refused are left
-    to the authentication tables."""
-    declared = _declared_logins(scenario)
-    found: dict[str, Principal] = {}
-    candidates = [principal_for_user(scenario, u.name) for u in scenario.users]
-    candidates += [Principal(provider=p, principal=name) for (p, name) in declared]
-    candidates += [r.principal for r in scenario.expectations.impersonation]
-    for who in candidates:
-        if who is None or who.provider not in REACHABLE:
-            continue
-        if (who.provider, who.principal) in declared and declared[(who.provider, who.principal)] is None:
-            continue
-        user = _trino_user(scenario, who)
-        if user is not None and user not in found:
-            found[user] = who
-    return found
 
 
 def _closed_world(scenario: Scenario, test: str) -> list[ClosedWorld]:
@@ -132,12 +87,12 @@ def _closed_world(scenario: Scenario, test: str) -> list[ClosedWorld]:
         return []
     universe = _universe(scenario)
     rows = []
-    for user, login in _identities(scenario).items():
+    for user, login in logins(scenario).items():
         allowed = tuple(
             dict.fromkeys(
                 r.as_user
                 for r in scenario.expectations.impersonation
-                if r.allowed and _trino_user(scenario, r.principal) == user and r.as_user != user
+                if r.allowed and trino_user(scenario, r.principal) == user and r.as_user != user
             )
         )
         denied = tuple(t for t in universe if t != user and t not in allowed)

@@ -366,6 +366,10 @@ class Expectations(Strict):
     # Closed world: the impersonation rows that allow are all any identity may reach; every other
     # declared user (and a name that exists nowhere) is judged denied. false: only the rows are judged.
     impersonation_closed: bool = True
+    # Closed world: every identity that can log in is judged over every catalog and table the
+    # operator sees (listed, select, insert, ownership) and every other identity's running query
+    # (view, kill by every way in), against what access_rules allow. false: only the rows are judged.
+    access_closed: bool = True
     table_access: tuple[TableAccessRow, ...] = ()
     catalog_access: tuple[CatalogAccessRow, ...] = ()
     table_privileges: tuple[TablePrivilegeRow, ...] = ()

@@ -7,11 +7,15 @@ Own queries are always visible and killable; other owners' only through the ``qu
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import pytest
 
+from fixtures.parametrize import Table
+from trino_harness.access.file_rules import FileRules, Who
 from trino_harness.clients import authentication, http_session
-from trino_harness.evidence import check
-from trino_harness.identities import principal_for_user
+from trino_harness.evidence import cannot_judge, check
+from trino_harness.identities import groups_of, logins, principal_for_user
 from trino_harness.scenario.model import Principal, QueryVisibilityRow, Scenario
 
 from .outcomes import run_as
@@ -93,3 +97,134 @@ def test_query_kill_is_allowed_only_as_declared(target, scenario, query_visibili
         observed=observed,
         fix=FIX,
     )
+
+
+# --- Closed world: every owner's running query, every other identity, every way in -------------------
+# The rows name a few viewer/owner pairs and kill only through the procedure. Here every identity
+# that can log in owns a running query in turn, and every other identity is judged against the
+# 'queries' rules of access_rules: seen where 'view' allows (system.runtime.queries and
+# GET /v1/query/{id}), and refused by every way Trino offers to end another user's query where
+# 'kill' does not (the procedure, DELETE /v1/query/{id}, PUT .../killed and PUT .../preempted).
+# Pairs whose kill the rules allow are not killed here (that would end the probe): the rows judge them.
+
+KILL_WAYS = (
+    "CALL system.runtime.kill_query",
+    "DELETE /v1/query/{id}",
+    "PUT /v1/query/{id}/killed",
+    "PUT /v1/query/{id}/preempted",
+)
+
+
+@dataclass(frozen=True)
+class OwnerRow:
+    owner: str
+    login: Principal
+    viewers: tuple[tuple[str, Principal], ...]
+
+    def test_id(self) -> str:
+        return f"queries-of-{self.owner}"
+
+
+def _owners(scenario: Scenario, test: str) -> list[OwnerRow]:
+    if not scenario.expectations.access_closed:
+        return []
+    found = logins(scenario)
+    return [
+        OwnerRow(user, who, tuple((u, p) for u, p in found.items() if u != user))
+        for user, who in found.items()
+    ]
+
+
+TABLES = (
+    Table(
+        "owner_row",
+        _owners,
+        empty="expectations.access_closed is false, or fewer than two users can log in",
+    ),
+)
+
+
+def _kill(target, who: Principal, way: str, query_id: str) -> tuple[bool | None, str]:
+    """(ended it?, what was said): True went through, False refused, None neither."""
+    if way.startswith("CALL"):
+        call = f"CALL system.runtime.kill_query(query_id => '{query_id}', message => '{KILL_MESSAGE}')"
+        outcome = run_as(target, who, call)
+        if outcome.ok:
+            return True, "the call succeeded"
+        return (False if outcome.error_name == "PERMISSION_DENIED" else None), str(outcome)
+    session = http_session(target)
+    authentication(target, who).set_http_session(session)
+    method, path = way.split(" ", 1)
+    url = f"{target.url}{path.replace('{id}', query_id)}"
+    with session:
+        response = session.request(method, url, data=KILL_MESSAGE, timeout=30)
+    if response.status_code in (200, 202, 204):
+        return True, f"HTTP {response.status_code}"
+    return (False if response.status_code == 403 else None), f"HTTP {response.status_code}"
+
+
+@dataclass
+class Tally:
+    judged: int = 0
+    wrong: list[str] = field(default_factory=list)
+    unclear: list[str] = field(default_factory=list)
+
+
+def _look(target, user: str, who: Principal, query, may_see: bool, tally: Tally) -> None:
+    """Does ``user`` see the query, in the table and at the REST endpoint, exactly as the rules say?"""
+    listed = run_as(
+        target, who, f"SELECT query FROM system.runtime.queries WHERE query_id = '{query.query_id}'"
+    )
+    rest = _rest_status(target, who, query.query_id)
+    seen, hidden = listed.ok and listed.rows == [[query.sql]], listed.ok and listed.rows == []
+    said = f"system.runtime.queries: {'row' if seen else listed}, GET /v1/query/{{id}}: HTTP {rest}"
+    if not (seen or hidden) or rest not in (200, 403):
+        tally.unclear.append(f"{user} looking: {said}")
+    elif seen != may_see or (rest == 200) != may_see:
+        tally.wrong.append(f"{user} looking ({said}); the rules say {'view' if may_see else 'no view'}")
+    else:
+        tally.judged += 1
+
+
+def _try_kills(target, user: str, who: Principal, query, tally: Tally) -> None:
+    """Every way in, while the query still runs: each must be refused."""
+    for way in KILL_WAYS:
+        ended, said = _kill(target, who, way, query.query_id)
+        if ended is None:
+            tally.unclear.append(f"{user} by {way}: {said}")
+        elif ended:
+            tally.wrong.append(f"{user} ENDED it by {way} ({said}); the rules say no kill")
+        else:
+            tally.judged += 1
+        if query.state()[0] != "RUNNING":
+            return
+
+
+def test_every_running_query_is_seen_and_killed_only_as_the_rules_allow(target, scenario, owner_row):
+    """Every other identity sees the query exactly where 'view' allows, and no way ends it where
+    'kill' does not."""
+    row: OwnerRow = owner_row
+    rules = FileRules(scenario.access_rules.as_json())
+    tally = Tally()
+    with running_query(target, row.login) as query:
+        for user, who in row.viewers:
+            viewer = Who(user, groups_of(scenario, user))
+            _look(target, user, who, query, rules.query_allows(viewer, row.owner, "view"), tally)
+            if not rules.query_allows(viewer, row.owner, "kill"):
+                _try_kills(target, user, who, query, tally)
+            if query.state()[0] != "RUNNING":
+                break
+        state = query.state()
+    if state[0] != "RUNNING" and not tally.wrong:
+        cannot_judge(f"{row.owner}'s query ended ({state}) while no way reported ending it")
+    check(
+        not tally.wrong,
+        what=f"{row.owner}'s running query, looked at and killed by {len(row.viewers)} other identities",
+        expected="seen exactly where the 'queries' rules give view; refused (PERMISSION_DENIED / HTTP 403) "
+        f"by every way where they give no kill: {', '.join(KILL_WAYS)}",
+        observed=f"{tally.judged} decisions as the rules say" + "".join(f"; {w}" for w in tally.wrong),
+        fix=FIX + "; the REST endpoints and the procedure check the same 'kill' rule, the procedure also its "
+        "own 'procedures' rule: deny kill in 'queries', not only EXECUTE on kill_query",
+    )
+    if tally.unclear:
+        cannot_judge(f"no clear answer for {len(tally.unclear)}: {'; '.join(tally.unclear)}")

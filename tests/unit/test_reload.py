@@ -105,6 +105,8 @@ def test_changed_files_sees_content_mode_additions_and_removals(base):
 RULES_ONLY = (
     "impersonation-too-broad",
     "impersonation-undeclared-target",
+    "table-undeclared-readable",
+    "query-kill-second-way",
     "query-visibility-open",
     "catalog-access-open",
     "table-and-session-rules-open",

@@ -60,6 +60,8 @@ SEVERITY_OVERRIDES = {
     "test_failure_in_one_provider_never_authenticates_through_another": "critical",
     # Closed world: a pass there means no identity reaches a user no row allows.
     "test_impersonation_beyond_the_table_is_denied": "critical",
+    "test_every_catalog_and_table_is_reached_only_as_the_rules_allow": "critical",
+    "test_every_running_query_is_seen_and_killed_only_as_the_rules_allow": "critical",
     # A missing Basic challenge breaks clients, not security.
     "test_request_without_credentials_gets_a_basic_challenge": "minor",
 }

@@ -15,7 +15,7 @@ import pytest
 
 from fixtures.parametrize import Table
 from trino_harness.evidence import cannot_judge, check
-from trino_harness.identities import declared_logins, logins, trino_user
+from trino_harness.identities import known_user_names, logins, trino_user
 from trino_harness.scenario.model import Principal, Scenario
 
 from .outcomes import run_as
@@ -54,8 +54,6 @@ def test_impersonation_is_allowed_or_denied_as_declared(target, impersonation_ro
 # a rule broader than the table (a user no row names, ``new_user: .*``) goes red without anyone
 # having written a row for the pair it opens.
 
-NOBODY = "harness-no-such-user"
-
 
 @dataclass(frozen=True)
 class ClosedWorld:
@@ -71,21 +69,10 @@ class ClosedWorld:
         return f"{self.user}-may-act-as-{may}-only"
 
 
-def _universe(scenario: Scenario) -> list[str]:
-    """Every user name the scenario knows of anywhere, and one that exists nowhere."""
-    expectations = scenario.expectations
-    names = [u.name for u in scenario.users]
-    names += [s.split(",")[0].removeprefix("CN=") for s in scenario.certificates]
-    names += [user for user in declared_logins(scenario).values() if user]
-    names += [r.as_user for r in expectations.impersonation]
-    names += [n for r in scenario.clients.rows for n in (r.as_user, r.user) if n]
-    return [*dict.fromkeys(names), NOBODY]
-
-
 def _closed_world(scenario: Scenario, test: str) -> list[ClosedWorld]:
     if not scenario.expectations.impersonation_closed:
         return []
-    universe = _universe(scenario)
+    universe = known_user_names(scenario)
     rows = []
     for user, login in logins(scenario).items():
         allowed = tuple(

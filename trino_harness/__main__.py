@@ -43,6 +43,9 @@ COMMANDS = {
     "matrix": Command(
         "trino_harness.matrix.cli", "run the baseline and every variant; write the detection report"
     ),
+    "access-map": Command(
+        "trino_harness.access.cli", "who can do what on a live cluster; --against MAP.json: what changed"
+    ),
     "compare": Command("trino_harness.compare.cli", "the same config at two Trino versions, check by check"),
     "report": Command(
         "trino_harness.reporting.cli", "render the control summary; --allure builds the Allure report"

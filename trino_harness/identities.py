@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from trino_harness.scenario.model import Principal, Scenario
 
+NOBODY = "harness-no-such-user"  # a user name no directory holds: impersonating it must be refused
 REACHABLE = ("file", "ldap", "jwt", "certificate")  # the ways in the harness's own client logs in by
 
 
@@ -63,3 +64,14 @@ def logins(scenario: Scenario) -> dict[str, Principal]:
 def groups_of(scenario: Scenario, user: str) -> frozenset[str]:
     """The groups the scenario declares for ``user`` (none for a user it does not list)."""
     return frozenset(next((u.groups for u in scenario.users if u.name == user), ()))
+
+
+def known_user_names(scenario: Scenario) -> list[str]:
+    """Every user name the scenario knows of anywhere, and one that exists nowhere (``NOBODY``)."""
+    expectations = scenario.expectations
+    names = [u.name for u in scenario.users]
+    names += [s.split(",")[0].removeprefix("CN=") for s in scenario.certificates]
+    names += [user for user in declared_logins(scenario).values() if user]
+    names += [r.as_user for r in expectations.impersonation]
+    names += [n for r in scenario.clients.rows for n in (r.as_user, r.user) if n]
+    return [*dict.fromkeys(names), NOBODY]

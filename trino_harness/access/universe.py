@@ -40,10 +40,11 @@ class Answer:
         return f"{len(self.rows or [])} row(s)" if self.ok else f"{self.error_name}: {self.message}"
 
 
-def ask(target: Target, who: Principal, sql: str) -> Answer:
-    """Run ``sql`` as ``who``; a transport failure is an answer with no error name (never a decision)."""
+def ask(target: Target, who: Principal, sql: str, user: str | None = None) -> Answer:
+    """Run ``sql`` as ``who`` (as ``user``, impersonating, if given); a transport failure is an
+    answer with no error name (never a decision)."""
     try:
-        cursor = connect(target, who).cursor()
+        cursor = connect(target, who, user=user).cursor()
         cursor.execute(sql)
         return Answer(cursor.fetchall())
     except TrinoQueryError as exc:

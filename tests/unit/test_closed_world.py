@@ -8,6 +8,7 @@ authentication checks.
 from __future__ import annotations
 
 import suites.test_impersonation as impersonation
+from trino_harness.identities import NOBODY
 from trino_harness.scenario.loader import load_scenario
 
 
@@ -20,7 +21,7 @@ def test_every_login_is_judged_against_every_known_name_and_one_that_exists_nowh
     assert set(rows) == {"alice", "admin", "svc_bi", "svc_rogue", "bob", "svc_etl", "dave"}
     svc_bi = rows["svc_bi"]
     assert svc_bi.allowed == ("alice", "bob")
-    assert {"admin", "carol", "mallory", "svc_rogue", impersonation.NOBODY} <= set(svc_bi.denied)
+    assert {"admin", "carol", "mallory", "svc_rogue", NOBODY} <= set(svc_bi.denied)
     assert "svc_bi" not in svc_bi.denied and not {"alice", "bob"} & set(svc_bi.denied)
     # svc_etl's allowance comes from its LDAP row and its JWT row alike (both map to svc_etl).
     assert rows["svc_etl"].allowed == ("alice",)

@@ -96,7 +96,8 @@ def test_every_catalog_and_table_is_reached_only_as_the_rules_allow(
     logs_in_as(target, row)
     answers = probe_identity(target, row.login, universe, say)
     who = Who(row.user, groups_of(scenario, row.user))
-    expected = expected_cells(FileRules(scenario.access_rules.as_json()), who, universe)
+    more = [c.split(":")[0].removeprefix("catalog ") for c in answers.cells if c.startswith("catalog ")]
+    expected = expected_cells(FileRules(scenario.access_rules.as_json()), who, universe, more)
     judged = {cell: expected[cell] for cell in expected if cell in answers.cells}
     if not judged:
         seen = "; ".join(f"{c}: {w}" for c, w in answers.unclear.items())
@@ -107,7 +108,10 @@ def test_every_catalog_and_table_is_reached_only_as_the_rules_allow(
         not lines,
         what=f"{row.login.label()} (Trino user {row.user}, groups {sorted(who.groups) or 'none'}) over "
         f"{len(universe.catalogs)} catalogs and {len(universe.tables)} tables the operator sees"
-        + (f" (read/write/ownership sampled; not probed: {not_probed})" if not_probed else ""),
+        + (f" (read/write/ownership sampled; not probed: {not_probed})" if not_probed else "")
+        + (
+            f" (the operator could not list: {'; '.join(universe.unreadable)})" if universe.unreadable else ""
+        ),
         expected=f"each of {len(judged)} cells as access_rules decide",
         observed=f"{len(judged) - len(lines)} as decided; "
         + "; ".join(lines[:20])

@@ -10,6 +10,7 @@ compare the same way (``./harness access-map --against``).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,9 +20,13 @@ from trino_harness.access.universe import Universe
 SCHEMA = 1
 
 
-def expected_cells(rules: FileRules, who: Who, universe: Universe) -> dict[str, bool]:
-    """The cells the intent decides for ``who`` (same names as ``probe.probe_identity`` writes)."""
-    cells = {f"catalog {c}: listed": rules.catalog_listed(who, c) for c in universe.catalogs}
+def expected_cells(
+    rules: FileRules, who: Who, universe: Universe, more_catalogs: Iterable[str] = ()
+) -> dict[str, bool]:
+    """The cells the intent decides for ``who`` (same names as ``probe.probe_identity`` writes);
+    ``more_catalogs``: catalogs the identity lists that the operator does not."""
+    catalogs = sorted({*universe.catalogs, *more_catalogs})
+    cells = {f"catalog {c}: listed": rules.catalog_listed(who, c) for c in catalogs}
     for t in universe.tables:
         cells[f"table {t.dotted()}: listed"] = rules.table_listed(who, t.catalog, t.schema, t.name)
     for t in universe.probed:

@@ -87,7 +87,7 @@ def probe_identity(
         answers.unclear["catalogs"] = f"SHOW CATALOGS: {shown}"
         return answers
     listed = {row[0] for row in shown.rows or []}
-    for catalog in universe.catalogs:
+    for catalog in sorted(set(universe.catalogs) | listed):  # one the operator does not see, too
         answers.cells[f"catalog {catalog}: listed"] = catalog in listed
     for catalog in universe.catalogs:
         answer = ask(target, who, universe.listing_sql(catalog))

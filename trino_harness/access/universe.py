@@ -24,6 +24,7 @@ from trino_harness.target import Target
 
 TRANSIENT_SCHEMA = "harness_probe_"
 PER_CATALOG = 8  # tables probed for read/write/ownership per catalog
+LISTED_PER_CATALOG = 1000  # tables whose listing is judged per catalog (a large catalog is sampled)
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class Universe:
     tables: tuple[Object, ...]  # every table listed to the operator (listing is judged over all)
     probed: tuple[Object, ...]  # the sample the read/write/ownership probes cover
     unreadable: tuple[str, ...] = ()  # catalogs whose tables the operator could not list (why)
+    unlisted: tuple[tuple[str, int], ...] = ()  # (catalog, tables beyond LISTED_PER_CATALOG)
 
     @staticmethod
     def listing_sql(catalog: str) -> str:
@@ -92,7 +94,11 @@ class Universe:
 
     def not_probed(self) -> dict[str, int]:
         """Per catalog, how many of its tables the read/write/ownership probes left out."""
-        counts = {c: len(self.tables_of(c)) - sum(t.catalog == c for t in self.probed) for c in self.catalogs}
+        beyond = dict(self.unlisted)
+        counts = {
+            c: len(self.tables_of(c)) + beyond.get(c, 0) - sum(t.catalog == c for t in self.probed)
+            for c in self.catalogs
+        }
         return {c: n for c, n in counts.items() if n}
 
     def to_json(self) -> dict:
@@ -101,6 +107,7 @@ class Universe:
             "tables": [asdict(t) for t in self.tables],
             "probed": [asdict(t) for t in self.probed],
             "unreadable": list(self.unreadable),
+            "unlisted": dict(self.unlisted),
         }
 
     @staticmethod
@@ -110,6 +117,7 @@ class Universe:
             tuple(Object(**t) for t in data["tables"]),
             tuple(Object(**t) for t in data["probed"]),
             tuple(data.get("unreadable", ())),
+            tuple(data.get("unlisted", {}).items()),
         )
 
 
@@ -136,15 +144,19 @@ def discover(target: Target, operator: Principal, per_catalog: int = PER_CATALOG
     tables: list[Object] = []
     probed: list[Object] = []
     unreadable: list[str] = []
+    unlisted: list[tuple[str, int]] = []
     for catalog in catalogs:
         listed = ask(target, operator, Universe.listing_sql(catalog))
         if not listed.ok:
             unreadable.append(f"{catalog}: {listed}")
             continue
         found = sorted(Object(catalog, r[0], r[1]) for r in listed.rows or [])
+        if len(found) > LISTED_PER_CATALOG:
+            unlisted.append((catalog, len(found) - LISTED_PER_CATALOG))
+            found = sample(found, LISTED_PER_CATALOG)
         tables += found
         probed += sample(found, per_catalog)
-    return Universe(catalogs, tuple(tables), tuple(probed), tuple(unreadable))
+    return Universe(catalogs, tuple(tables), tuple(probed), tuple(unreadable), tuple(unlisted))
 
 
 def shared_universe(

@@ -30,6 +30,16 @@ REQUIRED_PLUGINS: tuple[str, ...] = (
     "geospatial",  # the postgresql connector needs its Geometry type
     "ldap-group-provider",  # group-provider.name=ldap (the ldap-group-* variants)
 )
+# Plugins newer than some release the harness still runs: an image of an older release goes without
+# them (the LDAP group provider arrived in 473), so `compare --trino-version 470` can start at all;
+# a config that names one there fails Trino's start, which says which provider it lacks.
+SINCE: dict[str, int] = {"ldap-group-provider": 473}
+
+
+def plugins_for(version: str) -> tuple[str, ...]:
+    """The plugins the image of Trino ``version`` carries: every required one the release has."""
+    release = int(version) if version.isdigit() else 10**6
+    return tuple(p for p in REQUIRED_PLUGINS if release >= SINCE.get(p, 0))
 
 
 class ArtifactMissing(RuntimeError):
@@ -128,8 +138,9 @@ def _extract_plugin_zip(archive: Path, dest: Path) -> None:
                 shutil.copyfileobj(src, out)
 
 
-def assemble_server(version: str, dest: Path, plugins: tuple[str, ...] = REQUIRED_PLUGINS) -> None:
+def assemble_server(version: str, dest: Path, plugins: tuple[str, ...] | None = None) -> None:
     """Lay out ``dest`` as ``/usr/lib/trino``: ``bin/``, ``lib/`` and ``plugin/<name>`` for ``plugins``."""
+    plugins = plugins_for(version) if plugins is None else plugins
     repo = cache_dir() / "maven" / version
     if dest.exists():
         shutil.rmtree(dest)

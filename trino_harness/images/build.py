@@ -18,9 +18,9 @@ from docker.errors import BuildError, ImageNotFound
 
 from trino_harness.images.artifacts import (
     KEYCLOAK_VERSION,
-    REQUIRED_PLUGINS,
     assemble_keycloak,
     assemble_server,
+    plugins_for,
 )
 from trino_harness.images.base import ensure_base_image
 from trino_harness.progress import step
@@ -101,7 +101,7 @@ def _ensure(client: docker.DockerClient, tag: str, recipe: str, base_id: str, ex
 
 
 def ensure_trino_image(client: docker.DockerClient, version: str, base_id: str) -> str:
-    tag = _tag(f"trino-{version}", DOCKER_DIR / "trino", base_id, version, ",".join(REQUIRED_PLUGINS))
+    tag = _tag(f"trino-{version}", DOCKER_DIR / "trino", base_id, version, ",".join(plugins_for(version)))
     if _exists(client, tag):
         return tag
     with tempfile.TemporaryDirectory(prefix="trino-harness-server-") as tmp:

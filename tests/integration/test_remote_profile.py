@@ -5,19 +5,23 @@ reason that says what to add."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
 import subprocess
 import sys
+import tarfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import docker
 import pytest
 import yaml
 
 from trino_harness.children import stop_gracefully
+from trino_harness.polling import poll
 from trino_harness.profile.serve import READY_FILE
 from trino_harness.profile.writer import ENV_FILE, PROFILE_FILE, read_env_file
 from trino_harness.redaction import register_secret
@@ -223,3 +227,60 @@ def test_invalid_profile_stops_before_any_check_naming_field_and_fix(served, tmp
         and "audit.dsn_env: environment variable TRINO_HARNESS_AUDIT_DSN is not set" in (run.output)
     ), run.output[-2000:]
     assert os.environ.get("TRINO_HARNESS_AUDIT_DSN") is None
+
+
+def _rules_of(container, document: dict) -> None:
+    """Write ``document`` as the served coordinator's rules.json (it re-reads the file every second)."""
+    data = json.dumps(document).encode()
+    stream = io.BytesIO()
+    with tarfile.open(fileobj=stream, mode="w") as tar:
+        info = tarfile.TarInfo("rules.json.new")
+        info.size, info.mode = len(data), 0o644
+        tar.addfile(info, io.BytesIO(data))
+    container.put_archive("/tmp", stream.getvalue())
+    result = container.exec_run(["sh", "-c", "cat /tmp/rules.json.new > /etc/trino/rules.json"], user="0")
+    assert result.exit_code == 0, result.output
+
+
+def _svc_bi_reads_sf1(out: Path, env: dict[str, str]) -> bool:
+    from trino_harness.access.universe import ask
+    from trino_harness.profile.loader import target_from_profile
+    from trino_harness.scenario.model import Principal
+
+    target = target_from_profile(out / PROFILE_FILE, env={**os.environ, **env})
+    return ask(
+        target, Principal(provider="file", principal="svc_bi"), "SELECT count(*) FROM tpch.sf1.nation"
+    ).ok
+
+
+def _access_map(
+    out: Path, env: dict[str, str], folder: Path, *against: str
+) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "trino_harness", "access-map", "--target", str(out / PROFILE_FILE)]
+    return run_child([*command, "--out", str(folder), *against], timeout=300, env=env)
+
+
+def test_access_map_is_stable_and_its_drift_gate_names_a_table_opened_since(served, tmp_path):
+    """Two maps of the unchanged cluster agree; after a rule opens tpch.sf1 to the service accounts,
+    ``--against`` exits 1 and names the cells, one line each."""
+    out, env = served
+    first = _access_map(out, env, tmp_path / "first")
+    assert first.returncode == 0, first.stderr[-3000:]
+    reference = tmp_path / "first" / "access-map.json"
+    again = _access_map(out, env, tmp_path / "again", "--against", str(reference))
+    assert again.returncode == 0 and "0 cell(s) differ" in again.stderr, (again.stdout + again.stderr)[-3000:]
+
+    container = docker.from_env().containers.get(f"trino-harness-{(out / READY_FILE).read_text()}-trino")
+    baseline = json.loads(container.exec_run(["cat", "/etc/trino/rules.json"]).output)
+    overlay = yaml.safe_load((REPO / "scenarios/variants/table-undeclared-readable/overlay.yaml").read_text())
+    _rules_of(container, {**baseline, **overlay["json"]["rules.json"]})
+    try:
+        assert poll(lambda: _svc_bi_reads_sf1(out, env), bool, timeout_s=30).value
+        opened = _access_map(out, env, tmp_path / "opened", "--against", str(reference))
+    finally:
+        _rules_of(container, baseline)
+        assert not poll(lambda: _svc_bi_reads_sf1(out, env), lambda ok: not ok, timeout_s=30).value
+    assert opened.returncode == 1, (opened.stdout + opened.stderr)[-3000:]
+    assert "svc_bi · table tpch.sf1.customer: select: expected denied, observed ALLOWED" in opened.stdout
+    assert "svc_etl · table tpch.sf1.orders: listed: expected denied, observed ALLOWED" in opened.stdout
+    assert "alice ·" not in opened.stdout  # analysts read all of tpch already: nothing changed for them

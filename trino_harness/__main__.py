@@ -43,6 +43,9 @@ COMMANDS = {
     "matrix": Command(
         "trino_harness.matrix.cli", "run the baseline and every variant; write the detection report"
     ),
+    "init": Command(
+        "trino_harness.scenario.draft", "draft a starter scenario from a copy of a cluster's etc/, to review"
+    ),
     "access-map": Command(
         "trino_harness.access.cli", "who can do what on a live cluster; --against MAP.json: what changed"
     ),

@@ -40,7 +40,7 @@ class IncompleteConfigCopy(CannotJudge):
     lint over it cannot judge (never "not configured"), and is reported as an ERROR."""
 
 
-def _local(config_dir: Path, server_path: str, named_by: str = "the config") -> Path:
+def local_path(config_dir: Path, server_path: str, named_by: str = "the config") -> Path:
     """Where a path the server sees lies in the copy, never outside it: ``/etc/trino/x`` and
     ``etc/x`` at ``x``; another absolute path mirrored under the copy (``/var/trino/catalog`` at
     ``<copy>/var/trino/catalog``), so the harness never reads its own host's file of that name. A
@@ -67,7 +67,7 @@ def _local(config_dir: Path, server_path: str, named_by: str = "the config") -> 
     return local
 
 
-def _read(root: Path, path: Path, named_by: str) -> str:
+def read_text(root: Path, path: Path, named_by: str) -> str:
     if not path.is_file():
         shown = path.relative_to(root) if path.is_relative_to(root) else path
         raise IncompleteConfigCopy(
@@ -79,7 +79,7 @@ def _read(root: Path, path: Path, named_by: str) -> str:
 
 def read_properties(root: Path, path: Path, named_by: str) -> dict[str, str]:
     """A properties file of the copy, read as Trino reads it (``IncompleteConfigCopy`` if absent)."""
-    return parse_properties(_read(root, path, named_by))
+    return parse_properties(read_text(root, path, named_by))
 
 
 def coordinator_config(root: Path) -> dict[str, str]:
@@ -96,7 +96,9 @@ def authenticator_configs(config_dir: str | Path, name: str) -> list[tuple[str, 
     root = Path(config_dir)
     config = coordinator_config(root)
     listed = config.get("password-authenticator.config-files", "")
-    paths = [_local(root, p, "password-authenticator.config-files") for p in listed.split(",") if p.strip()]
+    paths = [
+        local_path(root, p, "password-authenticator.config-files") for p in listed.split(",") if p.strip()
+    ]
     if not paths:  # Trino's default: etc/password-authenticator.properties, when present
         default = root / "password-authenticator.properties"
         paths = [default] if default.is_file() else []
@@ -144,8 +146,8 @@ def lint_password_entries(
 def _password_files(root: Path) -> Iterator[tuple[str, str]]:
     """(file name, text) of every file authenticator's password file."""
     for _, props in authenticator_configs(root, "file"):
-        path = _local(root, props.get("file.password-file", "etc/password.db"), "file.password-file")
-        yield path.name, _read(root, path, "file.password-file")
+        path = local_path(root, props.get("file.password-file", "etc/password.db"), "file.password-file")
+        yield path.name, read_text(root, path, "file.password-file")
 
 
 def password_file_accounts(config_dir: str | Path) -> tuple[list[str], list[tuple[str, int, str]]]:
@@ -212,7 +214,7 @@ def catalog_directory(root: Path) -> Path:
             "(CREATE CATALOG) and kept in the catalog store, so no copy of etc/ shows them all"
         )
     named = config.get("catalog.config-dir", "etc/catalog")
-    directory = _local(root, named, f"catalog.config-dir ({named})")
+    directory = local_path(root, named, f"catalog.config-dir ({named})")
     if not directory.is_dir():
         raise IncompleteConfigCopy(
             f"catalog.config-dir ({named}) is {directory.relative_to(root)} in the copy, which the config "
@@ -244,13 +246,13 @@ def _config_files(root: Path) -> list[Path]:
         for key, value in parse_properties(path.read_text(encoding="utf-8")).items():
             if key.endswith(".config-files"):  # an authenticator's or listener's file, whatever its name
                 for named in filter(str.strip, value.split(",")):
-                    local = _local(root, named, f"{key} ({named.strip()})")
-                    _read(root, local, f"{key} ({named.strip()})")
+                    local = local_path(root, named, f"{key} ({named.strip()})")
+                    read_text(root, local, f"{key} ({named.strip()})")
                     files.add(local)
             if key.endswith("config.resources"):
                 for named in filter(str.strip, value.split(",")):  # a Kafka client's secrets live there
-                    local = _local(root, named, f"{key} ({named.strip()})")
-                    _read(root, local, f"{key} ({named.strip()})")
+                    local = local_path(root, named, f"{key} ({named.strip()})")
+                    read_text(root, local, f"{key} ({named.strip()})")
                     files.add(local)
     return sorted(files)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from trino_harness.config_lint import _local, coordinator_config, read_properties
+from trino_harness.config_lint import coordinator_config, local_path, read_properties
 from trino_harness.config_values import shown_url
 from trino_harness.data_sources import _jdbc
 
@@ -54,7 +54,7 @@ def _kafka_client(root: Path, props: dict[str, str]) -> tuple[str, dict[str, str
     resources = props.get("kafka-event-listener.config.resources", "")
     for named in filter(str.strip, resources.split(",")):
         key = f"kafka-event-listener.config.resources ({named.strip()})"
-        path = _local(root, named, key)
+        path = local_path(root, named, key)
         client.update(read_properties(root, path, key))
         sources.append(path.relative_to(root).as_posix())
     overrides = props.get("kafka-event-listener.client-config-overrides", "")
@@ -102,7 +102,7 @@ def event_listener_files(config_dir: str | Path) -> list[str]:
     root = Path(config_dir)
     config = coordinator_config(root)
     listed = [p for p in config.get("event-listener.config-files", "").split(",") if p.strip()]
-    paths = [_local(root, p, "event-listener.config-files") for p in listed]
+    paths = [local_path(root, p, "event-listener.config-files") for p in listed]
     if not listed and (root / "event-listener.properties").is_file():
         paths = [root / "event-listener.properties"]
     return [path.relative_to(root).as_posix() for path in paths]

@@ -11,12 +11,13 @@ goes red without anyone writing a row for it. ``expectations.access_closed: fals
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pytest
 
 from fixtures.parametrize import Table
-from trino_harness.access.access_map import differences, expected_cells
+from trino_harness.access.access_map import differences, expected_for
 from trino_harness.access.file_rules import FileRules, Who
 from trino_harness.access.probe import probe_identity
 from trino_harness.access.universe import Universe, UniverseUnknown, ask, shared_universe
@@ -62,21 +63,39 @@ TABLES = (
 )
 
 
+def named_tables(scenario: Scenario) -> set[tuple[str, str, str]]:
+    """Tables the scenario names outright (its fixture tables, and table rules whose catalog, schema
+    and table are plain names): always probed, whatever the sample picks."""
+    named = {tuple(f.table.split(".", 2)) for f in scenario.fixture_tables}
+    for rule in scenario.access_rules.tables or ():
+        parts = tuple(str(rule.get(key, "")) for key in ("catalog", "schema", "table"))
+        if all(re.fullmatch(r"[A-Za-z0-9_]+", part) for part in parts):
+            named.add(parts)
+    return {(c, s, t) for c, s, t in named}
+
+
 @pytest.fixture(scope="session")
 def universe(target, scenario, run_dir, fixture_tables) -> Universe:
     try:
-        return shared_universe(target, scenario.operator, run_dir)
+        return shared_universe(target, scenario.operator, run_dir, always=named_tables(scenario))
     except UniverseUnknown as exc:
         cannot_judge(str(exc))
 
 
-def logs_in_as(target, row: Identity) -> None:
-    """The identity logs in and runs as itself, else the closed world cannot be read for it."""
-    own = ask(target, row.login, "SELECT current_user")
+def logs_in_as(target, row: Identity, groups: frozenset[str]) -> None:
+    """The identity logs in, runs as itself and holds the groups the scenario declares; else the
+    closed world cannot be read for it (the authentication, mapping and group checks judge that)."""
+    own = ask(target, row.login, "SELECT current_user, current_groups()")
     if not own.ok:
         cannot_judge(f"{row.login.label()} cannot run a query ({own}): the authentication checks judge that")
-    if own.rows != [[row.user]]:
-        cannot_judge(f"{row.login.label()} runs as {own.rows}, not {row.user}: the mapping checks judge that")
+    (user, held), *_ = own.rows or [[None, None]]
+    if user != row.user:
+        cannot_judge(f"{row.login.label()} runs as {user}, not {row.user}: the mapping checks judge that")
+    if frozenset(held or ()) != groups:
+        cannot_judge(
+            f"{row.user} holds groups {sorted(held or ())}, the scenario declares {sorted(groups)}: "
+            "the group checks judge that"
+        )
 
 
 def _fix(lines: list[str]) -> str:
@@ -93,12 +112,11 @@ def test_every_catalog_and_table_is_reached_only_as_the_rules_allow(
 ):
     """Catalogs and tables listed, tables read, written and owned: exactly as access_rules decide."""
     row: Identity = closed_identity
-    logs_in_as(target, row)
-    answers = probe_identity(target, row.login, universe, say)
     who = Who(row.user, groups_of(scenario, row.user))
-    more = [c.split(":")[0].removeprefix("catalog ") for c in answers.cells if c.startswith("catalog ")]
-    expected = expected_cells(FileRules(scenario.access_rules.as_json()), who, universe, more)
-    judged = {cell: expected[cell] for cell in expected if cell in answers.cells}
+    logs_in_as(target, row, who.groups)
+    answers = probe_identity(target, row.login, universe, say)
+    rules = FileRules(scenario.access_rules.as_json())
+    judged = {cell: expected_for(rules, who, cell) for cell in answers.cells}
     if not judged:
         seen = "; ".join(f"{c}: {w}" for c, w in answers.unclear.items())
         cannot_judge(f"no cell could be read for {row.user}: {seen}")
@@ -121,3 +139,5 @@ def test_every_catalog_and_table_is_reached_only_as_the_rules_allow(
     if answers.unclear:
         unclear = "; ".join(f"{c}: {w}" for c, w in list(answers.unclear.items())[:10])
         cannot_judge(f"{len(answers.unclear)} cell(s) had no clear answer for {row.user}: {unclear}")
+    if universe.unreadable:
+        cannot_judge(f"the operator could not list every catalog's tables: {'; '.join(universe.unreadable)}")

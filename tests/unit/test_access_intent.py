@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from trino_harness.access.access_map import AccessMap, differences, expected_cells, map_differences, markdown
+from trino_harness.access.access_map import (
+    AccessMap,
+    differences,
+    expected_cells,
+    expected_for,
+    map_differences,
+    markdown,
+)
 from trino_harness.access.file_rules import FileRules, Who
 from trino_harness.access.probe import decision, table_probes
 from trino_harness.access.universe import Answer, Object, Universe, sample
@@ -142,3 +149,40 @@ def test_two_maps_of_the_same_cluster_compare_equal_and_a_change_shows_cell_by_c
         "svc_bi · may act as carol: expected denied, observed ALLOWED",
     ]
     assert "- may act as: alice, carol" in markdown(opened)
+
+
+def test_grant_select_alone_reads_and_modes_are_read_in_any_case():
+    rules = FileRules({"tables": [{"privileges": ["GRANT_SELECT"]}], "catalogs": [{"allow": "READ-ONLY"}]})
+    assert rules.table_allows(ALICE, "tpch", "tiny", "nation", "SELECT")
+    assert rules.catalog_mode(ALICE, "tpch") == "read-only"
+    assert FileRules({"queries": [{"allow": ["VIEW"]}]}).query_allows(ALICE, "bob", "view")
+
+
+def test_a_procedure_grant_lists_its_catalog():
+    document = {
+        "catalogs": [{"allow": "read-only"}],
+        "tables": [],
+        "schemas": [],
+        "functions": [],
+        "catalog_session_properties": [],
+        "procedures": [{"catalog": "postgresql", "privileges": ["EXECUTE"]}],
+    }
+    assert FileRules(document).catalog_listed(ALICE, "postgresql")
+    assert not FileRules(document).catalog_listed(ALICE, "memory")
+
+
+def test_an_insert_refused_only_after_the_access_check_counts_as_allowed():
+    insert = table_probes(Object("memory", "harness", "accounts", "owner", "varchar"))[1]
+    assert insert.sql.endswith(
+        'INSERT INTO "memory"."harness"."accounts" ("owner") VALUES (CAST(NULL AS varchar))'
+    )
+    masked = Answer(None, "NOT_SUPPORTED", "Insert into table with column masks is not supported")
+    assert decision(masked, insert.denials, insert.past_the_check) is True
+    assert decision(Answer(None, "NOT_SUPPORTED", "other"), insert.denials, insert.past_the_check) is None
+
+
+def test_every_cell_a_probe_writes_has_an_intent():
+    rules = baseline()
+    assert expected_for(rules, SVC, "catalog postgresql: listed") is False
+    assert expected_for(rules, ALICE, "table memory.harness.ledger: insert") is True
+    assert expected_for(rules, SVC, "table tpch.sf1.nation: listed") is False

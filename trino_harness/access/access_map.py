@@ -10,31 +10,38 @@ compare the same way (``./harness access-map --against``).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from trino_harness.access.file_rules import FileRules, Who
+from trino_harness.access.probe import table_probes
 from trino_harness.access.universe import Universe
+from trino_harness.redaction import redact
 
 SCHEMA = 1
 
 
-def expected_cells(
-    rules: FileRules, who: Who, universe: Universe, more_catalogs: Iterable[str] = ()
-) -> dict[str, bool]:
-    """The cells the intent decides for ``who`` (same names as ``probe.probe_identity`` writes);
-    ``more_catalogs``: catalogs the identity lists that the operator does not."""
-    catalogs = sorted({*universe.catalogs, *more_catalogs})
-    cells = {f"catalog {c}: listed": rules.catalog_listed(who, c) for c in catalogs}
-    for t in universe.tables:
-        cells[f"table {t.dotted()}: listed"] = rules.table_listed(who, t.catalog, t.schema, t.name)
-    for t in universe.probed:
-        for cell, privilege in (("select", "SELECT"), ("insert", "INSERT"), ("ownership", "OWNERSHIP")):
-            cells[f"table {t.dotted()}: {cell}"] = rules.table_allows(
-                who, t.catalog, t.schema, t.name, privilege
-            )
-    return cells
+def expected_for(rules: FileRules, who: Who, cell: str) -> bool:
+    """What the intent decides for one cell, named as ``probe.probe_identity`` names it
+    (``catalog c: listed``, ``table c.s.t: listed|select|insert|ownership``)."""
+    subject, _, verb = cell.rpartition(": ")
+    kind, _, name = subject.partition(" ")
+    if kind == "catalog" and verb == "listed":
+        return rules.catalog_listed(who, name)
+    catalog, schema, table = name.split(".", 2)
+    if kind == "table" and verb == "listed":
+        return rules.table_listed(who, catalog, schema, table)
+    if kind == "table" and verb in ("select", "insert", "ownership"):
+        return rules.table_allows(who, catalog, schema, table, verb.upper())
+    raise ValueError(f"not a cell the probes write: {cell!r}")
+
+
+def expected_cells(rules: FileRules, who: Who, universe: Universe) -> dict[str, bool]:
+    """The cells the intent decides for ``who`` over ``universe`` (the cells the probes write)."""
+    cells = [f"catalog {c}: listed" for c in universe.catalogs]
+    cells += [f"table {t.dotted()}: listed" for t in universe.tables]
+    cells += [f"table {t.dotted()}: {p.cell}" for t in universe.probed for p in table_probes(t)]
+    return {cell: expected_for(rules, who, cell) for cell in cells}
 
 
 def _word(allowed: bool | None) -> str:
@@ -69,7 +76,9 @@ class AccessMap:
             "universe": self.universe.to_json(),
             "not_probed": self.universe.not_probed(),
             "identities": {u: dict(sorted(c.items())) for u, c in sorted(self.identities.items())},
-            "unclear": {u: dict(sorted(c.items())) for u, c in sorted(self.unclear.items()) if c},
+            "unclear": {
+                u: {k: redact(v) for k, v in sorted(c.items())} for u, c in sorted(self.unclear.items()) if c
+            },
             "impersonation": {u: sorted(t) for u, t in sorted(self.impersonation.items())},
         }
 

@@ -26,6 +26,7 @@ from trino_harness.access.universe import PER_CATALOG, UniverseUnknown, ask, dis
 from trino_harness.identities import known_user_names, logins
 from trino_harness.paths import STACK_LOGS
 from trino_harness.progress import say
+from trino_harness.redaction import redact
 from trino_harness.scenario.loader import DEFAULT_SCENARIO, ScenarioError, load_scenario
 from trino_harness.scenario.model import Scenario
 from trino_harness.target import Target
@@ -104,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
         before = load(args.against) if args.against else None
         found = _map(args)
     except (ScenarioError, UniverseUnknown, ValueError, OSError, RuntimeError) as exc:
-        say(f"error: {exc}")
+        say(redact(f"error: {exc}"))
         return 2
     json_path, md_path = found.write(args.out)
     say(f"access map: {json_path} and {md_path}")

@@ -59,7 +59,7 @@ def _mode(rule: Rule) -> str:
         return "all"
     if allow is False:
         return "none"
-    return str(allow)
+    return str(allow).lower()  # Trino reads the mode case-insensitively
 
 
 def _implies(mode: str, required: str) -> bool:
@@ -103,10 +103,12 @@ class FileRules:
         tables = self._rules("tables", {"privileges": list(TABLE_PRIVILEGES)})
         sessions = self._rules("catalog_session_properties", {"allow": True})
         functions = self._rules("functions", BUILTIN_FUNCTIONS)
+        procedures = self._rules("procedures", BUILTIN_FUNCTIONS)  # 476: ALLOW_BUILTIN, same shape
         granting = [r for r in schemas if r.get("owner") is True]
         granting += [r for r in tables if r.get("privileges")]
         granting += [r for r in sessions if r.get("allow") is True]
         granting += [r for r in functions if r.get("privileges")]
+        granting += [r for r in procedures if r.get("privileges")]
         return any(who.matches(r) and _matches(r, "catalog", catalog) for r in granting)
 
     def catalog_listed(self, who: Who, catalog: str) -> bool:
@@ -147,7 +149,10 @@ class FileRules:
         required = "read-only" if privilege in ("SELECT", "GRANT_SELECT") else "all"
         if not self.can_access_catalog(who, catalog, required):
             return False
-        return privilege in self.table_privileges(who, catalog, schema, table)
+        held = self.table_privileges(who, catalog, schema, table)
+        if privilege == "SELECT":  # canSelectColumns: GRANT_SELECT includes SELECT
+            return bool(held & {"SELECT", "GRANT_SELECT"})
+        return privilege in held
 
     def table_listed(self, who: Who, catalog: str, schema: str, table: str) -> bool:
         """information_schema.tables lists it: the schema's owner, or any privilege on the table."""
@@ -168,7 +173,7 @@ class FileRules:
                 continue
             if "queryOwner" in rule and (owner is None or not _matches(rule, "queryOwner", owner)):
                 continue
-            return access in rule.get("allow", ())
+            return access in {str(mode).lower() for mode in rule.get("allow", ())}
         return False
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from filelock import FileLock
@@ -65,6 +66,8 @@ class Object:
     catalog: str
     schema: str
     name: str
+    column: str = field(default="", compare=False)  # its first column and type: the insert probe's
+    column_type: str = field(default="", compare=False)
 
     def dotted(self) -> str:
         return f"{self.catalog}.{self.schema}.{self.name}"
@@ -136,7 +139,42 @@ class UniverseUnknown(RuntimeError):
     """The operator could not list the catalogs: nothing can be judged closed-world."""
 
 
-def discover(target: Target, operator: Principal, per_catalog: int = PER_CATALOG) -> Universe:
+def _with_columns(target: Target, operator: Principal, catalog: str, tables: list[Object]) -> list[Object]:
+    """``tables`` with each one's first column and its type, as the operator reads them."""
+    if not tables:
+        return tables
+    schemas = ", ".join(sorted({_literal(t.schema) for t in tables}))
+    names = ", ".join(sorted({_literal(t.name) for t in tables}))
+    columns = f"{_quoted(catalog)}.information_schema.columns"
+    answer = ask(
+        target,
+        operator,
+        f"SELECT table_schema, table_name, column_name, data_type FROM {columns} "
+        f"WHERE table_schema IN ({schemas}) AND table_name IN ({names}) ORDER BY ordinal_position",
+    )
+    first: dict[tuple[str, str], tuple[str, str]] = {}
+    for schema, name, column, kind in answer.rows or []:
+        first.setdefault((schema, name), (column, kind))
+    found = []
+    for t in tables:
+        column, kind = first.get((t.schema, t.name), ("", ""))
+        found.append(replace(t, column=column, column_type=kind))
+    return found
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def discover(
+    target: Target,
+    operator: Principal,
+    per_catalog: int = PER_CATALOG,
+    always: Iterable[tuple[str, str, str]] = (),
+) -> Universe:
+    """Every catalog and table the operator lists; the sample to probe per catalog, plus every
+    table in ``always`` that exists (the tables a scenario's rules and fixtures name)."""
+    wanted = set(always)
     shown = ask(target, operator, "SHOW CATALOGS")
     if not shown.ok:
         raise UniverseUnknown(f"the operator ({operator.label()}) cannot list catalogs: {shown}")
@@ -155,18 +193,25 @@ def discover(target: Target, operator: Principal, per_catalog: int = PER_CATALOG
             unlisted.append((catalog, len(found) - LISTED_PER_CATALOG))
             found = sample(found, LISTED_PER_CATALOG)
         tables += found
-        probed += sample(found, per_catalog)
+        chosen = sorted(
+            {*sample(found, per_catalog), *(t for t in found if (t.catalog, t.schema, t.name) in wanted)}
+        )
+        probed += _with_columns(target, operator, catalog, chosen)
     return Universe(catalogs, tuple(tables), tuple(probed), tuple(unreadable), tuple(unlisted))
 
 
 def shared_universe(
-    target: Target, operator: Principal, run_dir: Path, per_catalog: int = PER_CATALOG
+    target: Target,
+    operator: Principal,
+    run_dir: Path,
+    per_catalog: int = PER_CATALOG,
+    always: Iterable[tuple[str, str, str]] = (),
 ) -> Universe:
     """The run's universe: discovered by the first worker that asks, read from the run folder after."""
     path = run_dir / "access-universe.json"
     with FileLock(str(path) + ".lock"):
         if path.exists():
             return Universe.from_json(json.loads(path.read_text()))
-        universe = discover(target, operator, per_catalog)
+        universe = discover(target, operator, per_catalog, always)
         path.write_text(json.dumps(universe.to_json(), indent=1) + "\n")
         return universe

@@ -210,10 +210,12 @@ def test_every_running_query_is_seen_and_killed_only_as_the_rules_allow(target, 
     row: OwnerRow = owner_row
     rules = FileRules(scenario.access_rules.as_json())
     for user, who in ((row.owner, row.login), *row.viewers):
-        own = run_as(target, who, "SELECT current_user")
-        if own.rows != [[user]]:
+        own = run_as(target, who, "SELECT current_user, current_groups()")
+        declared = sorted(groups_of(scenario, user))
+        if not own.rows or own.rows[0][0] != user or sorted(own.rows[0][1] or ()) != declared:
             cannot_judge(
-                f"{who.label()} does not run as {user} ({own}): the login and mapping checks judge that"
+                f"{who.label()} is not {user} with groups {declared} ({own}): the login, mapping and "
+                "group checks judge that"
             )
     tally = Tally()
     with running_query(target, row.login) as query:

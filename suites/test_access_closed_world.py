@@ -11,7 +11,6 @@ goes red without anyone writing a row for it. ``expectations.access_closed: fals
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import pytest
@@ -20,7 +19,7 @@ from fixtures.parametrize import Table
 from trino_harness.access.access_map import differences, expected_for
 from trino_harness.access.file_rules import FileRules, Who
 from trino_harness.access.probe import probe_identity
-from trino_harness.access.universe import Universe, UniverseUnknown, ask, shared_universe
+from trino_harness.access.universe import Universe, UniverseUnknown, ask, scenario_tables, shared_universe
 from trino_harness.evidence import cannot_judge, check
 from trino_harness.identities import groups_of, logins
 from trino_harness.progress import say
@@ -63,21 +62,10 @@ TABLES = (
 )
 
 
-def named_tables(scenario: Scenario) -> set[tuple[str, str, str]]:
-    """Tables the scenario names outright (its fixture tables, and table rules whose catalog, schema
-    and table are plain names): always probed, whatever the sample picks."""
-    named = {tuple(f.table.split(".", 2)) for f in scenario.fixture_tables}
-    for rule in scenario.access_rules.tables or ():
-        parts = tuple(str(rule.get(key, "")) for key in ("catalog", "schema", "table"))
-        if all(re.fullmatch(r"[A-Za-z0-9_]+", part) for part in parts):
-            named.add(parts)
-    return {(c, s, t) for c, s, t in named}
-
-
 @pytest.fixture(scope="session")
 def universe(target, scenario, run_dir, fixture_tables) -> Universe:
     try:
-        return shared_universe(target, scenario.operator, run_dir, always=named_tables(scenario))
+        return shared_universe(target, scenario.operator, run_dir, always=scenario_tables(scenario))
     except UniverseUnknown as exc:
         cannot_judge(str(exc))
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from trino_harness.access.access_map import AccessMap, load, map_differences
 from trino_harness.access.probe import decision, probe_identity
-from trino_harness.access.universe import PER_CATALOG, UniverseUnknown, ask, discover
+from trino_harness.access.universe import PER_CATALOG, UniverseUnknown, ask, discover, scenario_tables
 from trino_harness.identities import known_user_names, logins
 from trino_harness.paths import STACK_LOGS
 from trino_harness.progress import say
@@ -51,7 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def build_map(target: Target, scenario: Scenario, per_catalog: int) -> AccessMap:
-    universe = discover(target, scenario.operator, per_catalog)
+    universe = discover(target, scenario.operator, per_catalog, scenario_tables(scenario))
     tables, probed = len(universe.tables), len(universe.probed)
     say(f"universe: {len(universe.catalogs)} catalogs, {tables} tables ({probed} probed)")
     found = AccessMap(target=target.url, universe=universe)

@@ -11,6 +11,7 @@ while a run goes on (``harness_probe_*``) are left out: their coming and going i
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
@@ -20,7 +21,7 @@ from filelock import FileLock
 from trino.exceptions import HttpError, TrinoQueryError
 
 from trino_harness.clients import connect
-from trino_harness.scenario.model import Principal
+from trino_harness.scenario.model import Principal, Scenario
 from trino_harness.target import Target
 
 TRANSIENT_SCHEMA = "harness_probe_"
@@ -164,6 +165,17 @@ def _with_columns(target: Target, operator: Principal, catalog: str, tables: lis
 
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def scenario_tables(scenario: Scenario) -> set[tuple[str, str, str]]:
+    """Tables the scenario names outright (its fixture tables, and table rules whose catalog, schema
+    and table are plain names): always probed, whatever the sample picks."""
+    named = {tuple(f.table.split(".", 2)) for f in scenario.fixture_tables}
+    for rule in scenario.access_rules.tables or ():
+        parts = tuple(str(rule.get(key, "")) for key in ("catalog", "schema", "table"))
+        if all(re.fullmatch(r"[A-Za-z0-9_]+", part) for part in parts):
+            named.add(parts)
+    return {(c, s, t) for c, s, t in named}
 
 
 def discover(

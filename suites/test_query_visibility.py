@@ -13,13 +13,13 @@ import pytest
 
 from fixtures.parametrize import Table
 from trino_harness.access.file_rules import FileRules, Who
-from trino_harness.clients import authentication, http_session
+from trino_harness.access.query_probe import KILL_MESSAGE, KILL_WAYS, kill, rest_view
+from trino_harness.access.running_query import running_query
 from trino_harness.evidence import cannot_judge, check
 from trino_harness.identities import groups_of, logins, principal_for_user
 from trino_harness.scenario.model import Principal, QueryVisibilityRow, Scenario
 
 from .outcomes import run_as
-from .running_query import running_query
 
 pytestmark = pytest.mark.authz
 
@@ -28,7 +28,6 @@ FIX = (
     "query need a rule (optionally with queryOwner); without that section, or with allow-all access "
     "control, everyone may view and kill every query"
 )
-KILL_MESSAGE = "trino-harness query visibility check"
 
 
 def _principals(scenario: Scenario, row: QueryVisibilityRow) -> tuple[Principal, Principal]:
@@ -40,13 +39,6 @@ def _principals(scenario: Scenario, row: QueryVisibilityRow) -> tuple[Principal,
     return viewer, owner
 
 
-def _rest_status(target, who: Principal, query_id: str) -> int:
-    session = http_session(target)
-    authentication(target, who).set_http_session(session)
-    with session:
-        return session.get(f"{target.url}/v1/query/{query_id}", timeout=30).status_code
-
-
 def test_query_text_is_visible_only_as_declared(target, scenario, query_visibility_row):
     row = query_visibility_row
     viewer, owner = _principals(scenario, row)
@@ -54,7 +46,7 @@ def test_query_text_is_visible_only_as_declared(target, scenario, query_visibili
         listed = run_as(
             target, viewer, f"SELECT query FROM system.runtime.queries WHERE query_id = '{query.query_id}'"
         )
-        rest = _rest_status(target, viewer, query.query_id)
+        rest = rest_view(target, viewer, query.query_id)
         still = query.state()
     if still[0] != "RUNNING":  # "not listed" proves nothing about a query that is no longer there
         pytest.fail(
@@ -109,13 +101,6 @@ def test_query_kill_is_allowed_only_as_declared(target, scenario, query_visibili
 # 'kill' does not (the procedure, DELETE /v1/query/{id}, PUT .../killed and PUT .../preempted).
 # Pairs whose kill the rules allow are not killed here (that would end the probe): the rows judge them.
 
-KILL_WAYS = (
-    "CALL system.runtime.kill_query",
-    "DELETE /v1/query/{id}",
-    "PUT /v1/query/{id}/killed",
-    "PUT /v1/query/{id}/preempted",
-)
-
 
 @dataclass(frozen=True)
 class OwnerRow:
@@ -148,25 +133,6 @@ TABLES = (
 )
 
 
-def _kill(target, who: Principal, way: str, query_id: str) -> tuple[bool | None, str]:
-    """(ended it?, what was said): True went through, False refused, None neither."""
-    if way.startswith("CALL"):
-        call = f"CALL system.runtime.kill_query(query_id => '{query_id}', message => '{KILL_MESSAGE}')"
-        outcome = run_as(target, who, call)
-        if outcome.ok:
-            return True, "the call succeeded"
-        return (False if outcome.error_name == "PERMISSION_DENIED" else None), str(outcome)
-    session = http_session(target)
-    authentication(target, who).set_http_session(session)
-    method, path = way.split(" ", 1)
-    url = f"{target.url}{path.replace('{id}', query_id)}"
-    with session:
-        response = session.request(method, url, data=KILL_MESSAGE, timeout=30)
-    if response.status_code in (200, 202, 204):
-        return True, f"HTTP {response.status_code}"
-    return (False if response.status_code == 403 else None), f"HTTP {response.status_code}"
-
-
 @dataclass
 class Tally:
     judged: int = 0
@@ -179,7 +145,7 @@ def _look(target, user: str, who: Principal, query, may_see: bool, tally: Tally)
     listed = run_as(
         target, who, f"SELECT query FROM system.runtime.queries WHERE query_id = '{query.query_id}'"
     )
-    rest = _rest_status(target, who, query.query_id)
+    rest = rest_view(target, who, query.query_id)
     seen, hidden = listed.ok and listed.rows == [[query.sql]], listed.ok and listed.rows == []
     said = f"system.runtime.queries: {'row' if seen else listed}, GET /v1/query/{{id}}: HTTP {rest}"
     if not (seen or hidden) or rest not in (200, 403):
@@ -193,7 +159,7 @@ def _look(target, user: str, who: Principal, query, may_see: bool, tally: Tally)
 def _try_kills(target, user: str, who: Principal, query, tally: Tally) -> None:
     """Every way in, while the query still runs: each must be refused."""
     for way in KILL_WAYS:
-        ended, said = _kill(target, who, way, query.query_id)
+        ended, said = kill(target, who, way, query.query_id)
         if ended is None:
             tally.unclear.append(f"{user} by {way}: {said}")
         elif ended:

@@ -261,8 +261,8 @@ def _access_map(
 
 
 def test_access_map_is_stable_and_its_drift_gate_names_a_table_opened_since(served, tmp_path):
-    """Two maps of the unchanged cluster agree; after a rule opens tpch.sf1 to the service accounts,
-    ``--against`` exits 1 and names the cells, one line each."""
+    """Two maps of the unchanged cluster agree; after rules open tpch.sf1 to the service accounts and
+    give dave kill while refusing him the procedure, ``--against`` exits 1 and names the cells."""
     out, env = served
     first = _access_map(out, env, tmp_path / "first")
     assert first.returncode == 0, first.stderr[-3000:]
@@ -272,8 +272,11 @@ def test_access_map_is_stable_and_its_drift_gate_names_a_table_opened_since(serv
 
     container = docker.from_env().containers.get(f"trino-harness-{(out / READY_FILE).read_text()}-trino")
     baseline = json.loads(container.exec_run(["cat", "/etc/trino/rules.json"]).output)
-    overlay = yaml.safe_load((REPO / "scenarios/variants/table-undeclared-readable/overlay.yaml").read_text())
-    _rules_of(container, {**baseline, **overlay["json"]["rules.json"]})
+    opened_rules = dict(baseline)
+    for variant in ("table-undeclared-readable", "query-kill-second-way"):
+        overlay = yaml.safe_load((REPO / "scenarios/variants" / variant / "overlay.yaml").read_text())
+        opened_rules.update(overlay["json"]["rules.json"])
+    _rules_of(container, opened_rules)
     try:
         assert poll(lambda: _svc_bi_reads_sf1(out, env), bool, timeout_s=30).value
         opened = _access_map(out, env, tmp_path / "opened", "--against", str(reference))
@@ -283,4 +286,12 @@ def test_access_map_is_stable_and_its_drift_gate_names_a_table_opened_since(serv
     assert opened.returncode == 1, (opened.stdout + opened.stderr)[-3000:]
     assert "svc_bi · table tpch.sf1.customer: select: expected denied, observed ALLOWED" in opened.stdout
     assert "svc_etl · table tpch.sf1.orders: listed: expected denied, observed ALLOWED" in opened.stdout
+    assert (
+        "dave · queries of alice: kill by DELETE /v1/query/{id}: expected denied, observed ALLOWED"
+        in opened.stdout
+    )
+    assert (
+        "dave · queries of alice: kill by CALL system.runtime.kill_query: expected allowed, observed denied"
+        in (opened.stdout)
+    )
     assert "alice ·" not in opened.stdout  # analysts read all of tpch already: nothing changed for them

@@ -133,6 +133,18 @@ def markdown(data: dict) -> str:
             out.append(f"- {verb}: {', '.join(tables) or 'none'}")
         listed = sum(ok for c, ok in cells.items() if c.endswith(": listed") and c.startswith("table "))
         out.append(f"- tables listed: {listed}")
+        seen = [
+            c.split(":")[0].removeprefix("queries of ")
+            for c, ok in cells.items()
+            if c.endswith(": view") and ok
+        ]
+        out.append(f"- sees the running queries of: {', '.join(seen) or 'nobody'}")
+        ends = [
+            c.removeprefix("queries of ").replace(": kill by ", " by ")
+            for c, ok in cells.items()
+            if ": kill by " in c and ok
+        ]
+        out.append(f"- ends the running queries of: {', '.join(ends) or 'nobody'}")
         acts = data["impersonation"].get(user)
         if acts is not None:
             out.append(f"- may act as: {', '.join(acts) or 'nobody'}")

@@ -1,8 +1,9 @@
 """``./harness access-map``: who can do what on a live cluster, written for a review and for a machine.
 
 It probes the cluster (never the rules file): for every identity the scenario can log in as,
-every catalog and table the operator sees (listed, select, insert, ownership; see ``probe``), and
-every known user name it may act as. It writes ``access-map.json`` and ``access-map.md``.
+every catalog and table the operator sees (listed, select, insert, ownership; see ``probe``),
+every known user name it may act as, and every other identity's running query it may see and end
+(by each way in; see ``query_probe``). It writes ``access-map.json`` and ``access-map.md``.
 ``--against MAP.json`` compares with a map taken before (a reviewed cluster, the last night, the
 version before an upgrade) and prints every cell that changed: a drift gate that needs no table.
 
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from trino_harness.access.access_map import AccessMap, load, map_differences
 from trino_harness.access.probe import decision, probe_identity
+from trino_harness.access.query_probe import query_cells
 from trino_harness.access.universe import PER_CATALOG, UniverseUnknown, ask, discover, scenario_tables
 from trino_harness.identities import known_user_names, logins
 from trino_harness.paths import STACK_LOGS
@@ -70,6 +72,13 @@ def build_map(target: Target, scenario: Scenario, per_catalog: int) -> AccessMap
                 found.impersonation[user].append(other)
             elif allowed is not False:
                 found.unclear[user][f"act as {other}"] = str(answer)
+    identities = logins(scenario)
+    for owner, login in identities.items():
+        viewers = {user: who for user, who in identities.items() if user != owner}
+        cells, unclear = query_cells(target, owner, login, viewers, say)
+        for user in viewers:
+            found.identities[user].update(cells[user])
+            found.unclear[user].update(unclear[user])
     return found
 
 

@@ -18,8 +18,8 @@ import pytest
 from fixtures.parametrize import Table
 from trino_harness.access.access_map import differences, expected_for
 from trino_harness.access.file_rules import FileRules, Who
-from trino_harness.access.probe import probe_identity
-from trino_harness.access.universe import Universe, UniverseUnknown, ask, scenario_tables, shared_universe
+from trino_harness.access.probe import probe_identity, require_identity
+from trino_harness.access.universe import Universe, UniverseUnknown, scenario_tables, shared_universe
 from trino_harness.evidence import cannot_judge, check
 from trino_harness.identities import groups_of, logins
 from trino_harness.progress import say
@@ -70,22 +70,6 @@ def universe(target, scenario, run_dir, fixture_tables) -> Universe:
         cannot_judge(str(exc))
 
 
-def logs_in_as(target, row: Identity, groups: frozenset[str]) -> None:
-    """The identity logs in, runs as itself and holds the groups the scenario declares; else the
-    closed world cannot be read for it (the authentication, mapping and group checks judge that)."""
-    own = ask(target, row.login, "SELECT current_user, current_groups()")
-    if not own.ok:
-        cannot_judge(f"{row.login.label()} cannot run a query ({own}): the authentication checks judge that")
-    (user, held), *_ = own.rows or [[None, None]]
-    if user != row.user:
-        cannot_judge(f"{row.login.label()} runs as {user}, not {row.user}: the mapping checks judge that")
-    if frozenset(held or ()) != groups:
-        cannot_judge(
-            f"{row.user} holds groups {sorted(held or ())}, the scenario declares {sorted(groups)}: "
-            "the group checks judge that"
-        )
-
-
 def _fix(lines: list[str]) -> str:
     kinds = []
     for line in lines:
@@ -101,7 +85,7 @@ def test_every_catalog_and_table_is_reached_only_as_the_rules_allow(
     """Catalogs and tables listed, tables read, written and owned: exactly as access_rules decide."""
     row: Identity = closed_identity
     who = Who(row.user, groups_of(scenario, row.user))
-    logs_in_as(target, row, who.groups)
+    require_identity(target, row.login, row.user, who.groups)
     answers = probe_identity(target, row.login, universe, say)
     rules = FileRules(scenario.access_rules.as_json())
     judged = {cell: expected_for(rules, who, cell) for cell in answers.cells}

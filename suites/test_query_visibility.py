@@ -13,6 +13,7 @@ import pytest
 
 from fixtures.parametrize import Table
 from trino_harness.access.file_rules import FileRules, Who
+from trino_harness.access.probe import require_identity
 from trino_harness.access.query_probe import KILL_MESSAGE, KILL_WAYS, kill, rest_view
 from trino_harness.access.running_query import running_query
 from trino_harness.evidence import cannot_judge, check
@@ -176,13 +177,7 @@ def test_every_running_query_is_seen_and_killed_only_as_the_rules_allow(target, 
     row: OwnerRow = owner_row
     rules = FileRules(scenario.access_rules.as_json())
     for user, who in ((row.owner, row.login), *row.viewers):
-        own = run_as(target, who, "SELECT current_user, current_groups()")
-        declared = sorted(groups_of(scenario, user))
-        if not own.rows or own.rows[0][0] != user or sorted(own.rows[0][1] or ()) != declared:
-            cannot_judge(
-                f"{who.label()} is not {user} with groups {declared} ({own}): the login, mapping and "
-                "group checks judge that"
-            )
+        require_identity(target, who, user, groups_of(scenario, user))
     tally = Tally()
     with running_query(target, row.login) as query:
         for user, who in row.viewers:

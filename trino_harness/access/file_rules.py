@@ -11,7 +11,7 @@ rules. Roles are not modelled (the harness enables none), so a rule that names a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -21,6 +21,9 @@ MODES = ("none", "read-only", "all", "owner")  # each implies those before it
 TABLE_PRIVILEGES = ("SELECT", "INSERT", "DELETE", "UPDATE", "OWNERSHIP", "GRANT_SELECT")
 Rule = Mapping[str, Any]
 BUILTIN_FUNCTIONS: Rule = {"catalog": "system", "schema": "builtin", "privileges": ["EXECUTE"]}
+# Trino's rule for a section the document leaves out (an empty section has none: it denies).
+ALL_SCHEMAS_OWNED: Rule = {"owner": True}
+ALL_TABLE_PRIVILEGES: Rule = {"privileges": list(TABLE_PRIVILEGES)}
 
 
 @cache
@@ -99,8 +102,8 @@ class FileRules:
 
     def _any_catalog_permission(self, who: Who, catalog: str) -> bool:
         """A rule of a section that can grant something in ``catalog`` (anyCatalogPermissionsRules)."""
-        schemas = self._rules("schemas", {"owner": True})
-        tables = self._rules("tables", {"privileges": list(TABLE_PRIVILEGES)})
+        schemas = self._rules("schemas", ALL_SCHEMAS_OWNED)
+        tables = self._rules("tables", ALL_TABLE_PRIVILEGES)
         sessions = self._rules("catalog_session_properties", {"allow": True})
         functions = self._rules("functions", BUILTIN_FUNCTIONS)
         procedures = self._rules("procedures", BUILTIN_FUNCTIONS)  # 476: ALLOW_BUILTIN, same shape
@@ -121,13 +124,13 @@ class FileRules:
     def schema_owner(self, who: Who, catalog: str, schema: str) -> bool:
         if not self.can_access_catalog(who, catalog, "all"):
             return False
-        for rule in self._rules("schemas", {"owner": True}):
+        for rule in self._rules("schemas", ALL_SCHEMAS_OWNED):
             if who.matches(rule) and _matches(rule, "catalog", catalog) and _matches(rule, "schema", schema):
                 return bool(rule.get("owner", False))
         return False
 
     def _table_rule(self, who: Who, catalog: str, schema: str, table: str) -> Rule | None:
-        for rule in self._rules("tables", {"privileges": list(TABLE_PRIVILEGES)}):
+        for rule in self._rules("tables", ALL_TABLE_PRIVILEGES):
             if (
                 who.matches(rule)
                 and _matches(rule, "catalog", catalog)
@@ -175,7 +178,3 @@ class FileRules:
                 continue
             return access in {str(mode).lower() for mode in rule.get("allow", ())}
         return False
-
-
-def who_of(user: str, groups: Iterable[str]) -> Who:
-    return Who(user, frozenset(groups))

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from trino_harness.access.universe import Answer, Object, Universe, ask
+from trino_harness.evidence import cannot_judge
 from trino_harness.scenario.model import Principal
 from trino_harness.target import Target
 
@@ -136,4 +137,17 @@ def probe_identity(
     return answers
 
 
-__all__ = ["IdentityAnswers", "Probe", "decision", "probe_identity", "table_probes"]
+def require_identity(target: Target, who: Principal, user: str, groups: frozenset[str]) -> None:
+    """``who`` logs in, runs as ``user`` and holds ``groups``; else nothing it is allowed can be read
+    as a rule's doing (the authentication, mapping and group checks judge that): cannot judge."""
+    own = ask(target, who, "SELECT current_user, current_groups()")
+    if not own.ok:
+        cannot_judge(f"{who.label()} cannot run a query ({own}): the authentication checks judge that")
+    (runs_as, held), *_ = own.rows or [[None, None]]
+    if runs_as != user:
+        cannot_judge(f"{who.label()} runs as {runs_as}, not {user}: the mapping checks judge that")
+    if frozenset(held or ()) != groups:
+        cannot_judge(
+            f"{user} holds groups {sorted(held or ())}, the scenario declares {sorted(groups)}: "
+            "the group checks judge that"
+        )
